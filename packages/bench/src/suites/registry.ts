@@ -1,0 +1,77 @@
+// Where each suite's runner lives. Suites load lazily so `tickwire-bench rtt` never imports the
+// network lab or Colyseus. `sync` and `lobby` are written by other packages' owners: when their
+// module is missing or broken the suite is reported unavailable (with why), never a crash.
+import { BenchError } from '../errors.js';
+import type { SuiteRunner } from '../result/types.js';
+import type { SuiteName } from './names.js';
+
+export interface SuiteEntry {
+  name: SuiteName;
+  description: string;
+  load(): Promise<SuiteRunner>;
+}
+
+function pick(mod: Record<string, unknown>, exportName: string, where: string): SuiteRunner {
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') {
+    throw new BenchError('SUITE_UNAVAILABLE', `${where} does not export a function ${exportName}()`);
+  }
+  return fn as SuiteRunner;
+}
+
+/** Imports a module that may not exist yet; the specifier is not a literal so the build never needs it. */
+async function loadOptional(file: string, exportName: string): Promise<SuiteRunner> {
+  const where = `packages/bench/src/suites/${file.replace(/\.js$/, '.ts')}`;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(new URL(`./${file}`, import.meta.url).href)) as Record<string, unknown>;
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    const message = (cause as Error).message;
+    const missing = code === 'ERR_MODULE_NOT_FOUND' && message.includes(file);
+    throw new BenchError(
+      'SUITE_UNAVAILABLE',
+      missing ? `${where} has not been written yet (no compiled dist/suites/${file})` : `${where} failed to load: ${message}`,
+      { cause },
+    );
+  }
+  return pick(mod, exportName, where);
+}
+
+export const SUITES: Record<SuiteName, SuiteEntry> = {
+  rtt: {
+    name: 'rtt',
+    description: 'cross-process loopback ping-pong RTT: udp, ws, raw node-datachannel, tickwire',
+    load: async () => (await import('./rtt/index.js')).runRttSuite,
+  },
+  throughput: {
+    name: 'throughput',
+    description: 'messages/s and MB/s per channel kind and size; where unreliable sends start to drop',
+    load: async () => (await import('./throughput/index.js')).runThroughputSuite,
+  },
+  sync: {
+    name: 'sync',
+    description: 'state-sync bytes per tick and encode/decode time vs JSON, msgpackr, Colyseus schema',
+    load: () => loadOptional('sync.js', 'runSyncSuite'),
+  },
+  lobby: {
+    name: 'lobby',
+    description: 'lobby sessions held, matchmaking throughput, signaling latency under load',
+    load: () => loadOptional('lobby.js', 'runLobbySuite'),
+  },
+  capacity: {
+    name: 'capacity',
+    description: 'one authority process, N clients at 30 Hz: largest N within the tick budget',
+    load: async () => (await import('./capacity/index.js')).runCapacitySuite,
+  },
+  loss: {
+    name: 'loss',
+    description: '60 Hz state stream over a 40 ms RTT link at 0-20 % loss: staleness, stalls',
+    load: async () => (await import('./loss/index.js')).runLossSuite,
+  },
+  compare: {
+    name: 'compare',
+    description: 'the same workloads through geckos.io and Colyseus, in the same run',
+    load: async () => (await import('./compare/index.js')).runCompareSuite,
+  },
+};

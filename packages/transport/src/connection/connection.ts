@@ -1,0 +1,570 @@
+// A tickwire connection: one RTCPeerConnection with two pre-negotiated data channels opened
+// together, `unreliable` (unordered, maxRetransmits 0) and `reliable` (ordered). It turns game
+// values into frames and back, enforces size limits and backpressure, measures RTT/jitter/loss,
+// and reports every bad input as an `error` event — it must never throw into a native callback.
+import { createCodec } from '../codec-shim.js';
+import type { Codec } from '../codec-shim.js';
+import { TransportError } from '../errors.js';
+import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
+import type { SignalMessage } from '../signal/signaler.js';
+import { ReceiveTracker } from '../stats/receive-tracker.js';
+import { RateMeter } from '../stats/rate-meter.js';
+import type { ChannelStats, ConnectionStats } from '../stats/types.js';
+import { Emitter } from './emitter.js';
+import {
+  FrameType,
+  MAX_STREAM,
+  RELIABLE_HEADER_BYTES,
+  UNRELIABLE_HEADER_BYTES,
+  readUnreliableHeader,
+  writeReliableFrame,
+  writeUnreliableFrame,
+} from './frame.js';
+import { RttMeter } from './rtt.js';
+import type {
+  ChannelKind,
+  CloseEvent,
+  Connection,
+  ConnectionEvents,
+  ConnectionOptions,
+  ConnectionState,
+  SendOptions,
+  SendResult,
+} from './types.js';
+
+/** Safe single-packet payload: 1280-byte minimum path MTU minus IP/UDP/DTLS/SCTP and our header. */
+export const MAX_UNRELIABLE_PAYLOAD = 1150;
+const DEFAULT_REMOTE_MAX_MESSAGE = 65_536;
+const UNRELIABLE_CHANNEL_ID = 0;
+const RELIABLE_CHANNEL_ID = 1;
+
+const now = (): number => performance.now();
+
+function emptyChannelStats(): ChannelStats {
+  return {
+    messagesSent: 0,
+    bytesSent: 0,
+    messagesReceived: 0,
+    bytesReceived: 0,
+    droppedBackpressure: 0,
+    bufferedAmount: 0,
+  };
+}
+
+function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
+export class TickwireConnection implements Connection {
+  readonly role: 'offerer' | 'answerer';
+  readonly opened: Promise<void>;
+  readonly maxUnreliablePayload = MAX_UNRELIABLE_PAYLOAD;
+  private _state: ConnectionState = 'new';
+  private readonly events = new Emitter<ConnectionEvents>((error) => queueMicrotask(() => { throw error; }));
+  private readonly peer: RtcPeer;
+  private readonly unreliable: RtcChannel;
+  private readonly reliable: RtcChannel;
+  private readonly openChannels = new Set<ChannelKind>();
+  private remoteDescriptionSet = false;
+  private readonly pendingCandidates: Array<{ candidate: string; mid: string }> = [];
+  private readonly unsubscribeSignal: () => void;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private resolveOpened!: () => void;
+  private rejectOpened!: (error: TransportError) => void;
+  private peerState: RtcPeerState = 'new';
+  private reliableOverMark = false;
+
+  private readonly datagramCodec: Codec = createCodec({ mode: 'datagram' });
+  private reliableEncoder: Codec = createCodec({ mode: 'stream' });
+  private reliableDecoder: Codec = createCodec({ mode: 'stream' });
+  private seq = 0;
+  private readonly tracker: ReceiveTracker;
+  private readonly rtt = new RttMeter();
+  private readonly sendRate = new RateMeter();
+  private readonly receiveRate = new RateMeter();
+  private readonly unreliableStats = emptyChannelStats();
+  private readonly reliableStats = emptyChannelStats();
+  private delivered = 0;
+  private decodeErrors = 0;
+
+  private readonly unreliableHighWaterMark: number;
+  private readonly reliableHighWaterMark: number;
+
+  constructor(
+    private readonly options: ConnectionOptions,
+    adapter: RtcAdapter,
+  ) {
+    this.role = options.role;
+    this.unreliableHighWaterMark = options.unreliableHighWaterMark ?? 64 * 1024;
+    this.reliableHighWaterMark = options.reliableHighWaterMark ?? 1024 * 1024;
+    this.tracker = new ReceiveTracker(options.maxLatenessMs ?? 250);
+    this.opened = new Promise<void>((resolve, reject) => {
+      this.resolveOpened = resolve;
+      this.rejectOpened = reject;
+    });
+    // An unobserved rejection must not crash the process; callers that care await `opened`.
+    this.opened.catch(() => undefined);
+
+    this.setState('connecting');
+    this.peer = adapter.createPeer(
+      {
+        iceServers: options.iceServers ?? [],
+        iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+        label: options.label ?? `tickwire-${options.role}`,
+        portRange: options.portRange,
+        udpMux: options.udpMux,
+        bindAddress: options.bindAddress,
+      },
+      {
+        onLocalDescription: (type, sdp) => this.signal({ kind: 'description', type, sdp }),
+        onLocalCandidate: (candidate, mid) => this.signal({ kind: 'candidate', candidate, mid }),
+        onStateChange: (state) => this.onPeerState(state),
+      },
+    );
+    this.unreliable = this.peer.createChannel(
+      { label: 'tickwire-unreliable', id: UNRELIABLE_CHANNEL_ID, ordered: false, maxRetransmits: 0 },
+      {
+        onOpen: () => this.onChannelOpen('unreliable'),
+        onMessage: (data) => this.onUnreliableFrame(data),
+        onClose: () => this.onChannelClose(),
+        onError: (message) => this.fail('failed', new TransportError('CONNECTION_FAILED', message)),
+        onBufferedAmountLow: () => undefined,
+      },
+    );
+    this.reliable = this.peer.createChannel(
+      { label: 'tickwire-reliable', id: RELIABLE_CHANNEL_ID, ordered: true },
+      {
+        onOpen: () => this.onChannelOpen('reliable'),
+        onMessage: (data) => this.onReliableFrame(data),
+        onClose: () => this.onChannelClose(),
+        onError: (message) => this.fail('failed', new TransportError('CONNECTION_FAILED', message)),
+        onBufferedAmountLow: () => this.onReliableDrained(),
+      },
+    );
+    this.reliable.setBufferedAmountLowThreshold(this.reliableHighWaterMark / 2);
+    this.unsubscribeSignal = options.signaler.onMessage((message) => void this.onSignal(message));
+
+    const timeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs), timeoutMs);
+    unrefTimer(this.connectTimer);
+    if (this.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  get maxReliablePayload(): number {
+    return (this.peer.remoteMaxMessageSize() ?? DEFAULT_REMOTE_MAX_MESSAGE) - RELIABLE_HEADER_BYTES;
+  }
+
+  on<E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]): () => void {
+    return this.events.on(event, handler);
+  }
+
+  send(channel: ChannelKind, value: unknown, options?: SendOptions): SendResult {
+    this.assertOpen(channel);
+    if (channel === 'reliable') {
+      const payload = this.encode(this.reliableEncoder, value);
+      try {
+        return this.sendReliable(FrameType.Value, payload);
+      } catch (error) {
+        // The stream encoder may have registered record structures for this message that the peer
+        // will now never see: both sides start over from a fresh encoder/decoder pair.
+        this.reliableEncoder = createCodec({ mode: 'stream' });
+        this.sendReliableControl(FrameType.Reset);
+        throw error;
+      }
+    }
+    return this.sendUnreliable(FrameType.Value, this.encode(this.datagramCodec, value), options);
+  }
+
+  sendRaw(channel: ChannelKind, bytes: Uint8Array, options?: SendOptions): SendResult {
+    this.assertOpen(channel);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TransportError('INVALID_OPTIONS', 'sendRaw takes a Uint8Array');
+    }
+    return channel === 'reliable'
+      ? this.sendReliable(FrameType.Raw, bytes)
+      : this.sendUnreliable(FrameType.Raw, bytes, options);
+  }
+
+  stats(): ConnectionStats {
+    const t = now();
+    return {
+      rttMs: this.rtt.latestMs,
+      srttMs: this.rtt.smoothedMs,
+      jitterMs: this.tracker.jitterMs,
+      lossFraction: this.tracker.lossFraction,
+      sendBytesPerSecond: this.sendRate.perSecond(t),
+      receiveBytesPerSecond: this.receiveRate.perSecond(t),
+      unreliable: {
+        ...this.unreliableStats,
+        bufferedAmount: this.unreliable.bufferedAmount(),
+        delivered: this.delivered,
+        lost: this.tracker.lost,
+        discardedOutOfOrder: this.tracker.discardedOutOfOrder,
+        discardedStale: this.tracker.discardedStale,
+      },
+      reliable: { ...this.reliableStats, bufferedAmount: this.reliable.bufferedAmount() },
+      decodeErrors: this.decodeErrors,
+    };
+  }
+
+  selectedCandidatePair(): Promise<SelectedPair | undefined> {
+    return this._state === 'open' ? this.peer.selectedPair() : Promise.resolve(undefined);
+  }
+
+  close(): void {
+    if (this._state === 'closed' || this._state === 'failed') return;
+    this.signal({ kind: 'bye', reason: 'closed' });
+    this.finish('closed', { reason: 'local' });
+  }
+
+  // ---- sending ----
+
+  private assertOpen(channel: ChannelKind): void {
+    if (this._state !== 'open') {
+      throw new TransportError('NOT_OPEN', `cannot send on ${channel}: connection is ${this._state}`, {
+        details: { state: this._state, channel },
+      });
+    }
+  }
+
+  private encode(codec: Codec, value: unknown): Uint8Array {
+    return codec.encode(value);
+  }
+
+  private sendUnreliable(type: FrameType, payload: Uint8Array, options: SendOptions | undefined): SendResult {
+    if (payload.byteLength > MAX_UNRELIABLE_PAYLOAD) {
+      throw new TransportError(
+        'MESSAGE_TOO_LARGE',
+        `unreliable message of ${payload.byteLength} bytes exceeds the ${MAX_UNRELIABLE_PAYLOAD}-byte single-packet limit; send it on 'reliable' or split it`,
+        { details: { limit: MAX_UNRELIABLE_PAYLOAD, size: payload.byteLength } },
+      );
+    }
+    const stream = options?.stream ?? 0;
+    if (!Number.isInteger(stream) || stream < 0 || stream > MAX_STREAM) {
+      throw new TransportError('INVALID_OPTIONS', `stream must be an integer 0-${MAX_STREAM}`, {
+        details: { stream },
+      });
+    }
+    if (this.unreliable.bufferedAmount() > this.unreliableHighWaterMark) {
+      this.unreliableStats.droppedBackpressure += 1;
+      return 'dropped';
+    }
+    return this.writeUnreliable(type, payload, options?.latestOnly ?? true, stream) ? 'sent' : 'dropped';
+  }
+
+  private writeUnreliable(type: FrameType, payload: Uint8Array, latestOnly: boolean, stream: number): boolean {
+    const t = now();
+    const frame = writeUnreliableFrame(
+      { type, latestOnly, stream, seq: this.seq, stamp: Math.floor(t) & 0xffff },
+      payload,
+    );
+    this.seq = (this.seq + 1) & 0xffff;
+    try {
+      this.unreliable.send(frame);
+    } catch (cause) {
+      this.emitError(new TransportError('NOT_OPEN', 'unreliable channel refused the message', { cause }));
+      return false;
+    }
+    if (type === FrameType.Value || type === FrameType.Raw) {
+      this.unreliableStats.messagesSent += 1;
+    }
+    this.unreliableStats.bytesSent += frame.byteLength;
+    this.sendRate.add(frame.byteLength, t);
+    return true;
+  }
+
+  private sendReliable(type: FrameType, payload: Uint8Array): SendResult {
+    const limit = this.maxReliablePayload;
+    if (payload.byteLength > limit) {
+      throw new TransportError(
+        'RELIABLE_TOO_LARGE',
+        `reliable message of ${payload.byteLength} bytes exceeds the peer's max-message-size of ${limit} bytes`,
+        { details: { limit, size: payload.byteLength } },
+      );
+    }
+    const frame = writeReliableFrame(type, payload);
+    try {
+      this.reliable.send(frame);
+    } catch (cause) {
+      throw new TransportError('NOT_OPEN', 'reliable channel refused the message', { cause });
+    }
+    this.reliableStats.messagesSent += 1;
+    this.reliableStats.bytesSent += frame.byteLength;
+    this.sendRate.add(frame.byteLength, now());
+    if (this.reliable.bufferedAmount() > this.reliableHighWaterMark) {
+      this.reliableOverMark = true;
+      return 'backpressure';
+    }
+    return 'sent';
+  }
+
+  private sendReliableControl(type: FrameType): void {
+    try {
+      this.reliable.send(writeReliableFrame(type, new Uint8Array(0)));
+    } catch {
+      // The channel is gone; the close path reports that.
+    }
+  }
+
+  private onReliableDrained(): void {
+    if (!this.reliableOverMark) return;
+    this.reliableOverMark = false;
+    this.events.emit('drain');
+  }
+
+  // ---- receiving ----
+
+  private onUnreliableFrame(frame: Uint8Array): void {
+    const t = now();
+    this.unreliableStats.bytesReceived += frame.byteLength;
+    this.receiveRate.add(frame.byteLength, t);
+    const header = readUnreliableHeader(frame);
+    if (!header) {
+      this.rejectFrame('unreliable', 'bad-header');
+      return;
+    }
+    const body = frame.subarray(UNRELIABLE_HEADER_BYTES);
+    if (header.type === FrameType.Ping || header.type === FrameType.Pong) {
+      this.tracker.accept(header.seq, header.stamp, false, header.stream, t);
+      this.onPingFrame(header.type, body);
+      return;
+    }
+    this.unreliableStats.messagesReceived += 1;
+    const verdict = this.tracker.accept(header.seq, header.stamp, header.latestOnly, header.stream, t);
+    if (verdict !== 'deliver') return;
+    let data: unknown = body;
+    if (header.type === FrameType.Value) {
+      try {
+        data = this.datagramCodec.decode(body);
+      } catch (error) {
+        this.rejectFrame('unreliable', 'undecodable', error);
+        return;
+      }
+    }
+    this.delivered += 1;
+    this.events.emit('message', {
+      channel: 'unreliable',
+      stream: header.stream,
+      data,
+      raw: header.type === FrameType.Raw,
+    });
+  }
+
+  private onReliableFrame(frame: Uint8Array): void {
+    this.reliableStats.bytesReceived += frame.byteLength;
+    this.receiveRate.add(frame.byteLength, now());
+    const type = frame[0];
+    if (type === FrameType.Reset && frame.byteLength === RELIABLE_HEADER_BYTES) {
+      this.reliableDecoder = createCodec({ mode: 'stream' });
+      return;
+    }
+    if (frame.byteLength < RELIABLE_HEADER_BYTES || (type !== FrameType.Value && type !== FrameType.Raw)) {
+      this.rejectFrame('reliable', 'bad-header');
+      return;
+    }
+    this.reliableStats.messagesReceived += 1;
+    const body = frame.subarray(RELIABLE_HEADER_BYTES);
+    let data: unknown = body;
+    if (type === FrameType.Value) {
+      try {
+        data = this.reliableDecoder.decode(body);
+      } catch (error) {
+        this.rejectFrame('reliable', 'undecodable', error);
+        return;
+      }
+    }
+    this.events.emit('message', { channel: 'reliable', stream: 0, data, raw: type === FrameType.Raw });
+  }
+
+  private rejectFrame(channel: ChannelKind, reason: string, cause?: unknown): void {
+    this.decodeErrors += 1;
+    const error =
+      cause instanceof TransportError
+        ? cause
+        : new TransportError('DECODE', `undecodable ${channel} frame (${reason})`, {
+            cause,
+            details: { channel, reason },
+          });
+    this.emitError(error);
+  }
+
+  // ---- RTT ----
+
+  private onPingFrame(type: FrameType, body: Uint8Array): void {
+    if (body.byteLength !== 2 || this._state !== 'open') return;
+    if (type === FrameType.Ping) {
+      if (this.unreliable.bufferedAmount() <= this.unreliableHighWaterMark) {
+        this.writeUnreliable(FrameType.Pong, body, false, 0);
+      }
+      return;
+    }
+    const sample = this.rtt.onPong((body[0]! << 8) | body[1]!, now());
+    if (sample !== undefined) this.events.emit('rtt', sample);
+  }
+
+  private sendPing(): void {
+    if (this._state !== 'open' || this.unreliable.bufferedAmount() > this.unreliableHighWaterMark) return;
+    const id = this.rtt.nextPing(now());
+    this.writeUnreliable(FrameType.Ping, new Uint8Array([id >>> 8, id & 0xff]), false, 0);
+  }
+
+  // ---- signaling and lifecycle ----
+
+  private signal(message: SignalMessage): void {
+    try {
+      const result = this.options.signaler.send(message);
+      if (result instanceof Promise) {
+        result.catch((cause: unknown) => this.onSignalSendError(message, cause));
+      }
+    } catch (cause) {
+      this.onSignalSendError(message, cause);
+    }
+  }
+
+  private onSignalSendError(message: SignalMessage, cause: unknown): void {
+    if (message.kind === 'bye') return;
+    this.emitError(new TransportError('SIGNALING', `could not send ${message.kind}`, { cause }));
+  }
+
+  private async onSignal(message: SignalMessage): Promise<void> {
+    if (this._state === 'closed' || this._state === 'failed') return;
+    switch (message.kind) {
+      case 'description': {
+        const expected = this.role === 'offerer' ? 'answer' : 'offer';
+        if (message.type !== expected) {
+          this.emitError(new TransportError('SIGNALING', `unexpected remote ${message.type} for an ${this.role}`));
+          return;
+        }
+        const ok = await this.runStep('remote-description', () =>
+          this.peer.setRemoteDescription(message.type, message.sdp),
+        );
+        if (!ok) return;
+        this.remoteDescriptionSet = true;
+        for (const c of this.pendingCandidates.splice(0)) {
+          await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(c.candidate, c.mid), false);
+        }
+        if (this.role === 'answerer') await this.runStep('answer', () => this.peer.setLocalDescription('answer'));
+        return;
+      }
+      case 'candidate':
+        if (!this.remoteDescriptionSet) {
+          if (this.pendingCandidates.length < 256) this.pendingCandidates.push(message);
+          return;
+        }
+        await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(message.candidate, message.mid), false);
+        return;
+      case 'bye':
+        this.finish(this._state === 'open' ? 'closed' : 'failed', {
+          reason: 'remote',
+          error: new TransportError('CONNECTION_FAILED', `remote peer hung up: ${message.reason ?? 'bye'}`),
+        });
+        return;
+      default: {
+        const unknown: never = message;
+        this.emitError(new TransportError('SIGNALING', `unknown signal ${JSON.stringify(unknown)}`));
+      }
+    }
+  }
+
+  /** Runs one negotiation step; failure is fatal unless `fatal` is false (a bad candidate is not). */
+  private async runStep(step: string, fn: () => Promise<void>, fatal = true): Promise<boolean> {
+    try {
+      await fn();
+      return true;
+    } catch (cause) {
+      const error =
+        cause instanceof TransportError
+          ? cause
+          : new TransportError('SIGNALING', `${step} failed: ${String(cause)}`, { cause, details: { step } });
+      if (fatal) this.fail('failed', error);
+      else this.emitError(error);
+      return false;
+    }
+  }
+
+  private onPeerState(state: RtcPeerState): void {
+    this.peerState = state;
+    if (state === 'failed') {
+      this.fail('failed', new TransportError('CONNECTION_FAILED', 'ICE/DTLS connection failed', { details: { step: 'ice' } }));
+    } else if (state === 'closed' && this._state === 'open') {
+      this.finish('closed', { reason: 'remote' });
+    }
+  }
+
+  private onChannelOpen(kind: ChannelKind): void {
+    if (this._state !== 'connecting') return;
+    this.openChannels.add(kind);
+    if (this.openChannels.size < 2) return;
+    this.clearConnectTimer();
+    this.setState('open');
+    this.pingTimer = setInterval(() => this.sendPing(), this.options.pingIntervalMs ?? 1000);
+    unrefTimer(this.pingTimer);
+    this.sendPing();
+    this.resolveOpened();
+    this.events.emit('open');
+  }
+
+  private onChannelClose(): void {
+    if (this._state === 'open') this.finish('closed', { reason: 'remote' });
+    else if (this._state === 'connecting') {
+      this.fail('failed', new TransportError('CONNECTION_FAILED', 'a data channel closed while connecting'));
+    }
+  }
+
+  private onConnectTimeout(timeoutMs: number): void {
+    const step = !this.remoteDescriptionSet
+      ? 'signaling'
+      : this.peerState !== 'connected'
+        ? 'ice'
+        : 'data-channels';
+    this.fail(
+      'timeout',
+      new TransportError('TIMEOUT', `connection not open after ${timeoutMs} ms (stuck at: ${step})`, {
+        details: { step, timeoutMs },
+      }),
+    );
+  }
+
+  private fail(reason: CloseEvent['reason'], error: TransportError): void {
+    if (this._state === 'closed' || this._state === 'failed') return;
+    this.signal({ kind: 'bye', reason: error.code });
+    this.finish(this._state === 'open' ? 'closed' : 'failed', { reason, error });
+  }
+
+  private finish(state: 'closed' | 'failed', event: CloseEvent): void {
+    if (this._state === 'closed' || this._state === 'failed') return;
+    this.clearConnectTimer();
+    if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+    this.unsubscribeSignal();
+    this.unreliable.close();
+    this.reliable.close();
+    this.peer.close();
+    this.setState(state);
+    this.rejectOpened(
+      event.error ?? new TransportError('NOT_OPEN', `connection ${state} before it opened (${event.reason})`),
+    );
+    this.events.emit('close', event);
+    this.events.clear();
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this._state === state) return;
+    this._state = state;
+    this.events.emit('state', state);
+  }
+
+  private emitError(error: TransportError): void {
+    this.events.emit('error', error);
+  }
+}

@@ -1,0 +1,116 @@
+// The public shape of a tickwire connection. Game code, the state-sync layer and the lobby
+// client depend on this file only, never on the platform adapters behind it.
+import type { TransportError } from '../errors.js';
+import type { Signaler } from '../signal/signaler.js';
+import type { SelectedPair } from '../rtc/adapter.js';
+import type { ConnectionStats } from '../stats/types.js';
+
+/** `unreliable`: unordered, no retransmits, latest-only per stream. `reliable`: ordered SCTP. */
+export type ChannelKind = 'unreliable' | 'reliable';
+
+export type ConnectionState = 'new' | 'connecting' | 'open' | 'closed' | 'failed';
+
+/** W3C-shaped ICE server entry; passed through to node-datachannel or RTCPeerConnection. */
+export interface IceServerConfig {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface ConnectionOptions {
+  /** The offerer creates the offer; the answerer waits for it. Exactly one side of a pair offers. */
+  role: 'offerer' | 'answerer';
+  signaler: Signaler;
+  iceServers?: IceServerConfig[];
+  iceTransportPolicy?: 'all' | 'relay';
+  /** Give up when the channels are not open after this long (default 15 000 ms). */
+  connectTimeoutMs?: number;
+  /** Unreliable sends are dropped (and counted) while bufferedAmount exceeds this (default 64 KiB). */
+  unreliableHighWaterMark?: number;
+  /** Reliable sends report `backpressure` while bufferedAmount exceeds this (default 1 MiB). */
+  reliableHighWaterMark?: number;
+  /**
+   * Unreliable messages that arrive this much later than the stream's usual transit time are
+   * discarded as stale (default 250 ms): state sent during an outage is never delivered after it.
+   */
+  maxLatenessMs?: number;
+  /** How often the transport pings over the unreliable channel to measure RTT (default 1000 ms). */
+  pingIntervalMs?: number;
+  /** Node only: bind ICE to these UDP ports. With `udpMux`, all peers share `portRange.begin`. */
+  portRange?: { begin: number; end: number };
+  /** Node only: share one UDP port between every peer of the process (libdatachannel ICE UDP mux). */
+  udpMux?: boolean;
+  /** Node only: bind address for ICE host candidates. */
+  bindAddress?: string;
+  /** Name used in logs and native traces. */
+  label?: string;
+}
+
+export interface SendOptions {
+  /** Unreliable only: latest-only ordering applies per stream (0-15, default 0). */
+  stream?: number;
+  /**
+   * Unreliable only (default true): discard this message at the receiver when a newer message of
+   * the same stream already arrived. Set false for packets that are independent of each other
+   * (e.g. the parts of one split snapshot).
+   */
+  latestOnly?: boolean;
+}
+
+/**
+ * What happened to a send. `sent`: handed to the channel. `dropped`: an unreliable message the
+ * transport threw away because the send buffer was over its high-water mark (counted in stats).
+ * `backpressure`: a reliable message was queued, but the buffer is over its high-water mark: stop
+ * sending until the connection emits `drain`.
+ */
+export type SendResult = 'sent' | 'dropped' | 'backpressure';
+
+export interface MessageEvent {
+  channel: ChannelKind;
+  /** The unreliable stream (always 0 on the reliable channel). */
+  stream: number;
+  /** The decoded msgpack value, or the bytes for messages sent with `sendRaw`. */
+  data: unknown;
+  /** True when the sender used `sendRaw`; `data` is then a Uint8Array. */
+  raw: boolean;
+}
+
+export interface CloseEvent {
+  /** Why the connection ended: `local` (close() called), `remote`, `failed`, `timeout`. */
+  reason: 'local' | 'remote' | 'failed' | 'timeout';
+  error?: TransportError;
+}
+
+export interface ConnectionEvents {
+  open: () => void;
+  message: (event: MessageEvent) => void;
+  /** Bad input from the peer or a failed step; the connection stays open unless `close` follows. */
+  error: (error: TransportError) => void;
+  state: (state: ConnectionState) => void;
+  close: (event: CloseEvent) => void;
+  /** The reliable channel's buffer drained below its high-water mark after reporting backpressure. */
+  drain: () => void;
+  /** A new RTT sample from the transport's ping (ms). */
+  rtt: (rttMs: number) => void;
+}
+
+export interface Connection {
+  readonly state: ConnectionState;
+  readonly role: 'offerer' | 'answerer';
+  /** Resolves when both channels are open; rejects with a TransportError if connecting fails. */
+  readonly opened: Promise<void>;
+  /** Largest unreliable payload (bytes after msgpack encoding) that fits one packet. */
+  readonly maxUnreliablePayload: number;
+  /** Largest reliable message (negotiated SCTP max-message-size minus framing). */
+  readonly maxReliablePayload: number;
+  /** Encodes `value` with msgpackr and sends it. Throws TransportError on misuse (size, closed). */
+  send(channel: ChannelKind, value: unknown, options?: SendOptions): SendResult;
+  /** Sends bytes the caller encoded itself. */
+  sendRaw(channel: ChannelKind, bytes: Uint8Array, options?: SendOptions): SendResult;
+  on<E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]): () => void;
+  stats(): ConnectionStats;
+  /** The ICE candidate pair in use (type, address, port of each side) once open. */
+  selectedCandidatePair(): Promise<SelectedPair | undefined>;
+  /** Closes both channels and the peer connection, freeing every native handle. Idempotent. */
+  close(): void;
+}

@@ -1,0 +1,48 @@
+// Every failure the transport reports is a TransportError with a string code callers can switch on.
+// Never log-and-continue where the caller needs to know: errors are thrown (sync API misuse) or
+// emitted as an `error` event on the connection (bad input from the network).
+
+export const TransportErrorCode = {
+  /** An unreliable message exceeds the safe single-packet payload size. */
+  MessageTooLarge: 'MESSAGE_TOO_LARGE',
+  /** A reliable message exceeds the negotiated SCTP max-message-size. */
+  ReliableTooLarge: 'RELIABLE_TOO_LARGE',
+  /** Send or another operation on a connection that is not open. */
+  NotOpen: 'NOT_OPEN',
+  /** Bytes from the peer that do not decode (bad framing, bad msgpack, hostile payload). */
+  Decode: 'DECODE',
+  /** A value that cannot be encoded (functions, symbols, cyclic structures). */
+  Encode: 'ENCODE',
+  /** A network step (gathering, connecting, signaling) did not finish in time. */
+  Timeout: 'TIMEOUT',
+  /** ICE / DTLS / SCTP failed. */
+  ConnectionFailed: 'CONNECTION_FAILED',
+  /** The signaling path failed or sent something invalid. */
+  Signaling: 'SIGNALING',
+  /** Invalid options passed by the caller. */
+  InvalidOptions: 'INVALID_OPTIONS',
+  /** A sync snapshot/input packet was rejected (unknown baseline, out of range, truncated). */
+  SyncRejected: 'SYNC_REJECTED',
+} as const;
+export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  readonly code: TransportErrorCode;
+  /** Extra facts about the failure, e.g. `{ limit, size }` for size errors or `{ step }` for timeouts. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: TransportErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isTransportError(value: unknown, code?: TransportErrorCode): value is TransportError {
+  return value instanceof TransportError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,16 @@
+// @tickwire/transport, Node entry: node-datachannel underneath.
+import { TickwireConnection } from './connection/connection.js';
+import type { Connection, ConnectionOptions } from './connection/types.js';
+import { nodeAdapter } from './rtc/node-adapter.js';
+
+export * from './api.js';
+export { Authority } from './authority.js';
+export type { AuthorityOptions } from './authority.js';
+export { openNativePeerCount } from './rtc/native-lifetime.js';
+
+/** Opens a connection to one remote peer; await `connection.opened` before sending. */
+export function connect(options: ConnectionOptions): Connection {
+  return new TickwireConnection(options, nodeAdapter);
+}
+
+export const platform = 'node' as const;

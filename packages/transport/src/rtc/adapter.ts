@@ -1,0 +1,77 @@
+// The one seam between tickwire and a WebRTC implementation. The browser's RTCPeerConnection and
+// node-datachannel each get one adapter behind this interface; nothing else in the transport knows
+// which one it runs on. Handlers are passed at creation time, never set later: node-datachannel
+// loses native events that fire before a JS handler exists.
+import type { IceServerConfig } from '../connection/types.js';
+
+export type RtcPeerState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+export interface SelectedCandidate {
+  /** host, srflx, prflx or relay */
+  type: string;
+  address: string;
+  port: number;
+}
+
+export interface SelectedPair {
+  local: SelectedCandidate;
+  remote: SelectedCandidate;
+}
+
+export interface RtcPeerConfig {
+  iceServers: IceServerConfig[];
+  iceTransportPolicy: 'all' | 'relay';
+  label: string;
+  portRange?: { begin: number; end: number } | undefined;
+  udpMux?: boolean | undefined;
+  bindAddress?: string | undefined;
+}
+
+export interface RtcPeerEvents {
+  onLocalDescription(type: 'offer' | 'answer', sdp: string): void;
+  onLocalCandidate(candidate: string, mid: string): void;
+  onStateChange(state: RtcPeerState): void;
+}
+
+export interface RtcChannelInit {
+  label: string;
+  /** Pre-negotiated SCTP stream id: both sides create the channel, no in-band open round trip. */
+  id: number;
+  ordered: boolean;
+  /** Omit for a fully reliable channel. */
+  maxRetransmits?: number;
+}
+
+export interface RtcChannelEvents {
+  onOpen(): void;
+  onMessage(data: Uint8Array): void;
+  onClose(): void;
+  onError(message: string): void;
+  onBufferedAmountLow(): void;
+}
+
+export interface RtcChannel {
+  send(data: Uint8Array): void;
+  bufferedAmount(): number;
+  setBufferedAmountLowThreshold(bytes: number): void;
+  isOpen(): boolean;
+  close(): void;
+}
+
+export interface RtcPeer {
+  createChannel(init: RtcChannelInit, events: RtcChannelEvents): RtcChannel;
+  /** Creates the offer or answer; the result arrives through `onLocalDescription`. */
+  setLocalDescription(type: 'offer' | 'answer'): Promise<void>;
+  setRemoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void>;
+  addRemoteCandidate(candidate: string, mid: string): Promise<void>;
+  /** The peer's SCTP max-message-size from its description (bytes), once known. */
+  remoteMaxMessageSize(): number | undefined;
+  /** The ICE candidate pair in use, once connected. */
+  selectedPair(): Promise<SelectedPair | undefined>;
+  close(): void;
+}
+
+export interface RtcAdapter {
+  readonly platform: 'node' | 'browser';
+  createPeer(config: RtcPeerConfig, events: RtcPeerEvents): RtcPeer;
+}

@@ -1,0 +1,40 @@
+// Translates W3C-shaped ICE server entries into node-datachannel's form. TURN servers become
+// objects rather than `user:pass@host` URLs because coturn REST usernames contain ':' and would
+// otherwise need URL-escaping rules libdatachannel does not promise to follow.
+import type { IceServer } from 'node-datachannel';
+import type { IceServerConfig } from '../connection/types.js';
+import { TransportError } from '../errors.js';
+
+export function toLibdatachannelIceServers(servers: readonly IceServerConfig[]): (string | IceServer)[] {
+  const out: (string | IceServer)[] = [];
+  for (const server of servers) {
+    const urls = Array.isArray(server.urls) ? server.urls : [server.urls];
+    for (const url of urls) out.push(convert(url, server));
+  }
+  return out;
+}
+
+function convert(url: string, server: IceServerConfig): string | IceServer {
+  const match = /^(stun|stuns|turn|turns):(\[[^\]]+\]|[^:?]+)(?::(\d+))?(?:\?transport=(udp|tcp))?$/i.exec(url);
+  if (!match) {
+    throw new TransportError('INVALID_OPTIONS', `unsupported ICE server URL: ${url}`, { details: { url } });
+  }
+  const scheme = match[1]!.toLowerCase();
+  const hostname = match[2]!.replace(/^\[|\]$/g, '');
+  const tls = scheme === 'stuns' || scheme === 'turns';
+  const port = match[3] === undefined ? (tls ? 5349 : 3478) : Number(match[3]);
+  if (scheme === 'stun' || scheme === 'stuns') return `stun:${match[2]}:${port}`;
+  if (server.username === undefined || server.credential === undefined) {
+    throw new TransportError('INVALID_OPTIONS', `TURN server ${url} needs username and credential`, {
+      details: { url },
+    });
+  }
+  const transport = match[4]?.toLowerCase();
+  return {
+    hostname,
+    port,
+    username: server.username,
+    password: server.credential,
+    relayType: tls ? 'TurnTls' : transport === 'tcp' ? 'TurnTcp' : 'TurnUdp',
+  };
+}

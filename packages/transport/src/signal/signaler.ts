@@ -1,0 +1,16 @@
+// The transport does not know how descriptions and candidates travel: anything that implements
+// Signaler (the in-process pair for tests, the lobby client in production) can carry them.
+// Trickle ICE: candidates are sent as they are gathered, not after gathering completes.
+
+export type SignalMessage =
+  | { readonly kind: 'description'; readonly type: 'offer' | 'answer'; readonly sdp: string }
+  | { readonly kind: 'candidate'; readonly candidate: string; readonly mid: string }
+  /** The remote side closed or gave up on this negotiation. */
+  | { readonly kind: 'bye'; readonly reason?: string };
+
+export interface Signaler {
+  /** Sends one message to the remote peer. May throw or reject when the signaling path is gone. */
+  send(message: SignalMessage): void | Promise<void>;
+  /** Subscribes to messages from the remote peer; returns an unsubscribe function. */
+  onMessage(handler: (message: SignalMessage) => void): () => void;
+}

@@ -1,0 +1,147 @@
+// The browser build of the transport, in a real headless Chromium, opens both channels to a real
+// node-datachannel peer in this process and exchanges messages both ways. Signaling crosses the
+// page boundary through Playwright (exposeFunction one way, evaluate the other).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../src/index.js';
+import type { SignalMessage, Signaler } from '../src/index.js';
+import { nextMessages, onCleanup } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ORIGIN = 'http://tickwire.test';
+
+async function bundleBrowserEntry(): Promise<string> {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: fileURLToPath(new URL('..', import.meta.url)),
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: fileURLToPath(new URL('../src/browser.ts', import.meta.url)), formats: ['es'], fileName: 'tw' },
+    },
+  });
+  const outputs = Array.isArray(result) ? result : [result];
+  for (const out of outputs) {
+    if ('output' in out) {
+      const chunk = out.output.find((o) => o.type === 'chunk');
+      if (chunk && chunk.type === 'chunk') return chunk.code;
+    }
+  }
+  throw new Error('vite produced no bundle');
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('browser transport against a Node peer', () => {
+  let browser: Browser;
+  let bundle: string;
+
+  beforeAll(async () => {
+    bundle = await bundleBrowserEntry();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+        // Chromium hides host candidates behind mDNS names that libdatachannel cannot resolve.
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('bundles without Node modules', () => {
+    expect(bundle).not.toContain('node-datachannel');
+    expect(bundle).not.toMatch(/from ['"]node:/);
+    expect(bundle).toContain('RTCPeerConnection');
+  });
+
+  async function openPage(): Promise<Page> {
+    const page = await browser.newPage();
+    onCleanup(() => page.close());
+    await page.route(`${ORIGIN}/**`, (route) => {
+      const url = route.request().url();
+      if (url.endsWith('/tw.js')) {
+        return route.fulfill({ contentType: 'text/javascript', body: bundle });
+      }
+      return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>tickwire test</title>' });
+    });
+    await page.goto(`${ORIGIN}/`);
+    return page;
+  }
+
+  it('opens both channels and exchanges messages both ways', async () => {
+    const page = await openPage();
+    // Node side signaler: outgoing messages are delivered into the page, incoming come from it.
+    const handlers = new Set<(m: SignalMessage) => void>();
+    const nodeSignaler: Signaler = {
+      send: (message) => page.evaluate((m) => (globalThis as any).__twDeliver(m), message as never).then(() => undefined),
+      onMessage: (handler) => {
+        handlers.add(handler);
+        return () => handlers.delete(handler);
+      },
+    };
+    await page.exposeFunction('__twToNode', (m: SignalMessage) => {
+      for (const h of handlers) h(m);
+    });
+    await page.evaluate(async (origin) => {
+      const tw = await import(`${origin}/tw.js`);
+      const listeners = new Set<(m: unknown) => void>();
+      const backlog: unknown[] = [];
+      (globalThis as any).__twDeliver = (m: unknown) => {
+        if (listeners.size === 0) backlog.push(m);
+        for (const l of listeners) l(m);
+      };
+      const signaler = {
+        send: (m: unknown) => (globalThis as any).__twToNode(m),
+        onMessage: (h: (m: unknown) => void) => {
+          listeners.add(h);
+          for (const m of backlog.splice(0)) h(m);
+          return () => listeners.delete(h);
+        },
+      };
+      const conn = tw.connect({ role: 'offerer', signaler });
+      (globalThis as any).__tw = conn;
+      (globalThis as any).__twReceived = [];
+      conn.on('message', (e: { channel: string; data: unknown; raw: boolean }) => {
+        (globalThis as any).__twReceived.push({ channel: e.channel, data: e.raw ? Array.from(e.data as Uint8Array) : e.data });
+        // echo back what arrives, on the same channel, tagged
+        conn.send(e.channel, { echo: e.raw ? 'raw' : e.data });
+      });
+    }, ORIGIN);
+
+    const node = connect({ role: 'answerer', signaler: nodeSignaler });
+    onCleanup(() => node.close());
+    await node.opened;
+    await page.waitForFunction(() => (globalThis as any).__tw.state === 'open');
+    expect(await page.evaluate(() => (globalThis as any).__tw.state)).toBe('open');
+
+    const echoes = nextMessages(node, 3);
+    node.send('reliable', { hello: 'browser', list: [1, 2, { deep: true }] });
+    node.send('unreliable', { tick: 42 });
+    node.sendRaw('unreliable', new Uint8Array([9, 8, 7]));
+    const got = await echoes;
+    const byChannelData = got.map((m) => [m.channel, m.data]);
+    expect(byChannelData).toContainEqual(['reliable', { echo: { hello: 'browser', list: [1, 2, { deep: true }] } }]);
+    expect(byChannelData).toContainEqual(['unreliable', { echo: { tick: 42 } }]);
+    expect(byChannelData).toContainEqual(['unreliable', { echo: 'raw' }]);
+    const inPage = await page.evaluate(() => (globalThis as any).__twReceived);
+    expect(inPage).toContainEqual({ channel: 'unreliable', data: [9, 8, 7] });
+
+    const stats = await page.evaluate(() => (globalThis as any).__tw.stats());
+    expect(stats.unreliable.messagesReceived).toBeGreaterThanOrEqual(2);
+    expect(stats.reliable.messagesSent).toBe(1);
+    await page.evaluate(() => (globalThis as any).__tw.close());
+  });
+});

@@ -1,0 +1,36 @@
+// Totals vitest's JSON reports over every workspace package and prints the closing line CI reads.
+// A package that has tests but left no report (its build or test run crashed) counts as one failure.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const group of ['packages', 'tools']) {
+  if (!existsSync(group)) continue;
+  for (const name of readdirSync(group)) {
+    const dir = join(group, name);
+    if (!existsSync(join(dir, 'package.json'))) continue;
+    const hasTests = existsSync(join(dir, 'test'));
+    const report = join(dir, 'test-results.json');
+    if (!existsSync(report)) {
+      if (hasTests) {
+        console.error(`[summary] ${dir}: no test report`);
+        failed += 1;
+      }
+      continue;
+    }
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    const suiteFailures = (r.testResults ?? []).filter(
+      (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+    ).length;
+    passed += r.numPassedTests ?? 0;
+    failed += (r.numFailedTests ?? 0) + suiteFailures;
+    skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.error(
+      `[summary] ${dir}: ${r.numPassedTests} passed, ${r.numFailedTests + suiteFailures} failed, ${r.numPendingTests} skipped`,
+    );
+  }
+}
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
