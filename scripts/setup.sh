@@ -44,8 +44,7 @@ if [ "$pnpm_ok" = 0 ]; then
   npm install -g pnpm@12.21.0 >&2
 fi
 
-if [ -f pnpm-lock.yaml ]; then
-  pnpm install --frozen-lockfile >&2
-else
-  pnpm install >&2
-fi
+# Not --frozen-lockfile: pnpm 12 then insists on recording the packageManager pin in the lockfile,
+# which it cannot do for this release (it looks for @pnpm/exe builds the registry does not have).
+# The committed lockfile is still what resolves every version.
+pnpm install --no-frozen-lockfile >&2

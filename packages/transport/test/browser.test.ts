@@ -14,6 +14,34 @@ import { nextMessages, onCleanup } from './helpers.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'http://tickwire.test';
 
+// Runs in the page (kept as a string so the test runner's module transform never touches it):
+// loads the browser bundle, builds a Signaler over the exposed functions, connects as offerer and
+// echoes every message back on the channel it came from.
+const PAGE_SETUP = `(async () => {
+  const tw = await import('${ORIGIN}/tw.js');
+  const listeners = new Set();
+  const backlog = [];
+  globalThis.__twDeliver = (m) => {
+    if (listeners.size === 0) backlog.push(m);
+    for (const l of listeners) l(m);
+  };
+  const signaler = {
+    send: (m) => globalThis.__twToNode(m),
+    onMessage: (h) => {
+      listeners.add(h);
+      for (const m of backlog.splice(0)) h(m);
+      return () => listeners.delete(h);
+    },
+  };
+  const conn = tw.connect({ role: 'offerer', signaler });
+  globalThis.__twReceived = [];
+  conn.on('message', (e) => {
+    globalThis.__twReceived.push({ channel: e.channel, data: e.raw ? Array.from(e.data) : e.data });
+    conn.send(e.channel, { echo: e.raw ? 'raw' : e.data });
+  });
+  globalThis.__tw = conn;
+})()`;
+
 async function bundleBrowserEntry(): Promise<string> {
   const result = await build({
     configFile: false,
@@ -22,7 +50,11 @@ async function bundleBrowserEntry(): Promise<string> {
     build: {
       write: false,
       minify: false,
-      lib: { entry: fileURLToPath(new URL('../src/browser.ts', import.meta.url)), formats: ['es'], fileName: 'tw' },
+      lib: {
+        entry: fileURLToPath(new URL('../src/browser.ts', import.meta.url)),
+        formats: ['es'],
+        fileName: 'tw',
+      },
     },
   });
   const outputs = Array.isArray(result) ? result : [result];
@@ -85,41 +117,22 @@ describe.skipIf(!existsSync(CHROMIUM))('browser transport against a Node peer', 
     const page = await openPage();
     // Node side signaler: outgoing messages are delivered into the page, incoming come from it.
     const handlers = new Set<(m: SignalMessage) => void>();
+    const backlog: SignalMessage[] = []; // the page may offer before the Node side listens
     const nodeSignaler: Signaler = {
-      send: (message) => page.evaluate((m) => (globalThis as any).__twDeliver(m), message as never).then(() => undefined),
+      send: (message) =>
+        page.evaluate((m) => (globalThis as any).__twDeliver(m), message as never).then(() => undefined),
       onMessage: (handler) => {
         handlers.add(handler);
+        for (const m of backlog.splice(0)) handler(m);
         return () => handlers.delete(handler);
       },
     };
     await page.exposeFunction('__twToNode', (m: SignalMessage) => {
+      if (handlers.size === 0) backlog.push(m);
       for (const h of handlers) h(m);
     });
-    await page.evaluate(async (origin) => {
-      const tw = await import(`${origin}/tw.js`);
-      const listeners = new Set<(m: unknown) => void>();
-      const backlog: unknown[] = [];
-      (globalThis as any).__twDeliver = (m: unknown) => {
-        if (listeners.size === 0) backlog.push(m);
-        for (const l of listeners) l(m);
-      };
-      const signaler = {
-        send: (m: unknown) => (globalThis as any).__twToNode(m),
-        onMessage: (h: (m: unknown) => void) => {
-          listeners.add(h);
-          for (const m of backlog.splice(0)) h(m);
-          return () => listeners.delete(h);
-        },
-      };
-      const conn = tw.connect({ role: 'offerer', signaler });
-      (globalThis as any).__tw = conn;
-      (globalThis as any).__twReceived = [];
-      conn.on('message', (e: { channel: string; data: unknown; raw: boolean }) => {
-        (globalThis as any).__twReceived.push({ channel: e.channel, data: e.raw ? Array.from(e.data as Uint8Array) : e.data });
-        // echo back what arrives, on the same channel, tagged
-        conn.send(e.channel, { echo: e.raw ? 'raw' : e.data });
-      });
-    }, ORIGIN);
+    await page.evaluate(PAGE_SETUP);
+    await page.waitForFunction(() => (globalThis as any).__tw !== undefined);
 
     const node = connect({ role: 'answerer', signaler: nodeSignaler });
     onCleanup(() => node.close());
@@ -133,7 +146,10 @@ describe.skipIf(!existsSync(CHROMIUM))('browser transport against a Node peer', 
     node.sendRaw('unreliable', new Uint8Array([9, 8, 7]));
     const got = await echoes;
     const byChannelData = got.map((m) => [m.channel, m.data]);
-    expect(byChannelData).toContainEqual(['reliable', { echo: { hello: 'browser', list: [1, 2, { deep: true }] } }]);
+    expect(byChannelData).toContainEqual([
+      'reliable',
+      { echo: { hello: 'browser', list: [1, 2, { deep: true }] } },
+    ]);
     expect(byChannelData).toContainEqual(['unreliable', { echo: { tick: 42 } }]);
     expect(byChannelData).toContainEqual(['unreliable', { echo: 'raw' }]);
     const inPage = await page.evaluate(() => (globalThis as any).__twReceived);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connect, createSignalerPair, isTransportError, openNativePeerCount, TransportError } from '../src/index.js';
+import type { TransportError } from '../src/index.js';
+import { connect, createSignalerPair, isTransportError, openNativePeerCount } from '../src/index.js';
 import { nextMessages, once, onCleanup, openPair } from './helpers.js';
 
 describe('connection between two real node-datachannel peers', () => {
@@ -7,7 +8,11 @@ describe('connection between two real node-datachannel peers', () => {
     const { a, b } = await openPair();
     expect(a.state).toBe('open');
     expect(b.state).toBe('open');
-    const nested = { player: { id: 7, name: 'ü-ninja', pos: [1.5, -2.25], tags: ['a', 'b'] }, ok: true, n: null };
+    const nested = {
+      player: { id: 7, name: 'ü-ninja', pos: [1.5, -2.25], tags: ['a', 'b'] },
+      ok: true,
+      n: null,
+    };
     const atB = nextMessages(b, 2);
     a.send('reliable', nested);
     a.send('unreliable', { tick: 1, nested });
@@ -41,7 +46,8 @@ describe('connection between two real node-datachannel peers', () => {
     const before = a.stats().reliable.bytesSent;
     a.send('reliable', { type: 'chat', from: 'alice', text: 'hello', at: 1 });
     const first = a.stats().reliable.bytesSent - before;
-    for (let i = 1; i < 20; i++) a.send('reliable', { type: 'chat', from: 'alice', text: 'hello', at: i + 1 });
+    for (let i = 1; i < 20; i++)
+      a.send('reliable', { type: 'chat', from: 'alice', text: 'hello', at: i + 1 });
     const rest = (a.stats().reliable.bytesSent - before - first) / 19;
     await done;
     expect(rest).toBeLessThan(first);

@@ -35,7 +35,11 @@ export async function openPair(
 }
 
 /** Resolves with the next `count` messages on `channel`. */
-export function nextMessages(conn: Connection, count: number, channel?: 'reliable' | 'unreliable'): Promise<MessageEvent[]> {
+export function nextMessages(
+  conn: Connection,
+  count: number,
+  channel?: 'reliable' | 'unreliable',
+): Promise<MessageEvent[]> {
   return new Promise((resolve) => {
     const got: MessageEvent[] = [];
     const off = conn.on('message', (event) => {

@@ -21,7 +21,11 @@ async function hostilePair() {
   return { conn, raw, errors };
 }
 
-function waitForErrors(errors: TransportError[], n: number, conn: { on: (e: 'error', h: () => void) => () => void }) {
+function waitForErrors(
+  errors: TransportError[],
+  n: number,
+  conn: { on: (e: 'error', h: () => void) => () => void },
+) {
   return new Promise<void>((resolve) => {
     if (errors.length >= n) return resolve();
     const off = conn.on('error', () => {

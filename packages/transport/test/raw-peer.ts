@@ -14,9 +14,16 @@ export interface RawPeer {
 
 export function rawAnswerer(signaler: Signaler): RawPeer {
   const pc = new nodeDataChannel.PeerConnection('raw', { iceServers: [], disableAutoNegotiation: true });
-  pc.onLocalDescription((sdp, type) => void signaler.send({ kind: 'description', type: type as 'answer', sdp }));
+  pc.onLocalDescription(
+    (sdp, type) => void signaler.send({ kind: 'description', type: type as 'answer', sdp }),
+  );
   pc.onLocalCandidate((candidate, mid) => void signaler.send({ kind: 'candidate', candidate, mid }));
-  const unreliable = pc.createDataChannel('u', { negotiated: true, id: 0, unordered: true, maxRetransmits: 0 });
+  const unreliable = pc.createDataChannel('u', {
+    negotiated: true,
+    id: 0,
+    unordered: true,
+    maxRetransmits: 0,
+  });
   const reliable = pc.createDataChannel('r', { negotiated: true, id: 1 });
   const received = { unreliable: [] as Uint8Array[], reliable: [] as Uint8Array[] };
   unreliable.onMessage((m) => received.unreliable.push(new Uint8Array(m as Buffer)));

@@ -25,7 +25,8 @@ describe('ReceiveTracker', () => {
   it('discards frames that arrive much later than the usual transit time', () => {
     const t = new ReceiveTracker(100);
     // normal traffic: sent at s, arrives at s + 20 (plus an arbitrary clock offset of 5000)
-    for (let i = 0; i < 10; i++) expect(t.accept(i, (i * 16) & 0xffff, true, 0, 5000 + i * 16 + 20)).toBe('deliver');
+    for (let i = 0; i < 10; i++)
+      expect(t.accept(i, (i * 16) & 0xffff, true, 0, 5000 + i * 16 + 20)).toBe('deliver');
     // a frame sent at 160 but held in a queue for 1 s during an outage
     expect(t.accept(10, 160, false, 0, 5000 + 160 + 1020)).toBe('stale');
     expect(t.discardedStale).toBe(1);

@@ -1,0 +1,2 @@
+export { startDemoServer } from './serve.js';
+export type { DemoServer, DemoServerOptions } from './serve.js';

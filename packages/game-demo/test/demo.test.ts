@@ -1,0 +1,64 @@
+// The demo page, served by the demo server, in a real headless Chromium: the two tickwire peers
+// in the page connect over WebRTC, state flows and Pixi renders frames.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer } from '../src/serve.js';
+import type { DemoServer } from '../src/serve.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const webRoot = new URL('../dist/web', import.meta.url).pathname;
+
+describe('demo server', () => {
+  let demo: DemoServer;
+  beforeAll(async () => {
+    demo = await startDemoServer({ port: 0, webRoot });
+  });
+  afterAll(async () => {
+    await demo.close();
+  });
+
+  it('serves the page and refuses paths outside the web root', async () => {
+    const page = await fetch(demo.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="hud">');
+    const escape = await fetch(new URL('/..%2f..%2fpackage.json', demo.url));
+    expect([403, 404]).toContain(escape.status);
+    expect((await fetch(new URL('/nope.js', demo.url))).status).toBe(404);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))(
+    'runs in Chromium: peers connect, state flows, frames render',
+    async () => {
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--use-angle=swiftshader',
+          '--enable-unsafe-swiftshader',
+        ],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+        await page.goto(demo.url);
+        await page.waitForFunction(() => document.body.dataset['state'] === 'open', undefined, {
+          timeout: 20_000,
+        });
+        await page.waitForFunction(() => Number(document.body.dataset['rtt']) > 0, undefined, {
+          timeout: 20_000,
+        });
+        await page.mouse.move(100, 100);
+        const hud = await page.textContent('#hud');
+        expect(hud).toMatch(/rtt \d+\.\d+ ms/);
+        expect(hud).toMatch(/\(([1-9]\d*) frames\)/);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
+});
