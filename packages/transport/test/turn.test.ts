@@ -1,0 +1,70 @@
+// ICE configuration passes through to libdatachannel: with a real coturn on loopback and
+// iceTransportPolicy 'relay', the peers connect through the relay, and wrong credentials fail.
+import { describe, expect, it } from 'vitest';
+import { connect, createSignalerPair } from '../src/index.js';
+import { onCleanup } from './helpers.js';
+import { hasTurnserver, startTurnServer } from './turn-server.js';
+
+describe.skipIf(!hasTurnserver)('TURN relay through coturn', () => {
+  it('connects relay-only with the right credentials and reports a relay candidate pair', async () => {
+    const turn = await startTurnServer();
+    onCleanup(() => turn.stop());
+    const iceServers = [
+      { urls: `turn:127.0.0.1:${turn.port}?transport=udp`, username: turn.user, credential: turn.password },
+    ];
+    const [sa, sb] = createSignalerPair();
+    const a = connect({ role: 'offerer', signaler: sa, iceServers, iceTransportPolicy: 'relay' });
+    const b = connect({ role: 'answerer', signaler: sb, iceServers, iceTransportPolicy: 'relay' });
+    onCleanup(() => {
+      a.close();
+      b.close();
+    });
+    await Promise.all([a.opened, b.opened]);
+    const pair = await a.selectedCandidatePair();
+    // libjuice reports our own relayed side by its mapped address (srflx); the peer's is 'relay',
+    // and its port must be one coturn allocated from its relay range.
+    const relay = [pair?.local, pair?.remote].find((c) => c?.type === 'relay');
+    expect(relay).toBeDefined();
+    expect(relay!.port).toBeGreaterThanOrEqual(turn.relayPorts.min);
+    expect(relay!.port).toBeLessThanOrEqual(turn.relayPorts.max);
+    const got = new Promise((resolve) => b.on('message', (e) => resolve(e.data)));
+    a.send('unreliable', { through: 'turn' });
+    expect(await got).toEqual({ through: 'turn' });
+  });
+
+  it('fails to connect relay-only with a wrong password, naming the ICE step', async () => {
+    const turn = await startTurnServer();
+    onCleanup(() => turn.stop());
+    const iceServers = [{ urls: `turn:127.0.0.1:${turn.port}`, username: turn.user, credential: 'wrong' }];
+    const [sa, sb] = createSignalerPair();
+    const a = connect({
+      role: 'offerer',
+      signaler: sa,
+      iceServers,
+      iceTransportPolicy: 'relay',
+      connectTimeoutMs: 3000,
+    });
+    const b = connect({
+      role: 'answerer',
+      signaler: sb,
+      iceServers,
+      iceTransportPolicy: 'relay',
+      connectTimeoutMs: 3000,
+    });
+    onCleanup(() => {
+      a.close();
+      b.close();
+    });
+    const results = await Promise.allSettled([a.opened, b.opened]);
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    const reasons = results.map((r) => (r as PromiseRejectedResult).reason as { code: string });
+    expect(reasons.some((r) => r.code === 'TIMEOUT' || r.code === 'CONNECTION_FAILED')).toBe(true);
+  });
+
+  it('refuses a TURN URL without credentials with INVALID_OPTIONS', () => {
+    const [sa] = createSignalerPair();
+    expect(() =>
+      connect({ role: 'offerer', signaler: sa, iceServers: [{ urls: 'turn:127.0.0.1:3478' }] }),
+    ).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }) as Error);
+  });
+});
