@@ -19,5 +19,5 @@ export { createSignalerPair } from './signal/in-process.js';
 export type { InProcessSignaler } from './signal/in-process.js';
 export type { ChannelStats, ConnectionStats, UnreliableStats } from './stats/types.js';
 export type { SelectedCandidate, SelectedPair } from './rtc/adapter.js';
-export { createCodec } from './codec-shim.js';
-export type { Codec, CodecOptions } from './codec-shim.js';
+export { createCodec } from './codec/index.js';
+export type { Codec, CodecOptions } from './codec/index.js';

@@ -6,7 +6,7 @@ import { nodeAdapter } from './rtc/node-adapter.js';
 export * from './api.js';
 export { Authority } from './authority.js';
 export type { AuthorityOptions } from './authority.js';
-export { openNativePeerCount } from './rtc/native-lifetime.js';
+export { openNativePeerCount, setNativeAutoCleanup } from './rtc/native-lifetime.js';
 
 /** Opens a connection to one remote peer; await `connection.opened` before sending. */
 export function connect(options: ConnectionOptions): Connection {

@@ -2,8 +2,8 @@
 // together, `unreliable` (unordered, maxRetransmits 0) and `reliable` (ordered). It turns game
 // values into frames and back, enforces size limits and backpressure, measures RTT/jitter/loss,
 // and reports every bad input as an `error` event — it must never throw into a native callback.
-import { createCodec } from '../codec-shim.js';
-import type { Codec } from '../codec-shim.js';
+import { createCodec } from '../codec/index.js';
+import type { Codec } from '../codec/index.js';
 import { TransportError } from '../errors.js';
 import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
 import type { SignalMessage } from '../signal/signaler.js';
@@ -51,6 +51,22 @@ function emptyChannelStats(): ChannelStats {
   };
 }
 
+function tooLargeAs(
+  error: unknown,
+  code: 'MESSAGE_TOO_LARGE' | 'RELIABLE_TOO_LARGE',
+  limit: number,
+  channel: ChannelKind,
+): unknown {
+  if (!(error instanceof TransportError) || error.details['reason'] !== 'too-large') return error;
+  const size = Number(error.details['size']);
+  return new TransportError(
+    code,
+    `${channel} message of ${size} bytes exceeds the ${limit}-byte limit` +
+      (channel === 'unreliable' ? "; send it on 'reliable' or split it" : ''),
+    { cause: error, details: { limit, size } },
+  );
+}
+
 function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
 }
@@ -60,7 +76,11 @@ export class TickwireConnection implements Connection {
   readonly opened: Promise<void>;
   readonly maxUnreliablePayload = MAX_UNRELIABLE_PAYLOAD;
   private _state: ConnectionState = 'new';
-  private readonly events = new Emitter<ConnectionEvents>((error) => queueMicrotask(() => { throw error; }));
+  private readonly events = new Emitter<ConnectionEvents>((error) =>
+    queueMicrotask(() => {
+      throw error;
+    }),
+  );
   private readonly peer: RtcPeer;
   private readonly unreliable: RtcChannel;
   private readonly reliable: RtcChannel;
@@ -166,7 +186,12 @@ export class TickwireConnection implements Connection {
   send(channel: ChannelKind, value: unknown, options?: SendOptions): SendResult {
     this.assertOpen(channel);
     if (channel === 'reliable') {
-      const payload = this.encode(this.reliableEncoder, value);
+      let payload: Uint8Array;
+      try {
+        payload = this.reliableEncoder.encode(value);
+      } catch (error) {
+        throw this.asReliableSizeError(error);
+      }
       try {
         return this.sendReliable(FrameType.Value, payload);
       } catch (error) {
@@ -177,7 +202,18 @@ export class TickwireConnection implements Connection {
         throw error;
       }
     }
-    return this.sendUnreliable(FrameType.Value, this.encode(this.datagramCodec, value), options);
+    let payload: Uint8Array;
+    try {
+      payload = this.datagramCodec.encode(value, { maxBytes: MAX_UNRELIABLE_PAYLOAD });
+    } catch (error) {
+      throw tooLargeAs(error, 'MESSAGE_TOO_LARGE', MAX_UNRELIABLE_PAYLOAD, 'unreliable');
+    }
+    return this.sendUnreliable(FrameType.Value, payload, options);
+  }
+
+  /** The codec refuses values over its own byte limit before we see their size: same error either way. */
+  private asReliableSizeError(error: unknown): unknown {
+    return tooLargeAs(error, 'RELIABLE_TOO_LARGE', this.maxReliablePayload, 'reliable');
   }
 
   sendRaw(channel: ChannelKind, bytes: Uint8Array, options?: SendOptions): SendResult {
@@ -232,10 +268,6 @@ export class TickwireConnection implements Connection {
     }
   }
 
-  private encode(codec: Codec, value: unknown): Uint8Array {
-    return codec.encode(value);
-  }
-
   private sendUnreliable(type: FrameType, payload: Uint8Array, options: SendOptions | undefined): SendResult {
     if (payload.byteLength > MAX_UNRELIABLE_PAYLOAD) {
       throw new TransportError(
@@ -257,7 +289,12 @@ export class TickwireConnection implements Connection {
     return this.writeUnreliable(type, payload, options?.latestOnly ?? true, stream) ? 'sent' : 'dropped';
   }
 
-  private writeUnreliable(type: FrameType, payload: Uint8Array, latestOnly: boolean, stream: number): boolean {
+  private writeUnreliable(
+    type: FrameType,
+    payload: Uint8Array,
+    latestOnly: boolean,
+    stream: number,
+  ): boolean {
     const t = now();
     const frame = writeUnreliableFrame(
       { type, latestOnly, stream, seq: this.seq, stamp: Math.floor(t) & 0xffff },
@@ -437,7 +474,9 @@ export class TickwireConnection implements Connection {
       case 'description': {
         const expected = this.role === 'offerer' ? 'answer' : 'offer';
         if (message.type !== expected) {
-          this.emitError(new TransportError('SIGNALING', `unexpected remote ${message.type} for an ${this.role}`));
+          this.emitError(
+            new TransportError('SIGNALING', `unexpected remote ${message.type} for an ${this.role}`),
+          );
           return;
         }
         const ok = await this.runStep('remote-description', () =>
@@ -446,9 +485,14 @@ export class TickwireConnection implements Connection {
         if (!ok) return;
         this.remoteDescriptionSet = true;
         for (const c of this.pendingCandidates.splice(0)) {
-          await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(c.candidate, c.mid), false);
+          await this.runStep(
+            'remote-candidate',
+            () => this.peer.addRemoteCandidate(c.candidate, c.mid),
+            false,
+          );
         }
-        if (this.role === 'answerer') await this.runStep('answer', () => this.peer.setLocalDescription('answer'));
+        if (this.role === 'answerer')
+          await this.runStep('answer', () => this.peer.setLocalDescription('answer'));
         return;
       }
       case 'candidate':
@@ -456,7 +500,11 @@ export class TickwireConnection implements Connection {
           if (this.pendingCandidates.length < 256) this.pendingCandidates.push(message);
           return;
         }
-        await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(message.candidate, message.mid), false);
+        await this.runStep(
+          'remote-candidate',
+          () => this.peer.addRemoteCandidate(message.candidate, message.mid),
+          false,
+        );
         return;
       case 'bye':
         this.finish(this._state === 'open' ? 'closed' : 'failed', {
@@ -490,7 +538,10 @@ export class TickwireConnection implements Connection {
   private onPeerState(state: RtcPeerState): void {
     this.peerState = state;
     if (state === 'failed') {
-      this.fail('failed', new TransportError('CONNECTION_FAILED', 'ICE/DTLS connection failed', { details: { step: 'ice' } }));
+      this.fail(
+        'failed',
+        new TransportError('CONNECTION_FAILED', 'ICE/DTLS connection failed', { details: { step: 'ice' } }),
+      );
     } else if (state === 'closed' && this._state === 'open') {
       this.finish('closed', { reason: 'remote' });
     }

@@ -72,7 +72,9 @@ class BrowserPeer implements RtcPeer {
     dc.binaryType = 'arraybuffer';
     dc.onopen = () => events.onOpen();
     dc.onmessage = (e: MessageEvent<ArrayBuffer | string>) => {
-      events.onMessage(typeof e.data === 'string' ? new TextEncoder().encode(e.data) : new Uint8Array(e.data));
+      events.onMessage(
+        typeof e.data === 'string' ? new TextEncoder().encode(e.data) : new Uint8Array(e.data),
+      );
     };
     dc.onclose = () => events.onClose();
     dc.onerror = (e) => {

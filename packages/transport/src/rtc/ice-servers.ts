@@ -15,7 +15,9 @@ export function toLibdatachannelIceServers(servers: readonly IceServerConfig[]):
 }
 
 function convert(url: string, server: IceServerConfig): string | IceServer {
-  const match = /^(stun|stuns|turn|turns):(\[[^\]]+\]|[^:?]+)(?::(\d+))?(?:\?transport=(udp|tcp))?$/i.exec(url);
+  const match = /^(stun|stuns|turn|turns):(\[[^\]]+\]|[^:?]+)(?::(\d+))?(?:\?transport=(udp|tcp))?$/i.exec(
+    url,
+  );
   if (!match) {
     throw new TransportError('INVALID_OPTIONS', `unsupported ICE server URL: ${url}`, { details: { url } });
   }

@@ -56,7 +56,9 @@ class NodePeer implements RtcPeer {
       // Descriptions are created explicitly so the answerer's pre-negotiated channels never
       // trigger an offer of their own (glare).
       disableAutoNegotiation: true,
-      ...(config.portRange ? { portRangeBegin: config.portRange.begin, portRangeEnd: config.portRange.end } : {}),
+      ...(config.portRange
+        ? { portRangeBegin: config.portRange.begin, portRangeEnd: config.portRange.end }
+        : {}),
       ...(config.udpMux ? { enableIceUdpMux: true } : {}),
       ...(config.bindAddress ? { bindAddress: config.bindAddress } : {}),
     });
