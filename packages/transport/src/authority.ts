@@ -7,8 +7,10 @@ import { TransportError } from './errors.js';
 import { nodeAdapter } from './rtc/node-adapter.js';
 import type { Signaler } from './signal/signaler.js';
 
-export interface AuthorityOptions
-  extends Omit<ConnectionOptions, 'role' | 'signaler' | 'portRange' | 'udpMux'> {
+export interface AuthorityOptions extends Omit<
+  ConnectionOptions,
+  'role' | 'signaler' | 'portRange' | 'udpMux'
+> {
   /** The UDP port every peer connection shares. */
   port: number;
   /** Without mux, each peer gets its own port from this range instead (`port` is then ignored). */
@@ -26,7 +28,10 @@ export class Authority {
   }
 
   /** Answers one peer's offer arriving through `signaler`. */
-  accept(signaler: Signaler, overrides: Partial<Omit<ConnectionOptions, 'role' | 'signaler'>> = {}): Connection {
+  accept(
+    signaler: Signaler,
+    overrides: Partial<Omit<ConnectionOptions, 'role' | 'signaler'>> = {},
+  ): Connection {
     if (this.closed) throw new TransportError('NOT_OPEN', 'authority is closed');
     const { port, portRange, ...rest } = this.options;
     const connection = new TickwireConnection(

@@ -2,37 +2,42 @@
 // running past the end throws TruncatedError, which the decoders turn into a counted rejection.
 // It must never read outside the given bytes or return a value wider than asked for.
 
-const POW2: number[] = Array.from({ length: 54 }, (_, i) => 2 ** i);
-
 /** Thrown when a packet ends before its declared content does. */
 export class TruncatedError extends Error {
   override readonly name = 'TruncatedError';
 }
 
 export class BitReader {
+  /** Next bit to read, counted from the start of `bytes`. */
   private pos = 0;
-  private scratch = 0;
-  private scratchBits = 0;
+  private readonly end: number;
 
-  constructor(private readonly bytes: Uint8Array) {}
+  constructor(private readonly bytes: Uint8Array) {
+    this.end = bytes.length * 8;
+  }
 
   /** Bits not yet consumed. */
   get remainingBits(): number {
-    return (this.bytes.length - this.pos) * 8 + this.scratchBits;
+    return this.end - this.pos;
   }
 
   read(bits: number): number {
     if (bits === 0) return 0;
-    while (this.scratchBits < bits) {
-      if (this.pos >= this.bytes.length) throw new TruncatedError('packet truncated');
-      this.scratch += this.bytes[this.pos++]! * POW2[this.scratchBits]!;
-      this.scratchBits += 8;
+    if (bits > 24) {
+      const low = this.read(16);
+      return low + this.read(bits - 16) * 65536;
     }
-    const div = POW2[bits]!;
-    const value = this.scratch % div;
-    this.scratch = (this.scratch - value) / div;
-    this.scratchBits -= bits;
-    return value;
+    const pos = this.pos;
+    if (pos + bits > this.end) throw new TruncatedError('packet truncated');
+    this.pos = pos + bits;
+    const b = this.bytes;
+    const i = pos >>> 3;
+    // Gather up to 4 bytes little-endian; near the end only the bytes that exist.
+    const word =
+      i + 3 < b.length
+        ? b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)
+        : b[i]! | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16);
+    return (word >>> (pos & 7)) & ((1 << bits) - 1);
   }
 
   readBool(): boolean {
@@ -46,8 +51,10 @@ export class BitReader {
     return out;
   }
 
-  /** True when only zero padding (less than one byte) is left: anything else is trailing junk. */
+  /** True when only zero padding (less than one byte) is left: anything else is more content. */
   atCleanEnd(): boolean {
-    return this.pos === this.bytes.length && this.scratchBits < 8 && this.scratch === 0;
+    const left = this.end - this.pos;
+    if (left >= 8) return false;
+    return left === 0 || this.bytes[this.bytes.length - 1]! >>> (8 - left) === 0;
   }
 }

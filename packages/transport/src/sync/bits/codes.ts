@@ -5,6 +5,9 @@ import type { BitReader } from './bit-reader.js';
 import { TruncatedError } from './bit-reader.js';
 import type { BitWriter } from './bit-writer.js';
 
+/** POW2[i] = 2^i: a table lookup is much cheaper than `2 ** i` in hot loops. */
+export const POW2: readonly number[] = Array.from({ length: 54 }, (_, i) => 2 ** i);
+
 export function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
@@ -20,19 +23,32 @@ export function bitLength(n: number): number {
 
 /** Bits Exp-Golomb with parameter k spends on `n` (n >= 0). */
 export function expGolombCost(n: number, k: number): number {
-  const m = bitLength(Math.floor(n / 2 ** k) + 1);
+  const m = n < 0x40000000 ? 32 - Math.clz32((n >>> k) + 1) : bitLength(Math.floor(n / POW2[k]!) + 1);
   return 2 * m - 1 + k;
 }
 
 /** Exp-Golomb order k (n < 2^32): small values cost few bits, any id still fits. */
 export function writeExpGolomb(w: BitWriter, n: number, k: number): void {
-  const hi = Math.floor(n / 2 ** k) + 1;
+  // Bits go out least significant first, so the code is z zeros, an explicit 1, then the z low
+  // bits of hi, then the k low bits of n.
+  if (n < 0x40000000) {
+    const hi = (n >>> k) + 1;
+    const z = 31 - Math.clz32(hi);
+    if (z <= 11) w.write((1 << z) | ((hi - (1 << z)) << (z + 1)), 2 * z + 1);
+    else {
+      w.write(0, z);
+      w.write(1, 1);
+      w.write(hi - (1 << z), z);
+    }
+    w.write(n & ((1 << k) - 1), k);
+    return;
+  }
+  const hi = Math.floor(n / POW2[k]!) + 1;
   const z = bitLength(hi) - 1;
-  // Bits go out least significant first, so the prefix is z zeros then an explicit 1.
   w.write(0, z);
   w.write(1, 1);
-  w.write(hi - 2 ** z, z);
-  w.write(n % 2 ** k, k);
+  w.write(hi - POW2[z]!, z);
+  w.write(n % POW2[k]!, k);
 }
 
 export function readExpGolomb(r: BitReader, k: number): number {
@@ -41,8 +57,8 @@ export function readExpGolomb(r: BitReader, k: number): number {
     z++;
     if (z > 32) throw new TruncatedError('exp-golomb prefix too long');
   }
-  const hi = 2 ** z + r.read(z);
-  return (hi - 1) * 2 ** k + r.read(k);
+  const hi = POW2[z]! + r.read(z);
+  return (hi - 1) * POW2[k]! + r.read(k);
 }
 
 /** Unsigned varint in 7-bit groups (a continuation bit before each group), up to 2^35. */

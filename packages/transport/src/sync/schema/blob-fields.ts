@@ -29,6 +29,19 @@ export function string(options: { maxBytes?: number } = {}): BlobField<string> {
     },
     dequantize: (q) => q as string,
     equals: (a, b) => a === b,
+    bitCost: (q) => {
+      const text = q as string;
+      // ASCII fast path: one byte per unit; otherwise count the real UTF-8 length.
+      let bytes = text.length;
+      for (let i = 0; i < text.length; i++) {
+        if (text.charCodeAt(i) > 0x7f) {
+          bytes = encoder.encode(text).length;
+          break;
+        }
+      }
+      return lengthBits + 8 * bytes;
+    },
+    maxBits: lengthBits + 8 * maxBytes,
     write: (w: BitWriter, q: Quantized) => {
       const bytes = encoder.encode(q as string);
       w.write(bytes.length, lengthBits);
@@ -69,6 +82,8 @@ export function array<T>(element: NumericField<T>, options: { maxLength: number 
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
       return true;
     },
+    bitCost: (q) => lengthBits + (q as readonly number[]).length * element.bits,
+    maxBits: lengthBits + maxLength * element.bits,
     write: (w: BitWriter, q: Quantized) => {
       const items = q as readonly number[];
       w.write(items.length, lengthBits);

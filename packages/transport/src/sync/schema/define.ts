@@ -38,7 +38,8 @@ export interface InputSchema<F extends FieldMap = FieldMap> {
 
 export type InputOf<S> = S extends InputSchema<infer F> ? InferFields<F> : never;
 
-const MAX_FIELDS = 64;
+// Changed-field masks are 32-bit integers.
+const MAX_FIELDS = 32;
 
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -49,8 +50,14 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
+// Field names become property names of entity objects (and of generated code): identifiers only.
+const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
 function entityType(name: string, index: number, fields: FieldMap): EntityType {
   const fieldNames = Object.keys(fields);
+  for (const field of fieldNames) {
+    if (!FIELD_NAME.test(field) || field === '__proto__') throw new RangeError(`sync schema: bad field name "${field}"`);
+  }
   if (fieldNames.length === 0 || fieldNames.length > MAX_FIELDS) {
     throw new RangeError(`sync schema: type "${name}" needs 1..${MAX_FIELDS} fields`);
   }

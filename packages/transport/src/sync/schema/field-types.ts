@@ -35,6 +35,15 @@ export interface NumericField<T> extends FieldBase<T> {
   readonly bits: number;
   /** Angles: q wraps around (delta taken modulo 2^bits). */
   readonly wrap: boolean;
+  /** Angles only: decodes into [-π, π) instead of [0, 2π). */
+  readonly signed?: boolean;
+  /**
+   * The closed form of quantize/dequantize, when there is one, so hot loops can inline it:
+   * linear: q = clamp(round((v - min) * inv)), v = min + q * step (ints and floats);
+   * circle: q = round(v * perRad) mod steps, v = q / perRad (minus 2π above half when signed).
+   */
+  readonly linear?: { readonly min: number; readonly step: number; readonly inv: number };
+  readonly circle?: { readonly perRad: number; readonly steps: number };
   /** Worst-case difference between a value and dequantize(quantize(value)) inside the range. */
   readonly maxError: number;
   quantize(value: T): number;
@@ -48,9 +57,12 @@ export interface BlobField<T> extends FieldBase<T> {
   quantize(value: T): string | readonly number[];
   dequantize(q: string | readonly number[]): T;
   equals(a: Quantized, b: Quantized): boolean;
+  /** Bits `write` spends on q, and the most it can ever spend. */
+  bitCost(q: Quantized): number;
+  readonly maxBits: number;
   write(w: BitWriter, q: Quantized): void;
   /** Throws SyncReject (via the reader or a range check) on bad bytes. */
-  read(r: BitReader): Quantized;
+  read(r: BitReader): string | readonly number[];
 }
 
 export type Field<T> = NumericField<T> | BlobField<T>;

@@ -27,8 +27,9 @@ export function int(options: { min: number; max: number }): NumericField<number>
   const maxQ = max - min;
   return {
     kind: 'int', numeric: true, maxQ, bits: bitLength(maxQ), wrap: false, maxError: 0.5,
+    linear: { min, step: 1, inv: 1 },
     describe: `int(${min},${max})`,
-    quantize: (v) => clampQ(Math.round(v) - min, maxQ),
+    quantize: (v) => clampQ(Math.round(v - min), maxQ),
     dequantize: (q) => q + min,
   };
 }
@@ -54,9 +55,13 @@ export function float(options: { min: number; max: number } & ({ step: number } 
     step = (max - min) / maxQ;
   }
   if (maxQ > 0xffffffff) throw new RangeError('t.float: more than 2^32 steps');
+  // Receivers recover a baseline's q by re-quantizing its float; that is exact only while the
+  // range's distance from zero, counted in steps, stays far inside a double's 53-bit mantissa.
+  if ((Math.abs(min) + Math.abs(max)) / step > 2 ** 40) throw new RangeError('t.float: range too far from 0 for its step');
   const inv = 1 / step;
   return {
     kind: 'float', numeric: true, maxQ, bits: bitLength(maxQ), wrap: false, maxError: step / 2,
+    linear: { min, step, inv },
     describe: `float(${min},${max},${step})`,
     quantize: (v) => clampQ(Math.round((v - min) * inv), maxQ),
     dequantize: (q) => min + q * step,
@@ -74,11 +79,13 @@ export function angle(options: { bits?: number; signed?: boolean } = {}): Numeri
   const perRad = steps / TWO_PI;
   const signed = options.signed === true;
   return {
-    kind: 'angle', numeric: true, maxQ: steps - 1, bits, wrap: true, maxError: Math.PI / steps,
+    kind: 'angle', numeric: true, maxQ: steps - 1, bits, wrap: true, signed, maxError: Math.PI / steps,
+    circle: { perRad, steps },
     describe: `angle(${bits},${signed})`,
     quantize: (v) => {
       const q = Math.round(v * perRad) % steps;
-      return Number.isNaN(q) ? 0 : q < 0 ? q + steps : q;
+      // NaN and -0 become 0.
+      return q < 0 ? q + steps : q > 0 ? q : 0;
     },
     dequantize: (q) => {
       const a = q / perRad;

@@ -1,0 +1,42 @@
+// The few reliable messages the sync glue exchanges next to the unreliable snapshot and input
+// streams, and the stream numbers it uses. Everything arriving is validated before use; messages
+// that are not sync messages are left to the application.
+
+/** Unreliable stream of snapshot parts (authority → client; parts are independent: not latest-only). */
+export const SNAPSHOT_STREAM = 1;
+/** Unreliable stream of ack + input packets (client → authority; each supersedes the previous). */
+export const INPUT_STREAM = 2;
+export const SYNC_PROTOCOL_VERSION = 1;
+
+export type SyncMessage =
+  /** Client → authority: please (re)send the hello (the client may attach after it was sent). */
+  | { tw: 'sync'; k: 'hi' }
+  | { tw: 'sync'; k: 'hello'; v: number; hash: number; tickRate: number; tick: number }
+  | { tw: 'sync'; k: 'event'; tick: number; data: unknown }
+  | { tw: 'sync'; k: 'bye'; reason: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+/** The sync message in `value`, or undefined when it is not one (or is malformed). */
+export function parseSyncMessage(value: unknown): SyncMessage | undefined {
+  if (!isRecord(value) || value.tw !== 'sync') return undefined;
+  switch (value.k) {
+    case 'hi':
+      return { tw: 'sync', k: 'hi' };
+    case 'hello':
+      if (!isCount(value.v) || !isCount(value.hash) || !isCount(value.tick)) return undefined;
+      if (typeof value.tickRate !== 'number' || !(value.tickRate > 0 && value.tickRate <= 1000)) return undefined;
+      return { tw: 'sync', k: 'hello', v: value.v, hash: value.hash, tickRate: value.tickRate, tick: value.tick };
+    case 'event':
+      if (!isCount(value.tick)) return undefined;
+      return { tw: 'sync', k: 'event', tick: value.tick, data: value.data };
+    case 'bye':
+      return { tw: 'sync', k: 'bye', reason: typeof value.reason === 'string' ? value.reason.slice(0, 200) : 'unknown' };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,119 @@
+// The authority's sync engine without any networking: a world of entities, a tick counter and the
+// clients. Each step captures one quantized snapshot of the world and, for every client due this
+// tick, filters it through the interest hook and encodes it against that client's acked baseline.
+// Sockets, timers and reliable messages live in the glue (glue/server.ts), never here.
+import type { InputSchema, SyncSchema } from '../schema/define.js';
+import { Capturer, captureSnapshot } from '../snapshot/capture.js';
+import { SnapshotEncoder } from '../snapshot/encoder.js';
+import { typeCodec } from '../snapshot/type-codec.js';
+import type { EntitySet, QRow, Snapshot } from '../snapshot/types.js';
+import type { RateOptions } from '../rate/rate-controller.js';
+import { AuthorityPeer, type PeerTransport } from './peer.js';
+import { World, type EntityHandle } from './world.js';
+
+/** Decides whether `client` receives `entity` this tick; `detail` (0..1] drops under congestion. */
+export type InterestFilter<S extends SyncSchema, I> = (
+  client: AuthorityPeer<I>,
+  entity: EntityHandle<S>,
+  detail: number,
+) => boolean;
+
+export interface AuthorityOptions<S extends SyncSchema, I> {
+  schema: S;
+  /** Ticks per second (default 60). */
+  tickRate?: number;
+  input?: InputSchema;
+  interest?: InterestFilter<S, I>;
+  /** How many sent snapshots per client stay usable as baselines (default 128). */
+  historyTicks?: number;
+  /** Largest snapshot packet (default 1150 bytes; the glue uses the connection's limit). */
+  maxPacketBytes?: number;
+  /** Send-rate adaptation settings, or false to always send every tick. */
+  rate?: RateOptions | false;
+  /** Generate specialised capture code per entity type (default true; false forces the generic loop). */
+  codegen?: boolean;
+}
+
+export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
+  readonly world: World<S>;
+  readonly tickRate: number;
+  tick = 0;
+  private readonly peers = new Set<AuthorityPeer<I>>();
+  private readonly encoder: SnapshotEncoder;
+  private readonly capturer: Capturer;
+  private last: Snapshot | undefined;
+  private lastVersion = -1;
+  private nextPeerId = 1;
+
+  constructor(private readonly options: AuthorityOptions<S, I>) {
+    this.world = new World(options.schema);
+    this.tickRate = options.tickRate ?? 60;
+    this.encoder = new SnapshotEncoder(options.schema);
+    this.capturer = new Capturer(options.schema.types.map(typeCodec), options.codegen !== false);
+  }
+
+  addPeer(transport: PeerTransport): AuthorityPeer<I> {
+    const rate = this.options.rate === false ? { maxDivider: 1, minDetail: 1 } : (this.options.rate ?? {});
+    const peer = new AuthorityPeer<I>(this.nextPeerId++, transport, this.options.input, this.tickRate, rate);
+    this.peers.add(peer);
+    return peer;
+  }
+
+  removePeer(peer: AuthorityPeer<I>): void {
+    this.peers.delete(peer);
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** Advances one tick: capture, then encode and hand packets to every client due now. */
+  step(nowMs = 0): Snapshot {
+    this.tick++;
+    const entries = this.world.list();
+    const unchanged = this.last !== undefined && this.world.version === this.lastVersion;
+    const snapshot = captureSnapshot(this.capturer, this.tick, entries, this.last, unchanged ? this.last!.ids : undefined);
+    this.last = snapshot;
+    this.lastVersion = this.world.version;
+    for (const peer of this.peers) {
+      if (peer.transport.ready?.() === false) continue;
+      const link = peer.transport.link?.();
+      if (link !== undefined) {
+        peer.rate.update({ nowMs, bufferedAmount: link.bufferedAmount, srttMs: link.srttMs,
+          lossFraction: Math.max(link.lossFraction, peer.reportedLoss) });
+      }
+      if (!peer.rate.shouldSend(this.tick)) continue;
+      const visible = this.visibleTo(peer, snapshot);
+      const baseline = peer.baseline();
+      const { parts } = this.encoder.encode({
+        tick: this.tick,
+        current: visible,
+        baseline,
+        inputAck: peer.inputs.lastTaken >= 0 ? peer.inputs.lastTaken : undefined,
+        maxPacketBytes: this.options.maxPacketBytes ?? 1150,
+      });
+      const sent: Snapshot = visible === snapshot ? snapshot : { tick: this.tick, ...visible };
+      peer.recordSent(sent, parts, baseline === undefined, this.options.historyTicks ?? 128);
+      peer.transport.sendSnapshot(parts, this.tick);
+    }
+    return snapshot;
+  }
+
+  private visibleTo(peer: AuthorityPeer<I>, snapshot: Snapshot): EntitySet | Snapshot {
+    const interest = this.options.interest;
+    if (interest === undefined) return snapshot;
+    const entries = this.world.list();
+    const detail = peer.rate.detailLevel;
+    const ids: number[] = [];
+    const types: number[] = [];
+    const rows: QRow[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      if (interest(peer, entries[i]!.handle as EntityHandle<S>, detail)) {
+        ids.push(snapshot.ids[i]!);
+        types.push(snapshot.types[i]!);
+        rows.push(snapshot.rows[i]!);
+      }
+    }
+    return { ids, types, rows };
+  }
+}

@@ -1,0 +1,121 @@
+// Everything the authority tracks for one client: the snapshots it sent (possible baselines), the
+// newest one the client acknowledged, its input queue, its send-rate controller and its counters.
+// Acks for ticks this client was never sent are ignored, so a client can only hurt itself.
+import type { InputSchema } from '../schema/define.js';
+import { decodeInputPacket } from '../input/input-packet.js';
+import { InputBuffer, type InputBufferStats } from '../input/input-buffer.js';
+import { RateController, type RateOptions, type RateStats } from '../rate/rate-controller.js';
+import type { Snapshot, SyncRejectReason } from '../snapshot/types.js';
+
+export interface PeerLink {
+  bufferedAmount: number;
+  lossFraction: number;
+  srttMs: number | undefined;
+}
+
+export interface PeerTransport {
+  /** Sends the parts of one tick (each an independent unreliable packet). */
+  sendSnapshot(parts: readonly Uint8Array[], tick: number): void;
+  /** Link numbers for send-rate adaptation; without it the rate never backs off. */
+  link?(): PeerLink;
+  /** False while the client cannot receive yet (e.g. still connecting): it is skipped. */
+  ready?(): boolean;
+}
+
+export interface PeerStats {
+  snapshotsSent: number;
+  packetsSent: number;
+  bytesSent: number;
+  /** Snapshots sent without a baseline (first contact, or the baseline aged out). */
+  fullSnapshots: number;
+  /** Newest tick the client acknowledged, and how far behind the current tick it is. */
+  ackedTick: number | undefined;
+  ackLagTicks: number | undefined;
+  /** Client packets dropped whole, by reason. */
+  rejected: Partial<Record<SyncRejectReason, number>>;
+  /** Acks naming a tick this client was not sent (or that aged out). */
+  ignoredAcks: number;
+  /** Downstream loss the client reports. */
+  reportedLoss: number;
+  inputs: InputBufferStats & { pending: number; lastProcessed: number };
+  rate: RateStats;
+}
+
+export class AuthorityPeer<I = Record<string, unknown>> {
+  readonly sent = new Map<number, Snapshot>();
+  ackedTick: number | undefined;
+  readonly inputs = new InputBuffer<I>();
+  readonly rate: RateController;
+  reportedLoss = 0;
+  private readonly counters = { snapshotsSent: 0, packetsSent: 0, bytesSent: 0, fullSnapshots: 0, ignoredAcks: 0 };
+  private readonly rejected: Partial<Record<SyncRejectReason, number>> = {};
+  private currentTick = 0;
+
+  constructor(
+    readonly id: number,
+    readonly transport: PeerTransport,
+    private readonly inputSchema: InputSchema | undefined,
+    tickRate: number,
+    rate: RateOptions,
+  ) {
+    this.rate = new RateController(tickRate, rate);
+  }
+
+  /** Handles one client packet (ack + inputs). Returns the rejection reason if it was dropped. */
+  receive(bytes: Uint8Array): SyncRejectReason | undefined {
+    const outcome = decodeInputPacket(this.inputSchema, bytes);
+    if (!outcome.ok) {
+      this.rejected[outcome.reason] = (this.rejected[outcome.reason] ?? 0) + 1;
+      return outcome.reason;
+    }
+    const { packet } = outcome;
+    if (packet.ackTick !== undefined) {
+      if (this.sent.has(packet.ackTick)) {
+        if (this.ackedTick === undefined || packet.ackTick > this.ackedTick) {
+          this.ackedTick = packet.ackTick;
+          // Baselines only move forward: anything older than the ack is never needed again.
+          for (const tick of this.sent.keys()) {
+            if (tick >= packet.ackTick) break;
+            this.sent.delete(tick);
+          }
+        }
+      } else {
+        this.counters.ignoredAcks++;
+      }
+    }
+    this.reportedLoss = packet.loss;
+    if (outcome.values.length > 0) this.inputs.accept(packet.newestSeq, outcome.values as I[]);
+    return undefined;
+  }
+
+  /** The snapshot to code the next delta against, if the client acknowledged one still held. */
+  baseline(): Snapshot | undefined {
+    return this.ackedTick === undefined ? undefined : this.sent.get(this.ackedTick);
+  }
+
+  recordSent(snapshot: Snapshot, parts: readonly Uint8Array[], full: boolean, historyTicks: number): void {
+    this.currentTick = snapshot.tick;
+    this.sent.set(snapshot.tick, snapshot);
+    for (const tick of this.sent.keys()) {
+      if (tick > snapshot.tick - historyTicks) break;
+      this.sent.delete(tick);
+    }
+    if (this.ackedTick !== undefined && !this.sent.has(this.ackedTick)) this.ackedTick = undefined;
+    this.counters.snapshotsSent++;
+    this.counters.packetsSent += parts.length;
+    for (const part of parts) this.counters.bytesSent += part.byteLength;
+    if (full) this.counters.fullSnapshots++;
+  }
+
+  stats(): PeerStats {
+    return {
+      ...this.counters,
+      ackedTick: this.ackedTick,
+      ackLagTicks: this.ackedTick === undefined ? undefined : this.currentTick - this.ackedTick,
+      rejected: { ...this.rejected },
+      reportedLoss: this.reportedLoss,
+      inputs: { ...this.inputs.stats, pending: this.inputs.pending, lastProcessed: this.inputs.lastTaken },
+      rate: this.rate.stats(),
+    };
+  }
+}

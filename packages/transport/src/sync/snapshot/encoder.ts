@@ -1,0 +1,187 @@
+// Encodes what one client needs for one tick: the difference between the entity set it has
+// acknowledged (the baseline) and the current one, or a full snapshot when it has none. Output is
+// one packet, or several when it would not fit `maxPacketBytes`, split by entity id range so each
+// part decodes alone. It never truncates: an impossible split throws.
+import { BitWriter } from '../bits/bit-writer.js';
+import { bitLength, expGolombCost, writeExpGolomb } from '../bits/codes.js';
+import type { SyncSchema } from '../schema/define.js';
+import type { NumericField } from '../schema/field-types.js';
+import { changeCost, widthFieldBits, writeNumericChange } from './field-delta.js';
+import { deltaFieldsOf, MAX_PARTS, writeHeader, type PartHeader } from './header.js';
+import { DeltaPlan, RecordOp } from './plan.js';
+import { ID_LIMIT, type EntitySet, type Snapshot } from './types.js';
+import { WidthChooser, type RunParams } from './widths.js';
+
+export interface EncodeRequest {
+  tick: number;
+  current: EntitySet;
+  /** The client's acknowledged snapshot; undefined sends a full snapshot. */
+  baseline: Snapshot | undefined;
+  inputAck?: number | undefined;
+  maxPacketBytes: number;
+}
+
+export interface EncodeResult {
+  parts: Uint8Array[];
+  spawns: number;
+  updates: number;
+  despawns: number;
+}
+
+/** Reusable per authority (keeps scratch buffers); not re-entrant. */
+export class SnapshotEncoder {
+  private readonly plan: DeltaPlan;
+  private readonly chooser: WidthChooser;
+  private readonly deltaFields: number[][];
+  private readonly writer = new BitWriter(2048);
+  private readonly typeBits: number;
+  /** Worst-case header bits of a multi-part packet plus the mask bits a part boundary can add. */
+  private readonly splitOverheadBits: number;
+
+  constructor(private readonly schema: SyncSchema) {
+    this.plan = new DeltaPlan(schema);
+    this.deltaFields = deltaFieldsOf(schema);
+    this.chooser = new WidthChooser(schema, this.deltaFields);
+    this.typeBits = bitLength(schema.types.length - 1);
+    let widthTable = 0;
+    let masks = 0;
+    schema.types.forEach((type, t) => {
+      widthTable += 1;
+      masks += type.fields.length;
+      for (const f of this.deltaFields[t]!) widthTable += widthFieldBits(type.fields[f] as NumericField<unknown>);
+    });
+    // tag, tick, baseline (flag + varuint up to 5 groups), parts, input ack, idK, width table,
+    // record count.
+    this.splitOverheadBits = 8 + 32 + 41 + 1 + 8 + 8 + 32 + 33 + 41 + 3 + widthTable + 40 + masks;
+  }
+
+  encode(req: EncodeRequest): EncodeResult {
+    const plan = this.plan;
+    plan.build(req.current, req.baseline);
+    const budget = req.maxPacketBytes * 8;
+    const all = this.chooser.choose(plan, 0, plan.count, 0);
+    let body = all.gapBits + all.valueBits;
+    for (let r = 0; r < plan.count; r++) body += plan.fixedBits[r]!;
+    const single = this.header(req, 0, 1, 0, ID_LIMIT, all, plan.count);
+    const parts: Uint8Array[] = [];
+    if (this.headerBits(single) + body <= budget) {
+      parts.push(this.write(single, 0, plan.count));
+    } else {
+      const starts = this.split(all, budget - this.splitOverheadBits);
+      if (starts.length > MAX_PARTS) throw new RangeError(`sync: tick ${req.tick} needs more than ${MAX_PARTS} packets`);
+      for (let p = 0; p < starts.length; p++) {
+        const from = starts[p]!;
+        const to = starts[p + 1] ?? plan.count;
+        const lo = p === 0 ? 0 : plan.ids[from]!;
+        const hi = p + 1 < starts.length ? plan.ids[to]! : ID_LIMIT;
+        const params = this.chooser.choose(plan, from, to, lo);
+        parts.push(this.write(this.header(req, p, starts.length, lo, hi, params, to - from), from, to));
+      }
+    }
+    let spawns = 0;
+    let despawns = 0;
+    for (let r = 0; r < plan.count; r++) {
+      if (plan.ops[r] === RecordOp.Spawn) spawns++;
+      else if (plan.ops[r] === RecordOp.Despawn) despawns++;
+    }
+    return { parts, spawns, despawns, updates: plan.count - spawns - despawns };
+  }
+
+  /** Greedy split: record start indices of each part, costed with the whole tick's widths. */
+  private split(all: RunParams, partBudget: number): number[] {
+    const plan = this.plan;
+    const starts = [0];
+    let used = 0;
+    let prev = -1;
+    for (let r = 0; r < plan.count; r++) {
+      const type = plan.types[r]!;
+      let bits = plan.fixedBits[r]! + expGolombCost(plan.ids[r]! - prev - 1, all.idK);
+      prev = plan.ids[r]!;
+      if (plan.ops[r] === RecordOp.Update) {
+        const widths = all.widths[type]!;
+        const fields = this.schema.types[type]!.fields;
+        let v = plan.valueStart[r]!;
+        for (const f of this.deltaFields[type]!) {
+          if ((plan.masks[r]! & (1 << f)) === 0) continue;
+          bits += changeCost(plan.values[v++]!, widths[f]!, (fields[f] as NumericField<unknown>).bits);
+        }
+      }
+      if (bits > partBudget) throw new RangeError(`sync: entity ${plan.ids[r]} does not fit one packet`);
+      if (used + bits > partBudget && r > starts[starts.length - 1]!) {
+        starts.push(r);
+        used = 0;
+      }
+      used += bits;
+    }
+    return starts;
+  }
+
+  private header(req: EncodeRequest, index: number, parts: number, lo: number, hi: number, params: RunParams, count: number): PartHeader {
+    return {
+      tick: req.tick,
+      baselineTick: req.baseline?.tick,
+      partIndex: index,
+      partCount: parts,
+      count,
+      lo,
+      hi,
+      inputAck: req.inputAck,
+      idK: params.idK,
+      widths: params.widths,
+    };
+  }
+
+  private headerBits(h: PartHeader): number {
+    this.writer.reset();
+    writeHeader(this.writer, this.schema, this.deltaFields, h);
+    return this.writer.bitLength;
+  }
+
+  private write(h: PartHeader, from: number, to: number): Uint8Array {
+    const w = this.writer;
+    const plan = this.plan;
+    w.reset();
+    writeHeader(w, this.schema, this.deltaFields, h);
+    const lastMask = this.schema.types.map(() => 0);
+    let prev = h.lo - 1;
+    for (let r = from; r < to; r++) {
+      const id = plan.ids[r]!;
+      writeExpGolomb(w, id - prev - 1, h.idK);
+      prev = id;
+      const row = plan.rows[r]!;
+      const typeIndex = plan.types[r]!;
+      const type = this.schema.types[typeIndex]!;
+      switch (plan.ops[r]!) {
+        case RecordOp.Despawn:
+          w.write(3, 2);
+          break;
+        case RecordOp.Spawn:
+          w.write(1, 2);
+          w.write(typeIndex, this.typeBits);
+          for (let f = 0; f < type.fields.length; f++) {
+            const field = type.fields[f]!;
+            if (field.numeric) w.write(row[f] as number, field.bits);
+            else field.write(w, row[f]!);
+          }
+          break;
+        case RecordOp.Update: {
+          w.write(0, 1);
+          const mask = plan.masks[r]!;
+          w.writeBool(lastMask[typeIndex] === mask);
+          if (lastMask[typeIndex] !== mask) w.write(mask >>> 0, type.fields.length);
+          lastMask[typeIndex] = mask;
+          const widths = h.widths[typeIndex]!;
+          let v = plan.valueStart[r]!;
+          for (let f = 0; f < type.fields.length; f++) {
+            if ((mask & (1 << f)) === 0) continue;
+            const field = type.fields[f]!;
+            if (!field.numeric) field.write(w, row[f]!);
+            else if (field.kind !== 'bool') writeNumericChange(w, field, row[f] as number, plan.values[v++]!, widths[f]!);
+          }
+          break;
+        }
+      }
+    }
+    return w.finish();
+  }
+}

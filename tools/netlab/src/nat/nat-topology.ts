@@ -1,0 +1,71 @@
+// Builds the NAT lab's wiring: a "public internet" that is one bridge in its own namespace, a
+// public server on it, and per client either a direct port on the bridge or a NAT router with
+// the client on its LAN. Every address is private-range and exists only inside these
+// namespaces; no namespace gets a route to anything outside the lab.
+
+import type { Netns } from '../netns/netns.js';
+import type { NatType } from './nat-rules.js';
+import { renderNatRules } from './nat-rules.js';
+
+export const NAT_ADDRESSES = {
+  publicPrefix: 24,
+  server: '10.200.0.10',
+  /** Public address of side a / b: its NAT router's WAN, or the client itself without NAT. */
+  publicA: '10.200.0.11',
+  publicB: '10.200.0.12',
+  lanPrefix: 24,
+  lanA: { router: '192.168.1.1', client: '192.168.1.100' },
+  lanB: { router: '192.168.2.1', client: '192.168.2.100' },
+} as const;
+
+export const BASE_SYSCTLS = {
+  'net.ipv6.conf.all.disable_ipv6': 1,
+  'net.ipv6.conf.default.disable_ipv6': 1,
+  'net.ipv4.conf.all.rp_filter': 0,
+  'net.ipv4.conf.default.rp_filter': 0,
+} as const;
+
+/** Creates the bridge of the public network. */
+export async function buildInternet(internet: Netns): Promise<void> {
+  await internet.sysctl(BASE_SYSCTLS);
+  await internet.ip(['link set lo up', 'link add br0 type bridge', 'link set br0 up']);
+}
+
+/** Plugs `host` into the public bridge as interface `ifname` with a public address. */
+export async function attachToInternet(internet: Netns, host: Netns, port: string, ifname: string, ip: string): Promise<void> {
+  await host.sysctl(BASE_SYSCTLS);
+  await internet.ip([
+    `link add ${port} type veth peer name ${ifname} netns ${host.name}`,
+    `link set ${port} master br0`,
+    `link set ${port} up`,
+  ]);
+  await host.ip(['link set lo up', `addr add ${ip}/${NAT_ADDRESSES.publicPrefix} dev ${ifname}`, `link set ${ifname} up`]);
+}
+
+export interface LanAddresses {
+  readonly router: string;
+  readonly client: string;
+}
+
+/** Puts `client` on the LAN of NAT router `router` (already attached to the internet as `wan`). */
+export async function buildNatRouter(
+  router: Netns,
+  client: Netns,
+  type: Exclude<NatType, 'none'>,
+  lan: LanAddresses,
+): Promise<void> {
+  await client.sysctl(BASE_SYSCTLS);
+  await router.ip([
+    `link add lan type veth peer name eth0 netns ${client.name}`,
+    `addr add ${lan.router}/${NAT_ADDRESSES.lanPrefix} dev lan`,
+    'link set lan up',
+  ]);
+  await client.ip([
+    'link set lo up',
+    `addr add ${lan.client}/${NAT_ADDRESSES.lanPrefix} dev eth0`,
+    'link set eth0 up',
+    `route add default via ${lan.router}`,
+  ]);
+  await router.sysctl({ 'net.ipv4.ip_forward': 1 });
+  await router.iptablesRestore(renderNatRules(type, 'wan', 'lan'));
+}
