@@ -25,11 +25,11 @@ describe.skipIf(!support.ok)('delay link', () => {
     await link.resetStats();
     const rtts = await pinger.ping(echo, 300, 1000 / 60);
     expect(rtts).toHaveLength(300);
-    const p50 = percentile(rtts, 0.5);
-    // Never early (the forwarder holds each packet at least its delay); the rest of p50 is the
-    // endpoints' own scheduling, which a busy machine stretches.
+    // Never early, and the fastest round trip is the link's delay plus the endpoints' best case;
+    // the median adds the endpoints' own scheduling, which a busy machine stretches.
     expect(Math.min(...rtts)).toBeGreaterThanOrEqual(40);
-    expect(p50).toBeLessThan(55);
+    expect(Math.min(...rtts)).toBeLessThan(42);
+    expect(percentile(rtts, 0.5)).toBeLessThan(60);
     const stats = await link.stats();
     expect(stats.forwardedAToB).toBe(300);
     expect(stats.forwardedBToA).toBe(300);
@@ -43,12 +43,12 @@ describe.skipIf(!support.ok)('delay link', () => {
     expect(link.delays).toEqual({ aToBMs: 50, bToAMs: 50 });
     const rtts = await pinger.ping(echo, 30, 20);
     expect(Math.min(...rtts)).toBeGreaterThanOrEqual(100);
-    expect(percentile(rtts, 0.5)).toBeLessThan(115);
+    expect(Math.min(...rtts)).toBeLessThan(103);
     await link.setDelays({ aToBMs: 5, bToAMs: 15 });
     expect(link.delays).toEqual({ aToBMs: 5, bToAMs: 15 });
     const asymmetric = await pinger.ping(echo, 30, 20);
     expect(Math.min(...asymmetric)).toBeGreaterThanOrEqual(20);
-    expect(percentile(asymmetric, 0.5)).toBeLessThan(35);
+    expect(Math.min(...asymmetric)).toBeLessThan(23);
   });
 
   it('applies each direction its own one-way delay', async () => {
@@ -58,9 +58,10 @@ describe.skipIf(!support.ok)('delay link', () => {
     await Promise.all([b.waitFor(29), a.waitFor(29)]);
     const [atB, atA] = await Promise.all([b.report(), a.report()]);
     expect(Math.min(...atB.oneWayMs)).toBeGreaterThanOrEqual(5);
-    expect(percentile(atB.oneWayMs, 0.5)).toBeLessThan(13);
+    expect(Math.min(...atB.oneWayMs)).toBeLessThan(7);
     expect(Math.min(...atA.oneWayMs)).toBeGreaterThanOrEqual(15);
-    expect(percentile(atA.oneWayMs, 0.5)).toBeLessThan(23);
+    expect(Math.min(...atA.oneWayMs)).toBeLessThan(17);
+    expect(percentile(atB.oneWayMs, 0.5)).toBeLessThan(percentile(atA.oneWayMs, 0.5));
     await Promise.all([a.stop(), b.stop()]);
   });
 

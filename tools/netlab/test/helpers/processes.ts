@@ -18,15 +18,3 @@ export function namespaceNames(): string[] {
     .map((line) => line.split(' ')[0] ?? '')
     .filter((name) => name.length > 0);
 }
-
-/** Pids of every process whose command line mentions `needle`. */
-export function pidsMatching(needle: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' })
-      .split('\n')
-      .map(Number)
-      .filter((pid) => pid > 0 && pid !== process.pid);
-  } catch {
-    return [];
-  }
-}
