@@ -21,3 +21,5 @@ export type { ChannelStats, ConnectionStats, UnreliableStats } from './stats/typ
 export type { SelectedCandidate, SelectedPair } from './rtc/adapter.js';
 export { createCodec } from './codec/index.js';
 export type { Codec, CodecOptions } from './codec/index.js';
+// State sync: schemas, quantized delta snapshots, interpolation, prediction (see src/sync/README).
+export * from './sync/index.js';
