@@ -4,12 +4,25 @@
 // correction, redundant inputs survive loss, and the send rate backs off and recovers.
 import { describe, expect, it } from 'vitest';
 import {
-  ClockSync, defineInput, defineSchema, InputSender, PlayoutDelay, Predictor, RateController, SyncAuthority, SyncReceiver, t,
+  ClockSync,
+  defineInput,
+  defineSchema,
+  InputSender,
+  PlayoutDelay,
+  Predictor,
+  RateController,
+  SyncAuthority,
+  SyncReceiver,
+  t,
 } from '../src/sync/index.js';
 import { rng } from './sync-fixtures.js';
 
 const schema = defineSchema({
-  mover: { x: t.float({ min: -2000, max: 2000, step: 1 / 16 }), y: t.float({ min: -2000, max: 2000, step: 1 / 16 }), heading: t.angle({ bits: 12 }) },
+  mover: {
+    x: t.float({ min: -2000, max: 2000, step: 1 / 16 }),
+    y: t.float({ min: -2000, max: 2000, step: 1 / 16 }),
+    heading: t.angle({ bits: 12 }),
+  },
 });
 const TICK_MS = 1000 / 60;
 
@@ -47,7 +60,8 @@ describe('interpolation', () => {
     let maxStep = 0;
     let maxTurn = 0;
     for (let now = 0; now < 600 * TICK_MS; now += 1000 / 144) {
-      while (next < arrivals.length && arrivals[next]!.at <= now) receiver.receive(arrivals[next++]!.bytes, arrivals[next - 1]!.at, 60);
+      while (next < arrivals.length && arrivals[next]!.at <= now)
+        receiver.receive(arrivals[next++]!.bytes, arrivals[next - 1]!.at, 60);
       const sample = receiver.sample(now);
       const mover = sample.entities[0]?.value as { x: number; y: number; heading: number } | undefined;
       if (mover === undefined || now < 500) continue;
@@ -77,6 +91,9 @@ describe('interpolation', () => {
     expect(soon.extrapolatedMs).toBeLessThanOrEqual(100);
     expect(muchLater.entities[0]!.value).toEqual(later.entities[0]!.value);
     expect(soon.entities[0]!.value).not.toEqual(receiver.latest!.rows[0]);
+    // Render times before the oldest snapshot held show that snapshot, never a backwards blend.
+    const early = at(-10_000).entities[0]!.value as { x: number; y: number };
+    expect(Math.hypot(early.x, early.y)).toBeCloseTo(500, 0);
   });
 });
 
@@ -159,7 +176,10 @@ describe('inputs, prediction and reconciliation', () => {
     for (const { input: command } of peer.inputs.take()) player.state.x = step(player.state.x, command);
     authority.step();
     for (const part of outbox) receiver.receive(part, 0, 50);
-    const { before, after, replayed } = predictor.reconcile(receiver.latest!.rows[0]!.x as number, receiver.inputAck!);
+    const { before, after, replayed } = predictor.reconcile(
+      receiver.latest!.rows[0]!.x as number,
+      receiver.inputAck!,
+    );
     expect(replayed).toBe(0);
     expect(after).toBeCloseTo(player.state.x, 1);
     // The prediction already included the knockback long before the end.

@@ -9,7 +9,13 @@ import { allTypes, expectSameWorld, RandomWorld, rng } from './sync-fixtures.js'
 
 function setup(options: { maxPacketBytes?: number; codegen?: boolean; seed?: number } = {}) {
   let outbox: Uint8Array[] = [];
-  const authority = new SyncAuthority({ schema: allTypes, tickRate: 60, rate: false, maxPacketBytes: options.maxPacketBytes, codegen: options.codegen });
+  const authority = new SyncAuthority({
+    schema: allTypes,
+    tickRate: 60,
+    rate: false,
+    maxPacketBytes: options.maxPacketBytes,
+    codegen: options.codegen,
+  });
   const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = [...parts]) });
   const world = new RandomWorld(authority, rng(options.seed ?? 1));
   const receiver = new SyncReceiver(allTypes, { tickRate: 60, codegen: options.codegen });
@@ -58,6 +64,31 @@ describe('snapshot codec', () => {
     // 30 entities of two types: a full snapshot is a few hundred bytes, a delta far less.
     expect(full).toBeGreaterThan(150);
     expect(deltaBytes / 30).toBeLessThan(full / 2);
+  });
+
+  it('falls back to full snapshots without an ack, and when the acked baseline has aged out', () => {
+    let outbox: Uint8Array[] = [];
+    const authority = new SyncAuthority({ schema: allTypes, rate: false, historyTicks: 10 });
+    const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = [...parts]) });
+    const world = new RandomWorld(authority, rng(4), 10);
+    const receiver = new SyncReceiver(allTypes, { tickRate: 60 });
+    const acks = new InputSender(undefined);
+    const deliver = () => outbox.forEach((part) => receiver.receive(part, 0, 0));
+    for (let i = 0; i < 5; i++) world.step();
+    expect(peer.stats().fullSnapshots).toBe(5);
+    deliver();
+    peer.receive(acks.packet(receiver.latest!.tick, 0));
+    world.step();
+    expect(peer.stats()).toMatchObject({ fullSnapshots: 5, ackLagTicks: 1 });
+    deliver();
+    // No ack gets through for longer than the history: the baseline is gone, so a full snapshot.
+    // Ticks 7-15 still code against tick 5; once tick 5 is more than 10 ticks old, 16-18 go full.
+    for (let i = 0; i < 12; i++) world.step();
+    expect(peer.stats().fullSnapshots).toBe(8);
+    deliver();
+    const tick = world.step();
+    expect(receiver.latest!.tick).toBe(tick - 1);
+    expectSameWorld(allTypes, receiver.latest!, world.history.get(tick - 1)!);
   });
 
   it('splits a big tick into packets under the limit, each decodable alone', () => {
@@ -149,7 +180,7 @@ describe('snapshot codec', () => {
           expect(receiver.stats().rejected).toEqual({});
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });

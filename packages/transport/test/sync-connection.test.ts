@@ -10,13 +10,26 @@ import { openPair } from './helpers.js';
 import { expectSameWorld, rng } from './sync-fixtures.js';
 
 const schema = defineSchema({
-  player: { x: t.float({ min: 0, max: 4096, bits: 16 }), y: t.float({ min: 0, max: 4096, bits: 16 }), angle: t.angle(), hp: t.int({ min: 0, max: 100 }) },
-  npc: { x: t.float({ min: 0, max: 4096, bits: 16 }), y: t.float({ min: 0, max: 4096, bits: 16 }), kind: t.enum(['wolf', 'bat']) },
+  player: {
+    x: t.float({ min: 0, max: 4096, bits: 16 }),
+    y: t.float({ min: 0, max: 4096, bits: 16 }),
+    angle: t.angle(),
+    hp: t.int({ min: 0, max: 100 }),
+  },
+  npc: {
+    x: t.float({ min: 0, max: 4096, bits: 16 }),
+    y: t.float({ min: 0, max: 4096, bits: 16 }),
+    kind: t.enum(['wolf', 'bat']),
+  },
 });
 const input = defineInput({ dx: t.float({ min: -1, max: 1, bits: 8 }) });
 
 /** The same connection, except that `fraction` of incoming snapshot packets never reach handlers. */
-function lossyReceiver(connection: Connection, fraction: number, random: () => number): Connection & { dropped: number } {
+function lossyReceiver(
+  connection: Connection,
+  fraction: number,
+  random: () => number,
+): Connection & { dropped: number } {
   const wrapper = Object.create(connection) as Connection & { dropped: number };
   wrapper.dropped = 0;
   wrapper.on = <E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]) => {
@@ -43,7 +56,9 @@ describe('sync over real peers', () => {
     await client.ready;
 
     const player = server.world.spawn('player', { x: 100, y: 100, angle: 0, hp: 100 });
-    const npcs = Array.from({ length: 300 }, (_, i) => server.world.spawn('npc', { x: 10 * i, y: 20 + i, kind: i % 2 ? 'bat' : 'wolf' }));
+    const npcs = Array.from({ length: 300 }, (_, i) =>
+      server.world.spawn('npc', { x: 10 * i, y: 20 + i, kind: i % 2 ? 'bat' : 'wolf' }),
+    );
     const truth = new Map<number, Map<number, { type: number; state: Record<string, unknown> }>>();
     let applied = 0;
     server.on('tick', (tick) => {
@@ -54,7 +69,12 @@ describe('sync over real peers', () => {
       player.state.angle += 0.05;
       for (const npc of npcs) if (random() < 0.3) npc.state.y = Math.min(4000, npc.state.y + 1.5);
       if (tick % 30 === 0) server.emit({ kind: 'wave', tick }, { tick });
-      truth.set(tick, new Map([player, ...npcs].map((e) => [e.id, { type: e.type === 'player' ? 0 : 1, state: { ...e.state } }])));
+      truth.set(
+        tick,
+        new Map(
+          [player, ...npcs].map((e) => [e.id, { type: e.type === 'player' ? 0 : 1, state: { ...e.state } }]),
+        ),
+      );
     });
     const errors: unknown[] = [];
     server.on('error', (error) => errors.push(error));
@@ -85,6 +105,10 @@ describe('sync over real peers', () => {
     expect(client.inputAck).toBeGreaterThan(0);
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((event) => (event.data as { tick: number }).tick === event.tick)).toBe(true);
+    // Tied to the timeline: nothing is due before render time reaches the tick, then all are.
+    expect(client.takeEvents(performance.now() - 60_000)).toEqual([]);
+    expect(client.takeEvents(performance.now() + 60_000)).toEqual(events);
+    expect(client.takeEvents(performance.now() + 60_000)).toEqual([]);
     const clientStats = client.stats();
     expect(clientStats.snapshotsCompleted).toBe(90);
     expect(clientStats.rejected).toEqual({});

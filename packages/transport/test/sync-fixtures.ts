@@ -23,7 +23,17 @@ export const allTypes = defineSchema({
   },
 });
 
-export type Ship = { x: number; y: number; heading: number; turret: number; hp: number; alive: boolean; team: 'red' | 'blue' | 'green'; name: string; cargo: number[] };
+export type Ship = {
+  x: number;
+  y: number;
+  heading: number;
+  turret: number;
+  hp: number;
+  alive: boolean;
+  team: 'red' | 'blue' | 'green';
+  name: string;
+  cargo: number[];
+};
 
 /** mulberry32: deterministic randomness for tests that also run under fast-check seeds. */
 export function rng(seed: number): () => number {
@@ -121,7 +131,10 @@ export class RandomWorld {
         this.live.delete(id);
       } else if (roll < 0.5) {
         const s = entity.state;
-        s.x = Math.min(entity.type === 0 ? 1000 : 4096, Math.max(entity.type === 0 ? -1000 : 0, (s.x as number) + (this.random() - 0.5) * 20));
+        s.x = Math.min(
+          entity.type === 0 ? 1000 : 4096,
+          Math.max(entity.type === 0 ? -1000 : 0, (s.x as number) + (this.random() - 0.5) * 20),
+        );
         s.y = Math.min(4096, Math.max(0, (s.y as number) + (this.random() - 0.5) * 20));
         if (entity.type === 0) {
           s.heading = (s.heading as number) + (this.random() - 0.5);
@@ -137,7 +150,10 @@ export class RandomWorld {
   step(nowMs = 0): number {
     this.authority.step(nowMs);
     const tick = this.authority.tick;
-    this.history.set(tick, new Map([...this.live].map(([id, e]) => [id, { type: e.type, state: structuredClone(e.state) }])));
+    this.history.set(
+      tick,
+      new Map([...this.live].map(([id, e]) => [id, { type: e.type, state: structuredClone(e.state) }])),
+    );
     return tick;
   }
 }

@@ -9,7 +9,11 @@ import { writeExpGolomb } from '../src/sync/bits/codes.js';
 import { deltaFieldsOf, writeHeader, type PartHeader } from '../src/sync/snapshot/header.js';
 import { allTypes, RandomWorld, rng } from './sync-fixtures.js';
 
-const input = defineInput({ move: t.float({ min: -1, max: 1, bits: 8 }), jump: t.bool(), slot: t.int({ min: 0, max: 5 }) });
+const input = defineInput({
+  move: t.float({ min: -1, max: 1, bits: 8 }),
+  jump: t.bool(),
+  slot: t.int({ min: 0, max: 5 }),
+});
 
 /** A client that holds one complete snapshot, plus the next (delta) packets the authority sent. */
 function established() {
@@ -29,8 +33,17 @@ function established() {
 function craft(h: Partial<PartHeader>, records: (w: BitWriter) => void): Uint8Array {
   const w = new BitWriter();
   writeHeader(w, allTypes, deltaFieldsOf(allTypes), {
-    tick: 99, baselineTick: undefined, partIndex: 0, partCount: 1, lo: 0, hi: 2 ** 32,
-    inputAck: undefined, idK: 0, widths: allTypes.types.map(() => undefined), count: 1, ...h,
+    tick: 99,
+    baselineTick: undefined,
+    partIndex: 0,
+    partCount: 1,
+    lo: 0,
+    hi: 2 ** 32,
+    inputAck: undefined,
+    idK: 0,
+    widths: allTypes.types.map(() => undefined),
+    count: 1,
+    ...h,
   });
   records(w);
   return w.finish();
@@ -117,7 +130,12 @@ describe('hostile snapshot packets', () => {
     const short = craft({ ...base, count: 500 }, () => {});
     expect(receiver.receive(short, 0, 0)).toMatchObject({ kind: 'rejected', reason: 'truncated' });
     expect(receiver.latest).toBe(held);
-    expect(receiver.stats().rejected).toMatchObject({ 'out-of-range': 1, 'bad-order': 1, 'unknown-entity': 2, truncated: 1 });
+    expect(receiver.stats().rejected).toMatchObject({
+      'out-of-range': 1,
+      'bad-order': 1,
+      'unknown-entity': 2,
+      truncated: 1,
+    });
   });
 });
 

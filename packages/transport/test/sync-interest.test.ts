@@ -41,7 +41,9 @@ describe('interest management', () => {
       for (const client of clients) {
         client.deliver();
         const latest = client.receiver.latest!;
-        const expected = [walker, still].filter((e) => Math.abs(e.state.x - client.center) <= 100).map((e) => e.id);
+        const expected = [walker, still]
+          .filter((e) => Math.abs(e.state.x - client.center) <= 100)
+          .map((e) => e.id);
         expect([...latest.ids]).toEqual(expected);
         if (latest.ids.includes(walker.id)) {
           seen.get(client.center)!.push(step);
@@ -67,7 +69,10 @@ describe('interest management', () => {
     });
     authority.world.spawn('unit', { x: 1, y: 1 });
     let buffered = 0;
-    authority.addPeer({ sendSnapshot: () => {}, link: () => ({ bufferedAmount: buffered, lossFraction: 0, srttMs: 20 }) });
+    authority.addPeer({
+      sendSnapshot: () => {},
+      link: () => ({ bufferedAmount: buffered, lossFraction: 0, srttMs: 20 }),
+    });
     for (let i = 0; i < 4; i++) authority.step(i * 100);
     buffered = 1 << 20;
     for (let i = 4; i < 40; i++) authority.step(i * 100);

@@ -20,10 +20,16 @@ describe('field round trips', () => {
     const byStep = t.float({ min: -10, max: 10, step: 1 / 16 });
     const byBits = t.float({ min: 0, max: 4096, bits: 16 });
     fc.assert(
-      fc.property(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: 0, max: 4096, noNaN: true }), (a, b) => {
-        expect(Math.abs(byStep.dequantize(byStep.quantize(a)) - a)).toBeLessThanOrEqual(1 / 32 + 1e-12);
-        expect(Math.abs(byBits.dequantize(byBits.quantize(b)) - b)).toBeLessThanOrEqual(byBits.maxError + 1e-9);
-      }),
+      fc.property(
+        fc.double({ min: -10, max: 10, noNaN: true }),
+        fc.double({ min: 0, max: 4096, noNaN: true }),
+        (a, b) => {
+          expect(Math.abs(byStep.dequantize(byStep.quantize(a)) - a)).toBeLessThanOrEqual(1 / 32 + 1e-12);
+          expect(Math.abs(byBits.dequantize(byBits.quantize(b)) - b)).toBeLessThanOrEqual(
+            byBits.maxError + 1e-9,
+          );
+        },
+      ),
     );
     expect(byStep.dequantize(byStep.quantize(1e9))).toBe(10);
     expect(byStep.dequantize(byStep.quantize(-1e9))).toBe(-10);
@@ -62,20 +68,27 @@ describe('field round trips', () => {
   it('booleans, enums, strings and arrays are exact', () => {
     const flag = t.bool();
     const team = t.enum(['red', 'blue']);
-    expect([flag.dequantize(flag.quantize(true)), flag.dequantize(flag.quantize(false))]).toEqual([true, false]);
+    expect([flag.dequantize(flag.quantize(true)), flag.dequantize(flag.quantize(false))]).toEqual([
+      true,
+      false,
+    ]);
     expect(team.dequantize(team.quantize('blue'))).toBe('blue');
     expect(() => team.quantize('green' as 'red')).toThrow(RangeError);
     const name = t.string({ maxBytes: 60 });
     const items = t.array(t.int({ min: 0, max: 300 }), { maxLength: 4 });
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 3 }), fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 4 }), (text, list) => {
-        const w = new BitWriter();
-        name.write(w, name.quantize(text));
-        items.write(w, items.quantize(list));
-        const r = new BitReader(w.finish());
-        expect(name.dequantize(name.read(r))).toBe(text);
-        expect(items.dequantize(items.read(r))).toEqual(list);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 3 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 4 }),
+        (text, list) => {
+          const w = new BitWriter();
+          name.write(w, name.quantize(text));
+          items.write(w, items.quantize(list));
+          const r = new BitReader(w.finish());
+          expect(name.dequantize(name.read(r))).toBe(text);
+          expect(items.dequantize(items.read(r))).toEqual(list);
+        },
+      ),
     );
     expect(() => name.quantize('x'.repeat(61))).toThrow(RangeError);
     expect(() => name.quantize('é'.repeat(31))).toThrow(RangeError);
@@ -84,13 +97,20 @@ describe('field round trips', () => {
 
   it('bit packing round-trips any sequence of widths', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 32 }).chain((bits) => fc.tuple(fc.constant(bits), fc.integer({ min: 0, max: 2 ** bits - 1 })))), (items) => {
-        const w = new BitWriter(1);
-        for (const [bits, value] of items) w.write(value, bits);
-        const r = new BitReader(w.finish());
-        for (const [bits, value] of items) expect(r.read(bits)).toBe(value);
-        expect(r.atCleanEnd()).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fc
+            .integer({ min: 0, max: 32 })
+            .chain((bits) => fc.tuple(fc.constant(bits), fc.integer({ min: 0, max: 2 ** bits - 1 }))),
+        ),
+        (items) => {
+          const w = new BitWriter(1);
+          for (const [bits, value] of items) w.write(value, bits);
+          const r = new BitReader(w.finish());
+          for (const [bits, value] of items) expect(r.read(bits)).toBe(value);
+          expect(r.atCleanEnd()).toBe(true);
+        },
+      ),
     );
     expect(() => new BitWriter().write(256, 8)).toThrow(RangeError);
     expect(() => new BitWriter().write(1.5, 4)).toThrow(RangeError);
@@ -106,7 +126,7 @@ describe('schema declarations', () => {
     const wrong: Ship['team'] = 3;
     const input = defineInput({ move: t.float({ min: -1, max: 1, bits: 8 }), fire: t.bool() });
     const command: InputOf<typeof input> = { move: 0.5, fire: true };
-    expect([team, wrong, command.fire]).toHaveLength(3);
+    expect([team, wrong, command.fire, input.type.fieldNames]).toHaveLength(4);
   });
 
   it('refuses bad declarations and gives equal schemas equal hashes', () => {
@@ -133,11 +153,16 @@ describe('hot-loop quantization', () => {
       const generated = compileCapture(codec);
       expect(generated).toBeDefined();
       for (let i = 0; i < 2000; i++) {
-        const state = type.name === 'ship' ? randomShip(random) : { x: random() * 5000 - 400, y: random() * 4096, size: random() * 12 };
+        const state =
+          type.name === 'ship'
+            ? randomShip(random)
+            : { x: random() * 5000 - 400, y: random() * 4096, size: random() * 12 };
         const generic = captureRow(codec, state, undefined);
         expect(generated!(state, undefined)).toEqual(generic);
         type.fields.forEach((field, f) => {
-          const q = (field.quantize as (v: unknown) => unknown)((state as Record<string, unknown>)[type.fieldNames[f]!]);
+          const q = (field.quantize as (v: unknown) => unknown)(
+            (state as Record<string, unknown>)[type.fieldNames[f]!],
+          );
           expect(quantizeField(codec, f, (state as Record<string, unknown>)[type.fieldNames[f]!])).toEqual(q);
           const back = dequantizeField(codec, f, q as number);
           expect(back).toEqual((field.dequantize as (x: unknown) => unknown)(q));

@@ -2,13 +2,26 @@
 // receiver cores, interpolation, clock sync, prediction, rate control) works without sockets;
 // createSyncServer / createSyncClient wire it to tickwire Connections.
 export { t, defineSchema, defineInput } from './schema/define.js';
-export type { SyncSchema, InputSchema, EntityType, EntityTypeName, EntityOf, InputOf } from './schema/define.js';
+export type {
+  SyncSchema,
+  InputSchema,
+  EntityType,
+  EntityTypeName,
+  EntityOf,
+  InputOf,
+} from './schema/define.js';
 export { FieldKind } from './schema/field-types.js';
-export type { Field, NumericField, BlobField, FieldMap, FieldValue, InferFields, Quantized } from './schema/field-types.js';
+export type {
+  Field,
+  NumericField,
+  BlobField,
+  FieldMap,
+  FieldValue,
+  InferFields,
+  Quantized,
+} from './schema/field-types.js';
 export { BitWriter } from './bits/bit-writer.js';
 export { BitReader } from './bits/bit-reader.js';
-export { captureSnapshot } from './snapshot/capture.js';
-export type { LiveEntity } from './snapshot/capture.js';
 export { SnapshotEncoder } from './snapshot/encoder.js';
 export type { EncodeRequest, EncodeResult } from './snapshot/encoder.js';
 export { SnapshotDecoder } from './snapshot/decoder.js';
@@ -18,10 +31,10 @@ export type { AssembleOutcome } from './snapshot/assembler.js';
 export { SyncRejectReason } from './snapshot/types.js';
 export type { QRow, EntityValue, EntitySet, Snapshot } from './snapshot/types.js';
 export { SyncAuthority } from './server/authority.js';
-export type { AuthorityOptions, InterestFilter } from './server/authority.js';
+export type { SyncAuthorityOptions, InterestFilter } from './server/authority.js';
 export { AuthorityPeer } from './server/peer.js';
 export type { PeerLink, PeerStats, PeerTransport } from './server/peer.js';
-export type { EntityHandle } from './server/world.js';
+export type { EntityHandle, World } from './server/world.js';
 export { InputBuffer } from './input/input-buffer.js';
 export type { InputBufferStats } from './input/input-buffer.js';
 export { encodeInputPacket, decodeInputPacket } from './input/input-packet.js';
@@ -42,5 +55,11 @@ export type { PredictorOptions, Reconciliation } from './client/prediction.js';
 export { createSyncServer } from './glue/server.js';
 export type { SyncServer, SyncServerClient, SyncServerEvents, SyncServerOptions } from './glue/server.js';
 export { createSyncClient } from './glue/client.js';
-export type { SyncClient, SyncClientEvents, SyncClientOptions, SyncClientStats, TickEvent } from './glue/client.js';
+export type {
+  SyncClient,
+  SyncClientEvents,
+  SyncClientOptions,
+  SyncClientStats,
+  TickEvent,
+} from './glue/client.js';
 export { SNAPSHOT_STREAM, INPUT_STREAM, SYNC_PROTOCOL_VERSION } from './glue/protocol.js';

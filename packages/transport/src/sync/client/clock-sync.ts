@@ -18,7 +18,10 @@ export class ClockSync {
   jitterMs = 0;
   samples = 0;
 
-  constructor(private readonly tickMs: number, options: ClockSyncOptions = {}) {
+  constructor(
+    private readonly tickMs: number,
+    options: ClockSyncOptions = {},
+  ) {
     this.alpha = options.smoothing ?? 0.05;
     this.snapMs = options.snapMs ?? 250;
   }

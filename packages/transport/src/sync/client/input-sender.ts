@@ -11,13 +11,17 @@ export class InputSender<I> {
   private seq = -1;
   private readonly redundancy: number;
 
-  constructor(private readonly schema: InputSchema | undefined, redundancy = 8) {
+  constructor(
+    private readonly schema: InputSchema | undefined,
+    redundancy = 8,
+  ) {
     this.redundancy = Math.max(1, Math.min(MAX_INPUTS_PER_PACKET, Math.floor(redundancy)));
   }
 
   /** Registers a new input; returns its sequence number and its value as the authority will decode it. */
   push(input: I): { seq: number; input: I } {
-    if (this.schema === undefined) throw new TypeError('sync: this client was created without an input schema');
+    if (this.schema === undefined)
+      throw new TypeError('sync: this client was created without an input schema');
     const q = quantizeInput(this.schema.type, input as Record<string, unknown>);
     this.recent.push(q);
     if (this.recent.length > this.redundancy) this.recent.shift();

@@ -70,9 +70,16 @@ export class InterpolationBuffer {
     let i = list.length - 1;
     while (i > 0 && list[i]!.tick > renderTick) i--;
     const a = list[i]!;
+    // Before the oldest snapshot held: show it as it is (never blend backwards).
+    if (renderTick <= a.tick) return { renderTick, entities: this.mix(a, a, 0), extrapolatedMs: 0 };
     const b = list[i + 1];
-    if (b !== undefined) return { renderTick, entities: this.mix(a, b, (renderTick - a.tick) / (b.tick - a.tick)), extrapolatedMs: 0 };
-    if (renderTick <= a.tick || i === 0) return { renderTick, entities: this.mix(a, a, 0), extrapolatedMs: 0 };
+    if (b !== undefined)
+      return {
+        renderTick,
+        entities: this.mix(a, b, (renderTick - a.tick) / (b.tick - a.tick)),
+        extrapolatedMs: 0,
+      };
+    if (i === 0) return { renderTick, entities: this.mix(a, a, 0), extrapolatedMs: 0 };
     // Past the newest snapshot: continue the last motion for a bounded time.
     const prev = list[i - 1]!;
     const aheadMs = Math.min((renderTick - a.tick) * this.tickMs, this.options.maxExtrapolationMs ?? 250);
@@ -104,7 +111,12 @@ export class InterpolationBuffer {
     return out;
   }
 
-  private lerpValue(type: number, from: Readonly<Record<string, unknown>>, to: Readonly<Record<string, unknown>>, t: number): Record<string, unknown> {
+  private lerpValue(
+    type: number,
+    from: Readonly<Record<string, unknown>>,
+    to: Readonly<Record<string, unknown>>,
+    t: number,
+  ): Record<string, unknown> {
     const value: Record<string, unknown> = { ...(t < 1 ? from : to) };
     const blend = this.blend[type]!;
     for (const name of blend.linear) {

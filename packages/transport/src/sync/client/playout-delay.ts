@@ -20,7 +20,10 @@ export class PlayoutDelay {
   private readonly max: number;
   private readonly margin: number;
 
-  constructor(private readonly tickMs: number, options: PlayoutOptions = {}) {
+  constructor(
+    private readonly tickMs: number,
+    options: PlayoutOptions = {},
+  ) {
     this.min = options.minDelayMs ?? tickMs;
     this.max = options.maxDelayMs ?? 500;
     this.margin = options.marginMs ?? 5;

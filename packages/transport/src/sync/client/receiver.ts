@@ -50,16 +50,27 @@ export class SyncReceiver {
   private readonly assembler: SnapshotAssembler;
   private readonly tickMs: number;
   private readonly keepSlackMs = 100;
-  private readonly counts = { packetsReceived: 0, bytesReceived: 0, snapshotsCompleted: 0, stale: 0, duplicates: 0 };
+  private readonly counts = {
+    packetsReceived: 0,
+    bytesReceived: 0,
+    snapshotsCompleted: 0,
+    stale: 0,
+    duplicates: 0,
+  };
   private readonly rejected: Partial<Record<SyncRejectReason, number>> = {};
 
-  constructor(readonly schema: SyncSchema, options: ReceiverOptions) {
+  constructor(
+    readonly schema: SyncSchema,
+    options: ReceiverOptions,
+  ) {
     this.tickMs = 1000 / options.tickRate;
     this.decoder = new SnapshotDecoder(schema, { codegen: options.codegen !== false });
     this.assembler = new SnapshotAssembler({ historySize: options.historySize ?? 128, maxPendingTicks: 8 });
     this.clock = new ClockSync(this.tickMs, options.clock);
     this.playout = new PlayoutDelay(this.tickMs, options.playout);
-    this.buffer = new InterpolationBuffer(schema, this.tickMs, { maxExtrapolationMs: options.maxExtrapolationMs ?? 250 });
+    this.buffer = new InterpolationBuffer(schema, this.tickMs, {
+      maxExtrapolationMs: options.maxExtrapolationMs ?? 250,
+    });
   }
 
   /** The newest complete snapshot (what the client acknowledges). */
@@ -87,7 +98,9 @@ export class SyncReceiver {
         this.playout.onSnapshot(outcome.snapshot.tick, this.clock.jitterMs);
         this.buffer.push(outcome.snapshot);
         // Keep what the render time (delay behind the newest, plus slack for clock drift) can use.
-        this.buffer.forgetBefore(outcome.snapshot.tick - Math.ceil((this.playout.delayMs + this.keepSlackMs) / this.tickMs));
+        this.buffer.forgetBefore(
+          outcome.snapshot.tick - Math.ceil((this.playout.delayMs + this.keepSlackMs) / this.tickMs),
+        );
         return outcome;
       case 'rejected':
         return this.reject(outcome.reason, 'parts of one tick disagree');

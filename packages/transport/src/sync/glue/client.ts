@@ -59,7 +59,11 @@ export interface SyncClient<I> {
   close(): void;
 }
 
-export function createSyncClient<I = Record<string, unknown>>(connection: Connection, schema: SyncSchema, options: SyncClientOptions = {}): SyncClient<I> {
+export function createSyncClient<I = Record<string, unknown>>(
+  connection: Connection,
+  schema: SyncSchema,
+  options: SyncClientOptions = {},
+): SyncClient<I> {
   const emitter = new Emitter<SyncClientEvents>(() => {});
   const sender = new InputSender<I>(options.input, options.inputRedundancy ?? 8);
   const events: TickEvent[] = [];
@@ -82,7 +86,12 @@ export function createSyncClient<I = Record<string, unknown>>(connection: Connec
       connection.sendRaw('unreliable', sender.packet(receiver?.latest?.tick, loss), { stream: INPUT_STREAM });
       packetsSent++;
     } catch (error) {
-      emitter.emit('error', error instanceof TransportError ? error : new TransportError('ENCODE', String(error), { cause: error }));
+      emitter.emit(
+        'error',
+        error instanceof TransportError
+          ? error
+          : new TransportError('ENCODE', String(error), { cause: error }),
+      );
     }
   };
   const refuse = (reason: string) => {
@@ -133,12 +142,19 @@ export function createSyncClient<I = Record<string, unknown>>(connection: Connec
         return;
     }
   });
-  const offClose = connection.on('close', () => settle.reject(new TransportError('NOT_OPEN', 'connection closed before sync started')));
+  const offClose = connection.on('close', () =>
+    settle.reject(new TransportError('NOT_OPEN', 'connection closed before sync started')),
+  );
   const askHello = () => {
     try {
       connection.send('reliable', { tw: 'sync', k: 'hi' });
     } catch (error) {
-      emitter.emit('error', error instanceof TransportError ? error : new TransportError('ENCODE', String(error), { cause: error }));
+      emitter.emit(
+        'error',
+        error instanceof TransportError
+          ? error
+          : new TransportError('ENCODE', String(error), { cause: error }),
+      );
     }
   };
   const offOpen = connection.on('open', askHello);
@@ -152,7 +168,8 @@ export function createSyncClient<I = Record<string, unknown>>(connection: Connec
   return {
     ready,
     latest: () => receiver?.latest,
-    sample: (nowMs = performance.now()) => receiver?.sample(nowMs) ?? { renderTick: 0, entities: [], extrapolatedMs: 0 },
+    sample: (nowMs = performance.now()) =>
+      receiver?.sample(nowMs) ?? { renderTick: 0, entities: [], extrapolatedMs: 0 },
     sendInput: (input) => {
       const sent = sender.push(input);
       sendPacket();
@@ -172,7 +189,17 @@ export function createSyncClient<I = Record<string, unknown>>(connection: Connec
     },
     on: (event, handler) => emitter.on(event, handler),
     stats: () => ({
-      ...(receiver?.stats() ?? { packetsReceived: 0, bytesReceived: 0, snapshotsCompleted: 0, stale: 0, duplicates: 0, rejected: {}, latestTick: undefined, interpolationDelayMs: 0, clockJitterMs: 0 }),
+      ...(receiver?.stats() ?? {
+        packetsReceived: 0,
+        bytesReceived: 0,
+        snapshotsCompleted: 0,
+        stale: 0,
+        duplicates: 0,
+        rejected: {},
+        latestTick: undefined,
+        interpolationDelayMs: 0,
+        clockJitterMs: 0,
+      }),
       early,
       packetsSent,
     }),

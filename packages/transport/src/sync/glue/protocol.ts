@@ -29,13 +29,25 @@ export function parseSyncMessage(value: unknown): SyncMessage | undefined {
       return { tw: 'sync', k: 'hi' };
     case 'hello':
       if (!isCount(value.v) || !isCount(value.hash) || !isCount(value.tick)) return undefined;
-      if (typeof value.tickRate !== 'number' || !(value.tickRate > 0 && value.tickRate <= 1000)) return undefined;
-      return { tw: 'sync', k: 'hello', v: value.v, hash: value.hash, tickRate: value.tickRate, tick: value.tick };
+      if (typeof value.tickRate !== 'number' || !(value.tickRate > 0 && value.tickRate <= 1000))
+        return undefined;
+      return {
+        tw: 'sync',
+        k: 'hello',
+        v: value.v,
+        hash: value.hash,
+        tickRate: value.tickRate,
+        tick: value.tick,
+      };
     case 'event':
       if (!isCount(value.tick)) return undefined;
       return { tw: 'sync', k: 'event', tick: value.tick, data: value.data };
     case 'bye':
-      return { tw: 'sync', k: 'bye', reason: typeof value.reason === 'string' ? value.reason.slice(0, 200) : 'unknown' };
+      return {
+        tw: 'sync',
+        k: 'bye',
+        reason: typeof value.reason === 'string' ? value.reason.slice(0, 200) : 'unknown',
+      };
     default:
       return undefined;
   }

@@ -6,7 +6,7 @@ import type { Connection, MessageEvent } from '../../connection/types.js';
 import { Emitter } from '../../connection/emitter.js';
 import { isTransportError, TransportError } from '../../errors.js';
 import type { SyncSchema } from '../schema/define.js';
-import { SyncAuthority, type AuthorityOptions } from '../server/authority.js';
+import { SyncAuthority, type SyncAuthorityOptions } from '../server/authority.js';
 import type { AuthorityPeer, PeerStats } from '../server/peer.js';
 import type { World } from '../server/world.js';
 import { INPUT_STREAM, parseSyncMessage, SNAPSHOT_STREAM, SYNC_PROTOCOL_VERSION } from './protocol.js';
@@ -42,15 +42,20 @@ export interface SyncServer<S extends SyncSchema, I> {
   start(): void;
   stop(): void;
   /** Sends `data` reliably, stamped with a tick (default: the next snapshot's), to all or some clients. */
-  emit(data: unknown, options?: { tick?: number; to?: SyncServerClient<I> | readonly SyncServerClient<I>[] }): void;
+  emit(
+    data: unknown,
+    options?: { tick?: number; to?: SyncServerClient<I> | readonly SyncServerClient<I>[] },
+  ): void;
   on<E extends keyof SyncServerEvents<I>>(event: E, handler: SyncServerEvents<I>[E]): () => void;
   /** Stops the timer and detaches every client. */
   close(): void;
 }
 
-export type SyncServerOptions<S extends SyncSchema, I> = AuthorityOptions<S, I>;
+export type SyncServerOptions<S extends SyncSchema, I> = SyncAuthorityOptions<S, I>;
 
-export function createSyncServer<S extends SyncSchema, I = Record<string, unknown>>(options: SyncServerOptions<S, I>): SyncServer<S, I> {
+export function createSyncServer<S extends SyncSchema, I = Record<string, unknown>>(
+  options: SyncServerOptions<S, I>,
+): SyncServer<S, I> {
   const authority = new SyncAuthority<S, I>(options);
   const emitter = new Emitter<SyncServerEvents<I>>(() => {});
   const clients = new Set<SyncServerClient<I>>();
@@ -59,25 +64,50 @@ export function createSyncServer<S extends SyncSchema, I = Record<string, unknow
     authority.step(now);
   });
   const report = (error: unknown, client?: SyncServerClient<I>) => {
-    const typed = isTransportError(error) ? error : new TransportError('ENCODE', String(error), { cause: error });
+    const typed = isTransportError(error)
+      ? error
+      : new TransportError('ENCODE', String(error), { cause: error });
     emitter.emit('error', typed, client);
   };
 
   const addClient = (connection: Connection): SyncServerClient<I> => {
-    let peer: AuthorityPeer<I>;
     const offs: (() => void)[] = [];
     const sayHello = () => {
-      const hello = { tw: 'sync', k: 'hello', v: SYNC_PROTOCOL_VERSION, hash: options.schema.hash, tickRate: authority.tickRate, tick: authority.tick };
+      const hello = {
+        tw: 'sync',
+        k: 'hello',
+        v: SYNC_PROTOCOL_VERSION,
+        hash: options.schema.hash,
+        tickRate: authority.tickRate,
+        tick: authority.tick,
+      };
       try {
         connection.send('reliable', hello);
       } catch (error) {
         report(error, client);
       }
     };
-    const client: SyncServerClient<I> = {
-      get id() {
-        return peer.id;
+    const peer: AuthorityPeer<I> = authority.addPeer({
+      ready: () => connection.state === 'open',
+      link: () => {
+        const s = connection.stats();
+        return {
+          bufferedAmount: s.unreliable.bufferedAmount,
+          lossFraction: s.lossFraction,
+          srttMs: s.srttMs,
+        };
       },
+      sendSnapshot: (parts) => {
+        try {
+          for (const part of parts)
+            connection.sendRaw('unreliable', part, { stream: SNAPSHOT_STREAM, latestOnly: false });
+        } catch (error) {
+          report(error, client);
+        }
+      },
+    });
+    const client: SyncServerClient<I> = {
+      id: peer.id,
       connection,
       takeInputs: (max) => peer.inputs.take(max),
       stats: () => peer.stats(),
@@ -88,20 +118,6 @@ export function createSyncServer<S extends SyncSchema, I = Record<string, unknow
         emitter.emit('clientRemoved', client);
       },
     };
-    peer = authority.addPeer({
-      ready: () => connection.state === 'open',
-      link: () => {
-        const s = connection.stats();
-        return { bufferedAmount: s.unreliable.bufferedAmount, lossFraction: s.lossFraction, srttMs: s.srttMs };
-      },
-      sendSnapshot: (parts) => {
-        try {
-          for (const part of parts) connection.sendRaw('unreliable', part, { stream: SNAPSHOT_STREAM, latestOnly: false });
-        } catch (error) {
-          report(error, client);
-        }
-      },
-    });
     clients.add(client);
     offs.push(
       connection.on('message', (event: MessageEvent) => {
@@ -112,7 +128,12 @@ export function createSyncServer<S extends SyncSchema, I = Record<string, unknow
         const message = event.channel === 'reliable' && !event.raw ? parseSyncMessage(event.data) : undefined;
         if (message?.k === 'hi') sayHello();
         else if (message?.k === 'bye') {
-          report(new TransportError('SYNC_REJECTED', `client left sync: ${message.reason}`, { details: { reason: message.reason } }), client);
+          report(
+            new TransportError('SYNC_REJECTED', `client left sync: ${message.reason}`, {
+              details: { reason: message.reason },
+            }),
+            client,
+          );
           client.remove();
         }
       }),

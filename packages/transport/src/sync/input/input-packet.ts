@@ -28,7 +28,9 @@ export type InputDecodeOutcome =
 
 /** Quantizes an input command the way the wire will carry it. */
 export function quantizeInput(type: EntityType, input: Readonly<Record<string, unknown>>): Quantized[] {
-  return type.fields.map((field, f) => (field.quantize as (v: unknown) => Quantized)(input[type.fieldNames[f]!]));
+  return type.fields.map((field, f) =>
+    (field.quantize as (v: unknown) => Quantized)(input[type.fieldNames[f]!]),
+  );
 }
 
 export function encodeInputPacket(schema: InputSchema | undefined, packet: InputPacket): Uint8Array {
@@ -86,7 +88,8 @@ export function decodeInputPacket(schema: InputSchema | undefined, bytes: Uint8A
   } catch (error) {
     if (error instanceof SyncRejection) return { ok: false, reason: error.reason, message: error.message };
     if (error instanceof TruncatedError) return { ok: false, reason: 'truncated', message: error.message };
-    if (error instanceof OutOfRangeError) return { ok: false, reason: 'out-of-range', message: error.message };
+    if (error instanceof OutOfRangeError)
+      return { ok: false, reason: 'out-of-range', message: error.message };
     throw error;
   }
 }

@@ -54,7 +54,10 @@ export class RateController {
   private backoffs = 0;
   private recoveries = 0;
 
-  constructor(private readonly tickRate: number, options: RateOptions = {}) {
+  constructor(
+    private readonly tickRate: number,
+    options: RateOptions = {},
+  ) {
     this.o = {
       maxDivider: options.maxDivider ?? 8,
       minDetail: options.minDetail ?? 0.25,
@@ -70,10 +73,13 @@ export class RateController {
     const { nowMs } = sample;
     if (sample.srttMs !== undefined) this.minRtt = Math.min(this.minRtt, sample.srttMs);
     this.reason =
-      sample.bufferedAmount > this.o.bufferedHighBytes ? 'buffer'
-      : sample.lossFraction > this.o.lossHigh ? 'loss'
-      : sample.srttMs !== undefined && sample.srttMs > this.o.rttHighMs && sample.srttMs > 2 * this.minRtt ? 'rtt'
-      : undefined;
+      sample.bufferedAmount > this.o.bufferedHighBytes
+        ? 'buffer'
+        : sample.lossFraction > this.o.lossHigh
+          ? 'loss'
+          : sample.srttMs !== undefined && sample.srttMs > this.o.rttHighMs && sample.srttMs > 2 * this.minRtt
+            ? 'rtt'
+            : undefined;
     if (this.reason !== undefined) {
       this.clearSince = undefined;
       // Back-offs are spaced so one congestion episode is not counted many times over.

@@ -17,7 +17,8 @@ export function string(options: { maxBytes?: number } = {}): BlobField<string> {
   }
   const lengthBits = bitLength(maxBytes);
   return {
-    kind: 'string', numeric: false,
+    kind: 'string',
+    numeric: false,
     describe: `string(${maxBytes})`,
     quantize: (v) => {
       const text = String(v);
@@ -68,7 +69,8 @@ export function array<T>(element: NumericField<T>, options: { maxLength: number 
   }
   const lengthBits = bitLength(maxLength);
   return {
-    kind: 'array', numeric: false,
+    kind: 'array',
+    numeric: false,
     describe: `array(${element.describe},${maxLength})`,
     quantize: (v) => {
       if (v.length > maxLength) throw new RangeError(`t.array: more than ${maxLength} items`);

@@ -28,7 +28,8 @@ export interface SyncSchema<D extends Record<string, FieldMap> = Record<string, 
 export type EntityTypeName<S> = S extends SyncSchema<infer D> ? keyof D & string : never;
 
 /** The game-side entity type for one type name of a schema. */
-export type EntityOf<S, K extends EntityTypeName<S>> = S extends SyncSchema<infer D> ? InferFields<D[K]> : never;
+export type EntityOf<S, K extends EntityTypeName<S>> =
+  S extends SyncSchema<infer D> ? InferFields<D[K]> : never;
 
 export interface InputSchema<F extends FieldMap = FieldMap> {
   readonly definition: F;
@@ -56,7 +57,8 @@ const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 function entityType(name: string, index: number, fields: FieldMap): EntityType {
   const fieldNames = Object.keys(fields);
   for (const field of fieldNames) {
-    if (!FIELD_NAME.test(field) || field === '__proto__') throw new RangeError(`sync schema: bad field name "${field}"`);
+    if (!FIELD_NAME.test(field) || field === '__proto__')
+      throw new RangeError(`sync schema: bad field name "${field}"`);
   }
   if (fieldNames.length === 0 || fieldNames.length > MAX_FIELDS) {
     throw new RangeError(`sync schema: type "${name}" needs 1..${MAX_FIELDS} fields`);

@@ -26,7 +26,12 @@ export function int(options: { min: number; max: number }): NumericField<number>
   }
   const maxQ = max - min;
   return {
-    kind: 'int', numeric: true, maxQ, bits: bitLength(maxQ), wrap: false, maxError: 0.5,
+    kind: 'int',
+    numeric: true,
+    maxQ,
+    bits: bitLength(maxQ),
+    wrap: false,
+    maxError: 0.5,
     linear: { min, step: 1, inv: 1 },
     describe: `int(${min},${max})`,
     quantize: (v) => clampQ(Math.round(v - min), maxQ),
@@ -38,7 +43,9 @@ export function int(options: { min: number; max: number }): NumericField<number>
  * A float in [min, max] quantized to `step` (e.g. 1/16 of a world unit) or to `bits` bits spread
  * evenly over the range. Both ends are representable.
  */
-export function float(options: { min: number; max: number } & ({ step: number } | { bits: number })): NumericField<number> {
+export function float(
+  options: { min: number; max: number } & ({ step: number } | { bits: number }),
+): NumericField<number> {
   const { min, max } = options;
   checkRange('t.float', min, max);
   let maxQ: number;
@@ -57,10 +64,16 @@ export function float(options: { min: number; max: number } & ({ step: number } 
   if (maxQ > 0xffffffff) throw new RangeError('t.float: more than 2^32 steps');
   // Receivers recover a baseline's q by re-quantizing its float; that is exact only while the
   // range's distance from zero, counted in steps, stays far inside a double's 53-bit mantissa.
-  if ((Math.abs(min) + Math.abs(max)) / step > 2 ** 40) throw new RangeError('t.float: range too far from 0 for its step');
+  if ((Math.abs(min) + Math.abs(max)) / step > 2 ** 40)
+    throw new RangeError('t.float: range too far from 0 for its step');
   const inv = 1 / step;
   return {
-    kind: 'float', numeric: true, maxQ, bits: bitLength(maxQ), wrap: false, maxError: step / 2,
+    kind: 'float',
+    numeric: true,
+    maxQ,
+    bits: bitLength(maxQ),
+    wrap: false,
+    maxError: step / 2,
     linear: { min, step, inv },
     describe: `float(${min},${max},${step})`,
     quantize: (v) => clampQ(Math.round((v - min) * inv), maxQ),
@@ -74,12 +87,19 @@ export function float(options: { min: number; max: number } & ({ step: number } 
  */
 export function angle(options: { bits?: number; signed?: boolean } = {}): NumericField<number> {
   const bits = options.bits ?? 8;
-  if (!Number.isInteger(bits) || bits < 2 || bits > 24) throw new RangeError('t.angle: bits must be in 2..24');
+  if (!Number.isInteger(bits) || bits < 2 || bits > 24)
+    throw new RangeError('t.angle: bits must be in 2..24');
   const steps = 2 ** bits;
   const perRad = steps / TWO_PI;
   const signed = options.signed === true;
   return {
-    kind: 'angle', numeric: true, maxQ: steps - 1, bits, wrap: true, signed, maxError: Math.PI / steps,
+    kind: 'angle',
+    numeric: true,
+    maxQ: steps - 1,
+    bits,
+    wrap: true,
+    signed,
+    maxError: Math.PI / steps,
     circle: { perRad, steps },
     describe: `angle(${bits},${signed})`,
     quantize: (v) => {
@@ -96,7 +116,12 @@ export function angle(options: { bits?: number; signed?: boolean } = {}): Numeri
 
 export function bool(): NumericField<boolean> {
   return {
-    kind: 'bool', numeric: true, maxQ: 1, bits: 1, wrap: false, maxError: 0,
+    kind: 'bool',
+    numeric: true,
+    maxQ: 1,
+    bits: 1,
+    wrap: false,
+    maxError: 0,
     describe: 'bool',
     quantize: (v) => (v ? 1 : 0),
     dequantize: (q) => q === 1,
@@ -109,11 +134,17 @@ export function enumOf<const V extends readonly [string, ...string[]]>(values: V
   const index = new Map<string, number>(values.map((v, i) => [v, i]));
   const maxQ = values.length - 1;
   return {
-    kind: 'enum', numeric: true, maxQ, bits: bitLength(maxQ), wrap: false, maxError: 0,
+    kind: 'enum',
+    numeric: true,
+    maxQ,
+    bits: bitLength(maxQ),
+    wrap: false,
+    maxError: 0,
     describe: `enum(${JSON.stringify(values)})`,
     quantize: (v) => {
       const q = index.get(v);
-      if (q === undefined) throw new RangeError(`t.enum: ${JSON.stringify(v)} is not one of ${values.join(', ')}`);
+      if (q === undefined)
+        throw new RangeError(`t.enum: ${JSON.stringify(v)} is not one of ${values.join(', ')}`);
       return q;
     },
     dequantize: (q) => values[q] as V[number],

@@ -18,7 +18,7 @@ export type InterestFilter<S extends SyncSchema, I> = (
   detail: number,
 ) => boolean;
 
-export interface AuthorityOptions<S extends SyncSchema, I> {
+export interface SyncAuthorityOptions<S extends SyncSchema, I> {
   schema: S;
   /** Ticks per second (default 60). */
   tickRate?: number;
@@ -45,7 +45,7 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
   private lastVersion = -1;
   private nextPeerId = 1;
 
-  constructor(private readonly options: AuthorityOptions<S, I>) {
+  constructor(private readonly options: SyncAuthorityOptions<S, I>) {
     this.world = new World(options.schema);
     this.tickRate = options.tickRate ?? 60;
     this.encoder = new SnapshotEncoder(options.schema);
@@ -72,15 +72,25 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
     this.tick++;
     const entries = this.world.list();
     const unchanged = this.last !== undefined && this.world.version === this.lastVersion;
-    const snapshot = captureSnapshot(this.capturer, this.tick, entries, this.last, unchanged ? this.last!.ids : undefined);
+    const snapshot = captureSnapshot(
+      this.capturer,
+      this.tick,
+      entries,
+      this.last,
+      unchanged ? this.last!.ids : undefined,
+    );
     this.last = snapshot;
     this.lastVersion = this.world.version;
     for (const peer of this.peers) {
       if (peer.transport.ready?.() === false) continue;
       const link = peer.transport.link?.();
       if (link !== undefined) {
-        peer.rate.update({ nowMs, bufferedAmount: link.bufferedAmount, srttMs: link.srttMs,
-          lossFraction: Math.max(link.lossFraction, peer.reportedLoss) });
+        peer.rate.update({
+          nowMs,
+          bufferedAmount: link.bufferedAmount,
+          srttMs: link.srttMs,
+          lossFraction: Math.max(link.lossFraction, peer.reportedLoss),
+        });
       }
       if (!peer.rate.shouldSend(this.tick)) continue;
       const visible = this.visibleTo(peer, snapshot);

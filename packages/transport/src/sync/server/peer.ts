@@ -47,7 +47,13 @@ export class AuthorityPeer<I = Record<string, unknown>> {
   readonly inputs = new InputBuffer<I>();
   readonly rate: RateController;
   reportedLoss = 0;
-  private readonly counters = { snapshotsSent: 0, packetsSent: 0, bytesSent: 0, fullSnapshots: 0, ignoredAcks: 0 };
+  private readonly counters = {
+    snapshotsSent: 0,
+    packetsSent: 0,
+    bytesSent: 0,
+    fullSnapshots: 0,
+    ignoredAcks: 0,
+  };
   private readonly rejected: Partial<Record<SyncRejectReason, number>> = {};
   private currentTick = 0;
 
@@ -69,15 +75,15 @@ export class AuthorityPeer<I = Record<string, unknown>> {
       return outcome.reason;
     }
     const { packet } = outcome;
-    if (packet.ackTick !== undefined) {
-      if (this.sent.has(packet.ackTick)) {
-        if (this.ackedTick === undefined || packet.ackTick > this.ackedTick) {
-          this.ackedTick = packet.ackTick;
-          // Baselines only move forward: anything older than the ack is never needed again.
-          for (const tick of this.sent.keys()) {
-            if (tick >= packet.ackTick) break;
-            this.sent.delete(tick);
-          }
+    const ack = packet.ackTick;
+    // An ack older than the current one is a reordered packet: nothing to do.
+    if (ack !== undefined && (this.ackedTick === undefined || ack > this.ackedTick)) {
+      if (this.sent.has(ack)) {
+        this.ackedTick = ack;
+        // Baselines only move forward: anything older than the ack is never needed again.
+        for (const tick of this.sent.keys()) {
+          if (tick >= ack) break;
+          this.sent.delete(tick);
         }
       } else {
         this.counters.ignoredAcks++;

@@ -41,7 +41,12 @@ export class World<S extends SyncSchema> {
     if (this.nextId > MAX_ID) throw new RangeError('sync: entity ids exhausted');
     const id = this.nextId++;
     const handle = { id, type, state };
-    const entry: WorldEntry = { id, type: typeIndex, state: record, handle: handle as unknown as EntityHandle<SyncSchema> };
+    const entry: WorldEntry = {
+      id,
+      type: typeIndex,
+      state: record,
+      handle: handle as unknown as EntityHandle<SyncSchema>,
+    };
     this.byId.set(id, entry);
     // Ids only grow, so appending keeps the list sorted.
     this.sorted.push(entry);

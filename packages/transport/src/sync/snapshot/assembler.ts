@@ -23,7 +23,12 @@ export class SnapshotAssembler {
   private readonly pending = new Map<number, Pending>();
   latest: Snapshot<EntityValue> | undefined;
 
-  constructor(private readonly options: { historySize: number; maxPendingTicks: number } = { historySize: 128, maxPendingTicks: 8 }) {}
+  constructor(
+    private readonly options: { historySize: number; maxPendingTicks: number } = {
+      historySize: 128,
+      maxPendingTicks: 8,
+    },
+  ) {}
 
   /** Whether a packet of `tick` can still matter (newer than the latest complete snapshot). */
   wants(tick: number): boolean {
@@ -39,7 +44,11 @@ export class SnapshotAssembler {
     if (this.latest !== undefined && part.tick <= this.latest.tick) return { kind: 'stale' };
     let entry = this.pending.get(part.tick);
     if (entry === undefined) {
-      entry = { parts: new Array<DecodedPart | undefined>(part.partCount), baselineTick: part.baselineTick, received: 0 };
+      entry = {
+        parts: new Array<DecodedPart | undefined>(part.partCount),
+        baselineTick: part.baselineTick,
+        received: 0,
+      };
       this.pending.set(part.tick, entry);
       this.prunePending();
     }

@@ -13,7 +13,11 @@ export interface LiveEntity {
 }
 
 /** Quantizes one entity with the generic field tables; returns `prev` when nothing changed. */
-export function captureRow(codec: TypeCodec, state: Readonly<Record<string, unknown>>, prev: QRow | undefined): QRow {
+export function captureRow(
+  codec: TypeCodec,
+  state: Readonly<Record<string, unknown>>,
+  prev: QRow | undefined,
+): QRow {
   const { fields, names } = codec;
   let q: Quantized[] | undefined = prev === undefined ? [] : undefined;
   for (let f = 0; f < fields.length; f++) {

@@ -8,8 +8,20 @@ import { FieldCoding, type TypeCodec } from './type-codec.js';
 import type { EntityValue, QRow } from './types.js';
 
 export type CaptureFn = (state: Readonly<Record<string, unknown>>, prev: QRow | undefined) => QRow;
-export type UpdateFn = (r: BitReader, before: EntityValue, mask: number, widths: readonly number[]) => EntityValue;
-export type ReadChange = (r: BitReader, qb: number, width: number, bits: number, maxQ: number, period: number) => number;
+export type UpdateFn = (
+  r: BitReader,
+  before: EntityValue,
+  mask: number,
+  widths: readonly number[],
+) => EntityValue;
+export type ReadChange = (
+  r: BitReader,
+  qb: number,
+  width: number,
+  bits: number,
+  maxQ: number,
+  period: number,
+) => number;
 
 const FORM_LINEAR = 0;
 const FORM_CIRCLE = 1;
@@ -36,14 +48,16 @@ function dequantizeExpr(c: TypeCodec, f: number, src: string): string {
   if (c.form[f] === FORM_LINEAR) return `(${literal(c.a[f]!)} + ${src} * ${literal(c.step[f]!)})`;
   if (c.form[f] === FORM_CIRCLE) {
     const plain = `(${src} / ${literal(c.inv[f]!)})`;
-    return c.signed[f] ? `(${src} >= ${literal(c.period[f]! / 2)} ? ${plain} - ${literal(2 * Math.PI)} : ${plain})` : plain;
+    return c.signed[f]
+      ? `(${src} >= ${literal(c.period[f]! / 2)} ? ${plain} - ${literal(2 * Math.PI)} : ${plain})`
+      : plain;
   }
   return `D[${f}](${src})`;
 }
 
 function compile<T>(params: string[], body: string, args: unknown[]): T | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the schema only
+    // Generated from the schema's field names (identifiers only) and numbers: no outside input.
     return (new Function(...params, body) as (...a: unknown[]) => T)(...args);
   } catch {
     return undefined;
@@ -65,7 +79,11 @@ export function compileCapture(c: TypeCodec): CaptureFn | undefined {
   const same: string[] = [];
   for (let f = 0; f < n; f++) {
     lines.push(`const v${f} = ${quantizeExpr(c, f, `s[${JSON.stringify(c.names[f])}]`)};`);
-    same.push(c.coding[f] === FieldCoding.Blob ? `(p[${f}] === v${f} || E[${f}](p[${f}], v${f}))` : `p[${f}] === v${f}`);
+    same.push(
+      c.coding[f] === FieldCoding.Blob
+        ? `(p[${f}] === v${f} || E[${f}](p[${f}], v${f}))`
+        : `p[${f}] === v${f}`,
+    );
   }
   const values = Array.from({ length: n }, (_, f) => `v${f}`).join(', ');
   const body = `return function capture(s, p) {\n${lines.join('\n')}\nif (p !== undefined && ${same.join(' && ')}) return p;\nreturn [${values}];\n};`;
@@ -84,8 +102,9 @@ export function compileUpdate(c: TypeCodec, readChange: ReadChange): UpdateFn | 
     else {
       const qb = quantizeExpr(c, f, `b[${key}]`);
       const next =
-        c.coding[f] === FieldCoding.Flip ? `1 - ${qb}`
-        : `R(r, ${qb}, w[${f}], ${c.bits[f]}, ${literal(c.maxQ[f]!)}, ${c.period[f]})`;
+        c.coding[f] === FieldCoding.Flip
+          ? `1 - ${qb}`
+          : `R(r, ${qb}, w[${f}], ${c.bits[f]}, ${literal(c.maxQ[f]!)}, ${c.period[f]})`;
       step = `q = ${next}; v[${key}] = ${dequantizeExpr(c, f, 'q')};`;
     }
     lines.push(`if ((m & ${f === 31 ? '-2147483648' : String(1 << f)}) !== 0) { ${step} }`);

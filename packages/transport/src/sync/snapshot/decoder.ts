@@ -3,15 +3,23 @@
 // checked, and nothing is shared with the caller until the whole packet has been read, so a bad
 // packet is rejected whole and never applied half-way.
 import { BitReader, TruncatedError } from '../bits/bit-reader.js';
-import { bitLength, POW2, readExpGolomb } from '../bits/codes.js';
+import { bitLength, readExpGolomb } from '../bits/codes.js';
 import type { SyncSchema } from '../schema/define.js';
 import { OutOfRangeError, type BlobField, type Quantized } from '../schema/field-types.js';
 import { deltaFieldsOf, readHeader, type PartHeader } from './header.js';
 import { compileUpdate, type UpdateFn } from './codegen.js';
 import { materialize } from './materialize.js';
+import { applyRecords, lowerBound, readChange } from './part-set.js';
 import { RecordOp } from './plan.js';
 import { dequantizeField, FieldCoding, quantizeField, typeCodec, type TypeCodec } from './type-codec.js';
-import { ID_LIMIT, PacketTag, SyncRejection, type EntitySet, type EntityValue, type SyncRejectReason } from './types.js';
+import {
+  ID_LIMIT,
+  PacketTag,
+  SyncRejection,
+  type EntitySet,
+  type EntityValue,
+  type SyncRejectReason,
+} from './types.js';
 
 export interface DecodedPart extends PartHeader {
   /** Every entity of [lo, hi) at this tick, ids ascending. */
@@ -25,8 +33,7 @@ export interface DecodedPart extends PartHeader {
 }
 
 export type DecodeOutcome =
-  | { ok: true; part: DecodedPart }
-  | { ok: false; reason: SyncRejectReason; message: string };
+  { ok: true; part: DecodedPart } | { ok: false; reason: SyncRejectReason; message: string };
 
 const EMPTY: EntitySet<EntityValue> = { ids: [], types: [], rows: [] };
 
@@ -44,10 +51,15 @@ export class SnapshotDecoder {
 
   private readonly updaters: (UpdateFn | undefined)[];
 
-  constructor(private readonly schema: SyncSchema, options: { codegen?: boolean } = {}) {
+  constructor(
+    private readonly schema: SyncSchema,
+    options: { codegen?: boolean } = {},
+  ) {
     this.deltaFields = deltaFieldsOf(schema);
     this.codecs = schema.types.map(typeCodec);
-    this.updaters = this.codecs.map((codec) => (options.codegen === false ? undefined : compileUpdate(codec, readChange)));
+    this.updaters = this.codecs.map((codec) =>
+      options.codegen === false ? undefined : compileUpdate(codec, readChange),
+    );
     this.lastMask = schema.types.map(() => 0);
     this.typeBits = bitLength(schema.types.length - 1);
   }
@@ -58,7 +70,8 @@ export class SnapshotDecoder {
     } catch (error) {
       if (error instanceof SyncRejection) return { ok: false, reason: error.reason, message: error.message };
       if (error instanceof TruncatedError) return { ok: false, reason: 'truncated', message: error.message };
-      if (error instanceof OutOfRangeError) return { ok: false, reason: 'out-of-range', message: error.message };
+      if (error instanceof OutOfRangeError)
+        return { ok: false, reason: 'out-of-range', message: error.message };
       throw error;
     } finally {
       this.recRows.fill(undefined);
@@ -69,7 +82,8 @@ export class SnapshotDecoder {
     if (r.read(8) !== PacketTag.Snapshot) throw new SyncRejection('bad-tag', 'not a snapshot packet');
     const h = readHeader(r, this.schema, this.deltaFields);
     const base = h.baselineTick === undefined ? EMPTY : baselineOf(h.baselineTick);
-    if (base === undefined) throw new SyncRejection('unknown-baseline', `no baseline for tick ${h.baselineTick}`);
+    if (base === undefined)
+      throw new SyncRejection('unknown-baseline', `no baseline for tick ${h.baselineTick}`);
     // Phase 1: read every record (nothing shared yet); remember where each sits in the baseline.
     const { recIds, recTypes, recRows, recAt, recOps } = this;
     let count = 0;
@@ -81,12 +95,14 @@ export class SnapshotDecoder {
     let despawns = 0;
     for (let k = 0; k < h.count; k++) {
       const id = prev + 1 + readExpGolomb(r, h.idK);
-      if (id >= h.hi || id >= ID_LIMIT) throw new SyncRejection('bad-order', 'entity id outside the part range');
+      if (id >= h.hi || id >= ID_LIMIT)
+        throw new SyncRejection('bad-order', 'entity id outside the part range');
       prev = id;
       while (j < base.ids.length && base.ids[j]! < id) j++;
       const known = j < base.ids.length && base.ids[j] === id;
       const op = r.read(1) === 0 ? RecordOp.Update : r.read(1) === 0 ? RecordOp.Spawn : RecordOp.Despawn;
-      if ((op === RecordOp.Spawn) === known) throw new SyncRejection('unknown-entity', `spawn or change of entity ${id}`);
+      if ((op === RecordOp.Spawn) === known)
+        throw new SyncRejection('unknown-entity', `spawn or change of entity ${id}`);
       recIds[count] = id;
       recOps[count] = op;
       recAt[count] = j;
@@ -106,43 +122,14 @@ export class SnapshotDecoder {
     }
     if (!r.atCleanEnd()) throw new SyncRejection('trailing-bytes', 'bytes after the last record');
     while (j < base.ids.length && base.ids[j]! < h.hi) j++;
-    return { ...h, ...this.build(base, first, j, count, spawns + despawns > 0), spawns, updates: count - spawns - despawns, despawns };
-  }
-
-  /** Phase 2: the part's entity set = baseline range [first, end) with the `count` records applied. */
-  private build(base: EntitySet<EntityValue>, first: number, end: number, count: number, structural: boolean): EntitySet<EntityValue> {
-    const { recIds, recTypes, recRows, recAt, recOps } = this;
-    if (!structural) {
-      // Same entities as the baseline: share the id and type lists, patch the changed rows.
-      const whole = first === 0 && end === base.ids.length;
-      const rows = base.rows.slice(first, end);
-      for (let k = 0; k < count; k++) rows[recAt[k]! - first] = recRows[k]!;
-      return whole ? { ids: base.ids, types: base.types, rows } : { ids: base.ids.slice(first, end), types: base.types.slice(first, end), rows };
-    }
-    const ids: number[] = [];
-    const types: number[] = [];
-    const rows: EntityValue[] = [];
-    let b = first;
-    const copyTo = (stop: number) => {
-      for (; b < stop; b++) {
-        ids.push(base.ids[b]!);
-        types.push(base.types[b]!);
-        rows.push(base.rows[b]!);
-      }
-    };
-    for (let k = 0; k < count; k++) {
-      const at = recAt[k]!;
-      copyTo(at);
-      const op = recOps[k]!;
-      if (op !== RecordOp.Spawn) b = at + 1;
-      if (op !== RecordOp.Despawn) {
-        ids.push(recIds[k]!);
-        types.push(recTypes[k]!);
-        rows.push(recRows[k]!);
-      }
-    }
-    copyTo(end);
-    return { ids, types, rows };
+    const set = applyRecords(
+      base,
+      first,
+      j,
+      { ids: recIds, types: recTypes, rows: recRows, at: recAt, ops: recOps, count },
+      spawns + despawns > 0,
+    );
+    return { ...h, ...set, spawns, updates: count - spawns - despawns, despawns };
   }
 
   private readSpawn(r: BitReader, typeIndex: number): EntityValue {
@@ -162,7 +149,13 @@ export class SnapshotDecoder {
     return materialize(codec.type, q);
   }
 
-  private readUpdate(r: BitReader, type: number, before: EntityValue, h: PartHeader, lastMask: number[]): EntityValue {
+  private readUpdate(
+    r: BitReader,
+    type: number,
+    before: EntityValue,
+    h: PartHeader,
+    lastMask: number[],
+  ): EntityValue {
     const codec = this.codecs[type]!;
     const n = codec.names.length;
     let mask: number;
@@ -190,46 +183,13 @@ export class SnapshotDecoder {
         next = (codec.fields[f] as BlobField<unknown>).read(r);
       } else {
         const qb = quantizeField(codec, f, before[name]) as number;
-        next = coding === FieldCoding.Flip ? 1 - qb : readChange(r, qb, widths[f]!, codec.bits[f]!, codec.maxQ[f]!, codec.period[f]!);
+        next =
+          coding === FieldCoding.Flip
+            ? 1 - qb
+            : readChange(r, qb, widths[f]!, codec.bits[f]!, codec.maxQ[f]!, codec.period[f]!);
       }
       value[name] = dequantizeField(codec, f, next);
     }
     return value;
   }
-}
-
-/** Reads one changed numeric value (see field-delta.ts for the code), with plain-number inputs. */
-function readChange(r: BitReader, qb: number, width: number, bits: number, maxQ: number, period: number): number {
-  if (width > 0) {
-    const v = r.read(width);
-    if (v !== POW2[width]! - 1) {
-      let q: number;
-      if (width <= 29) {
-        // Small values: plain int32 arithmetic (z < 2^29, qb < 2^32 so the sum stays exact).
-        const z = v + 1;
-        q = qb + ((z & 1) === 0 ? z >> 1 : -((z + 1) >> 1));
-        if (period > 0 && period <= 0x40000000) return q & (period - 1);
-      } else {
-        const z = v + 1;
-        q = qb + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-      }
-      if (period > 0) q = ((q % period) + period) % period;
-      else if (q < 0 || q > maxQ) throw new OutOfRangeError('delta leaves the field range');
-      return q;
-    }
-  }
-  const q = r.read(bits);
-  if (q > maxQ) throw new OutOfRangeError('value out of range');
-  return q;
-}
-
-function lowerBound(ids: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -3,12 +3,13 @@
 // one packet, or several when it would not fit `maxPacketBytes`, split by entity id range so each
 // part decodes alone. It never truncates: an impossible split throws.
 import { BitWriter } from '../bits/bit-writer.js';
-import { bitLength, expGolombCost, writeExpGolomb } from '../bits/codes.js';
+import { expGolombCost } from '../bits/codes.js';
 import type { SyncSchema } from '../schema/define.js';
 import type { NumericField } from '../schema/field-types.js';
-import { changeCost, widthFieldBits, writeNumericChange } from './field-delta.js';
+import { changeCost, widthFieldBits } from './field-delta.js';
 import { deltaFieldsOf, MAX_PARTS, writeHeader, type PartHeader } from './header.js';
 import { DeltaPlan, RecordOp } from './plan.js';
+import { writeRecords } from './record-writer.js';
 import { ID_LIMIT, type EntitySet, type Snapshot } from './types.js';
 import { WidthChooser, type RunParams } from './widths.js';
 
@@ -34,7 +35,6 @@ export class SnapshotEncoder {
   private readonly chooser: WidthChooser;
   private readonly deltaFields: number[][];
   private readonly writer = new BitWriter(2048);
-  private readonly typeBits: number;
   /** Worst-case header bits of a multi-part packet plus the mask bits a part boundary can add. */
   private readonly splitOverheadBits: number;
 
@@ -42,13 +42,13 @@ export class SnapshotEncoder {
     this.plan = new DeltaPlan(schema);
     this.deltaFields = deltaFieldsOf(schema);
     this.chooser = new WidthChooser(schema, this.deltaFields);
-    this.typeBits = bitLength(schema.types.length - 1);
     let widthTable = 0;
     let masks = 0;
     schema.types.forEach((type, t) => {
       widthTable += 1;
       masks += type.fields.length;
-      for (const f of this.deltaFields[t]!) widthTable += widthFieldBits(type.fields[f] as NumericField<unknown>);
+      for (const f of this.deltaFields[t]!)
+        widthTable += widthFieldBits(type.fields[f] as NumericField<unknown>);
     });
     // tag, tick, baseline (flag + varuint up to 5 groups), parts, input ack, idK, width table,
     // record count.
@@ -68,7 +68,8 @@ export class SnapshotEncoder {
       parts.push(this.write(single, 0, plan.count));
     } else {
       const starts = this.split(all, budget - this.splitOverheadBits);
-      if (starts.length > MAX_PARTS) throw new RangeError(`sync: tick ${req.tick} needs more than ${MAX_PARTS} packets`);
+      if (starts.length > MAX_PARTS)
+        throw new RangeError(`sync: tick ${req.tick} needs more than ${MAX_PARTS} packets`);
       for (let p = 0; p < starts.length; p++) {
         const from = starts[p]!;
         const to = starts[p + 1] ?? plan.count;
@@ -116,7 +117,15 @@ export class SnapshotEncoder {
     return starts;
   }
 
-  private header(req: EncodeRequest, index: number, parts: number, lo: number, hi: number, params: RunParams, count: number): PartHeader {
+  private header(
+    req: EncodeRequest,
+    index: number,
+    parts: number,
+    lo: number,
+    hi: number,
+    params: RunParams,
+    count: number,
+  ): PartHeader {
     return {
       tick: req.tick,
       baselineTick: req.baseline?.tick,
@@ -139,49 +148,9 @@ export class SnapshotEncoder {
 
   private write(h: PartHeader, from: number, to: number): Uint8Array {
     const w = this.writer;
-    const plan = this.plan;
     w.reset();
     writeHeader(w, this.schema, this.deltaFields, h);
-    const lastMask = this.schema.types.map(() => 0);
-    let prev = h.lo - 1;
-    for (let r = from; r < to; r++) {
-      const id = plan.ids[r]!;
-      writeExpGolomb(w, id - prev - 1, h.idK);
-      prev = id;
-      const row = plan.rows[r]!;
-      const typeIndex = plan.types[r]!;
-      const type = this.schema.types[typeIndex]!;
-      switch (plan.ops[r]!) {
-        case RecordOp.Despawn:
-          w.write(3, 2);
-          break;
-        case RecordOp.Spawn:
-          w.write(1, 2);
-          w.write(typeIndex, this.typeBits);
-          for (let f = 0; f < type.fields.length; f++) {
-            const field = type.fields[f]!;
-            if (field.numeric) w.write(row[f] as number, field.bits);
-            else field.write(w, row[f]!);
-          }
-          break;
-        case RecordOp.Update: {
-          w.write(0, 1);
-          const mask = plan.masks[r]!;
-          w.writeBool(lastMask[typeIndex] === mask);
-          if (lastMask[typeIndex] !== mask) w.write(mask >>> 0, type.fields.length);
-          lastMask[typeIndex] = mask;
-          const widths = h.widths[typeIndex]!;
-          let v = plan.valueStart[r]!;
-          for (let f = 0; f < type.fields.length; f++) {
-            if ((mask & (1 << f)) === 0) continue;
-            const field = type.fields[f]!;
-            if (!field.numeric) field.write(w, row[f]!);
-            else if (field.kind !== 'bool') writeNumericChange(w, field, row[f] as number, plan.values[v++]!, widths[f]!);
-          }
-          break;
-        }
-      }
-    }
+    writeRecords(w, this.schema, this.plan, from, to, h);
     return w.finish();
   }
 }

@@ -1,11 +1,11 @@
 // How one changed numeric field is coded against its baseline value: the difference (taken modulo
 // the circle for angles) is zig-zagged into v >= 0 and written in a per-packet width W chosen to
 // minimise the packet's bits; values that do not fit escape to the absolute value. A boolean that
-// changed has flipped, so it costs no value bits at all.
-import type { BitReader } from '../bits/bit-reader.js';
+// changed has flipped, so it costs no value bits at all. The decoder's side is readChange in
+// part-set.ts.
 import type { BitWriter } from '../bits/bit-writer.js';
-import { bitLength, POW2, unzigzag, zigzag } from '../bits/codes.js';
-import { OutOfRangeError, type NumericField } from '../schema/field-types.js';
+import { bitLength, POW2, zigzag } from '../bits/codes.js';
+import type { NumericField } from '../schema/field-types.js';
 
 /** Histogram slots: L = bitLength(v + 1) is at most bits + 2 <= 34. */
 export const HIST_SLOTS = 35;
@@ -21,20 +21,12 @@ export function deltaCode(field: NumericField<unknown>, q: number, qb: number): 
   return zigzag(d) - 1;
 }
 
-/** Inverse of deltaCode; throws OutOfRangeError when the result leaves [0, maxQ]. */
-export function applyDeltaCode(field: NumericField<unknown>, qb: number, v: number): number {
-  let q = qb + unzigzag(v + 1);
-  if (field.wrap) {
-    const steps = field.maxQ + 1;
-    q = ((q % steps) + steps) % steps;
-  } else if (q < 0 || q > field.maxQ) {
-    throw new OutOfRangeError('delta leaves the field range');
-  }
-  return q;
-}
-
 /** Width that minimises total bits for the histogram of L = bitLength(v + 1) values. */
-export function chooseWidth(hist: Int32Array | number[], offset: number, bits: number): { width: number; cost: number } {
+export function chooseWidth(
+  hist: Int32Array | number[],
+  offset: number,
+  bits: number,
+): { width: number; cost: number } {
   let total = 0;
   const maxW = maxWidth(bits);
   for (let l = 1; l <= maxW; l++) total += hist[offset + l]!;
@@ -66,21 +58,17 @@ export function changeCost(v: number, w: number, bits: number): number {
   return bitLength(v + 1) <= w ? w : w + bits;
 }
 
-export function writeNumericChange(out: BitWriter, field: NumericField<unknown>, q: number, v: number, w: number): void {
+export function writeNumericChange(
+  out: BitWriter,
+  field: NumericField<unknown>,
+  q: number,
+  v: number,
+  w: number,
+): void {
   if (bitLength(v + 1) <= w) {
     out.write(v, w);
   } else {
     if (w > 0) out.write(POW2[w]! - 1, w);
     out.write(q, field.bits);
   }
-}
-
-export function readNumericChange(r: BitReader, field: NumericField<unknown>, qb: number, w: number): number {
-  if (w > 0) {
-    const v = r.read(w);
-    if (v !== POW2[w]! - 1) return applyDeltaCode(field, qb, v);
-  }
-  const q = r.read(field.bits);
-  if (q > field.maxQ) throw new OutOfRangeError('value out of range');
-  return q;
 }

@@ -89,7 +89,12 @@ export class DeltaPlan {
       if (q === qb) continue;
       const field = fields[f]!;
       if (field.numeric) {
-        if (field.kind !== 'bool') this.values[this.valueCount++] = deltaCode(field as NumericField<unknown>, q as number, qb as number);
+        if (field.kind !== 'bool')
+          this.values[this.valueCount++] = deltaCode(
+            field as NumericField<unknown>,
+            q as number,
+            qb as number,
+          );
       } else {
         if (field.equals(q, qb)) continue;
         bits += field.bitCost(q);

@@ -32,16 +32,21 @@ export interface TypeCodec {
 
 export function typeCodec(type: EntityType): TypeCodec {
   const { fields } = type;
-  const num = <T>(f: AnyField, pick: (n: Extract<AnyField, { numeric: true }>) => T, other: T): T => (f.numeric ? pick(f) : other);
+  const num = <T>(f: AnyField, pick: (n: Extract<AnyField, { numeric: true }>) => T, other: T): T =>
+    f.numeric ? pick(f) : other;
   return {
     type,
     fields,
     names: type.fieldNames,
-    coding: fields.map((f) => (!f.numeric ? FieldCoding.Blob : f.kind === 'bool' ? FieldCoding.Flip : FieldCoding.Delta)),
+    coding: fields.map((f) =>
+      !f.numeric ? FieldCoding.Blob : f.kind === 'bool' ? FieldCoding.Flip : FieldCoding.Delta,
+    ),
     bits: fields.map((f) => num(f, (n) => n.bits, 0)),
     maxQ: fields.map((f) => num(f, (n) => n.maxQ, 0)),
     period: fields.map((f) => num(f, (n) => (n.wrap ? n.maxQ + 1 : 0), 0)),
-    form: fields.map((f) => num<Form>(f, (n) => (n.linear ? Form.Linear : n.circle ? Form.Circle : Form.Generic), Form.Generic)),
+    form: fields.map((f) =>
+      num<Form>(f, (n) => (n.linear ? Form.Linear : n.circle ? Form.Circle : Form.Generic), Form.Generic),
+    ),
     a: fields.map((f) => num(f, (n) => n.linear?.min ?? 0, 0)),
     step: fields.map((f) => num(f, (n) => n.linear?.step ?? (n.circle ? 1 / n.circle.perRad : 0), 0)),
     inv: fields.map((f) => num(f, (n) => n.linear?.inv ?? n.circle?.perRad ?? 0, 0)),
@@ -51,32 +56,27 @@ export function typeCodec(type: EntityType): TypeCodec {
 
 /** Same result as `fields[f].quantize(value)`. */
 export function quantizeField(c: TypeCodec, f: number, value: unknown): Quantized {
-  switch (c.form[f]) {
-    case Form.Linear: {
-      const q = Math.round(((value as number) - c.a[f]!) * c.inv[f]!);
-      const max = c.maxQ[f]!;
-      return q > 0 ? (q < max ? q : max) : 0;
-    }
-    case Form.Circle: {
-      const steps = c.period[f]!;
-      const q = Math.round((value as number) * c.inv[f]!) % steps;
-      return q < 0 ? q + steps : q > 0 ? q : 0;
-    }
-    default:
-      return (c.fields[f]!.quantize as (v: unknown) => Quantized)(value);
+  const form = c.form[f];
+  if (form === Form.Linear) {
+    const q = Math.round(((value as number) - c.a[f]!) * c.inv[f]!);
+    const max = c.maxQ[f]!;
+    return q > 0 ? (q < max ? q : max) : 0;
   }
+  if (form === Form.Circle) {
+    const steps = c.period[f]!;
+    const q = Math.round((value as number) * c.inv[f]!) % steps;
+    return q < 0 ? q + steps : q > 0 ? q : 0;
+  }
+  return (c.fields[f]!.quantize as (v: unknown) => Quantized)(value);
 }
 
 /** Same result as `fields[f].dequantize(q)`. */
 export function dequantizeField(c: TypeCodec, f: number, q: Quantized): unknown {
-  switch (c.form[f]) {
-    case Form.Linear:
-      return c.a[f]! + (q as number) * c.step[f]!;
-    case Form.Circle: {
-      const value = (q as number) / c.inv[f]!;
-      return c.signed[f] && (q as number) >= c.period[f]! / 2 ? value - TWO_PI : value;
-    }
-    default:
-      return (c.fields[f]!.dequantize as (x: Quantized) => unknown)(q);
+  const form = c.form[f];
+  if (form === Form.Linear) return c.a[f]! + (q as number) * c.step[f]!;
+  if (form === Form.Circle) {
+    const value = (q as number) / c.inv[f]!;
+    return c.signed[f] && (q as number) >= c.period[f]! / 2 ? value - TWO_PI : value;
   }
+  return (c.fields[f]!.dequantize as (x: Quantized) => unknown)(q);
 }

@@ -54,7 +54,10 @@ export type SyncRejectReason = (typeof SyncRejectReason)[keyof typeof SyncReject
 /** Internal: thrown inside decoders, caught at their entry point and turned into a result. */
 export class SyncRejection extends Error {
   override readonly name = 'SyncRejection';
-  constructor(readonly reason: SyncRejectReason, message: string) {
+  constructor(
+    readonly reason: SyncRejectReason,
+    message: string,
+  ) {
     super(message);
   }
 }

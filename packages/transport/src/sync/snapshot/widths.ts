@@ -19,7 +19,10 @@ export class WidthChooser {
   private readonly hist: Int32Array;
   private readonly offsets: number[];
 
-  constructor(private readonly schema: SyncSchema, private readonly deltaFields: number[][]) {
+  constructor(
+    private readonly schema: SyncSchema,
+    private readonly deltaFields: number[][],
+  ) {
     let total = 0;
     this.offsets = schema.types.map((type) => {
       const offset = total;
@@ -57,7 +60,11 @@ export class WidthChooser {
       const row: number[] = new Array<number>(fields.length).fill(0);
       for (const f of this.deltaFields[t]!) {
         const field = fields[f]!;
-        const { width, cost } = chooseWidth(hist, (this.offsets[t]! + f) * HIST_SLOTS, field.numeric ? field.bits : 0);
+        const { width, cost } = chooseWidth(
+          hist,
+          (this.offsets[t]! + f) * HIST_SLOTS,
+          field.numeric ? field.bits : 0,
+        );
         row[f] = width;
         valueBits += cost;
       }
