@@ -248,6 +248,10 @@ export class TickwireConnection implements Connection {
     };
   }
 
+  bufferedAmount(channel: ChannelKind): number {
+    return channel === 'reliable' ? this.reliable.bufferedAmount() : this.unreliable.bufferedAmount();
+  }
+
   selectedCandidatePair(): Promise<SelectedPair | undefined> {
     return this._state === 'open' ? this.peer.selectedPair() : Promise.resolve(undefined);
   }

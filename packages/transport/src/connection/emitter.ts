@@ -23,7 +23,9 @@ export class Emitter<E extends EventMap<E>> {
   emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): void {
     const set = this.handlers.get(event);
     if (!set) return;
-    for (const handler of [...set]) {
+    // Iterating the live Set is safe: handlers removed meanwhile are skipped, and no copy is made
+    // per message on the hot path.
+    for (const handler of set) {
       try {
         (handler as (...a: Parameters<E[K]>) => void)(...args);
       } catch (error) {

@@ -109,6 +109,8 @@ export interface Connection {
   sendRaw(channel: ChannelKind, bytes: Uint8Array, options?: SendOptions): SendResult;
   on<E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]): () => void;
   stats(): ConnectionStats;
+  /** Bytes queued in one channel's native send buffer (cheap: no stats object is built). */
+  bufferedAmount(channel: ChannelKind): number;
   /** The ICE candidate pair in use (type, address, port of each side) once open. */
   selectedCandidatePair(): Promise<SelectedPair | undefined>;
   /** Closes both channels and the peer connection, freeing every native handle. Idempotent. */

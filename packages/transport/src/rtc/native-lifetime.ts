@@ -6,22 +6,33 @@ import nodeDataChannel from 'node-datachannel';
 
 const live = new Set<object>();
 let autoCleanup = true;
-let cleanupScheduled = false;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * How long the process must have no open peer before the global cleanup runs. Opening a peer
+ * right after cleanup() sometimes fails its DTLS/SCTP setup (seen here: about one run in four of a
+ * test file that opens a pair per test), so cleanup waits for a real pause, not just a gap.
+ */
+const IDLE_BEFORE_CLEANUP_MS = 1500;
 
 export function trackNativePeer(peer: object): void {
   live.add(peer);
+  if (idleTimer !== undefined) {
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
+  }
 }
 
 export function untrackNativePeer(peer: object): void {
   live.delete(peer);
-  if (live.size === 0 && autoCleanup && !cleanupScheduled) {
-    cleanupScheduled = true;
-    // Deferred: cleanup() joins native threads and must not run inside a native callback.
-    setTimeout(() => {
-      cleanupScheduled = false;
-      if (live.size === 0) nodeDataChannel.cleanup();
-    }, 0);
-  }
+  if (live.size > 0 || !autoCleanup || idleTimer !== undefined) return;
+  // Unref'd: the timer never keeps a process alive by itself; it fires because libdatachannel's
+  // own handles are what keep a finished process running.
+  idleTimer = setTimeout(() => {
+    idleTimer = undefined;
+    if (live.size === 0 && autoCleanup) nodeDataChannel.cleanup();
+  }, IDLE_BEFORE_CLEANUP_MS);
+  (idleTimer as { unref?: () => void }).unref?.();
 }
 
 /** Number of native peer connections not yet closed (tests use it to prove close() frees handles). */

@@ -8,6 +8,8 @@ import { serialDiff16 } from '../connection/frame.js';
 export type Verdict = 'deliver' | 'duplicate' | 'out-of-order' | 'stale';
 
 const LOSS_WINDOW_MS = 2000;
+/** How far back duplicates are recognised (older frames are caught by the stale check). */
+const DEDUPE_WINDOW = 1024;
 /** How long the minimum transit time is remembered, so slow clock drift cannot pin it. */
 const MIN_TRANSIT_WINDOW_MS = 10_000;
 
@@ -16,8 +18,8 @@ export class ReceiveTracker {
   private firstSeq = 0;
   private received = 0;
   private readonly latestByStream = new Map<number, number>();
-  private recentSeqs = new Set<number>();
-  private recentSeqOrder: number[] = [];
+  /** Bitmap of the DEDUPE_WINDOW sequence numbers up to maxSeq: which of them arrived. */
+  private readonly seen = new Uint32Array(DEDUPE_WINDOW / 32);
   // transit times are kept relative to the first one seen, as small signed numbers
   private transitBase: number | undefined;
   private minTransit = Infinity;
@@ -37,10 +39,8 @@ export class ReceiveTracker {
   /** `now` is the local clock in ms; `stamp` the sender's 16-bit ms stamp. */
   accept(seq16: number, stamp16: number, latestOnly: boolean, stream: number, now: number): Verdict {
     const seq = this.unwrap(seq16);
-    if (this.recentSeqs.has(seq)) return 'duplicate';
-    this.remember(seq);
+    if (!this.markSeen(seq)) return 'duplicate';
     this.received += 1;
-    if (this.maxSeq === undefined || seq > this.maxSeq) this.maxSeq = seq;
     this.updateLossWindow(now);
 
     const transit = this.relativeTransit(now, stamp16);
@@ -76,13 +76,35 @@ export class ReceiveTracker {
     return this.maxSeq + serialDiff16(seq16, this.maxSeq & 0xffff);
   }
 
-  private remember(seq: number): void {
-    this.recentSeqs.add(seq);
-    this.recentSeqOrder.push(seq);
-    if (this.recentSeqOrder.length > 1024) {
-      const old = this.recentSeqOrder.splice(0, 512);
-      for (const s of old) this.recentSeqs.delete(s);
+  /** Records `seq` as arrived and advances maxSeq; false if it already arrived. Allocation-free. */
+  private markSeen(seq: number): boolean {
+    if (this.maxSeq === undefined || seq > this.maxSeq) {
+      const from = this.maxSeq === undefined ? seq : this.maxSeq + 1;
+      // clear the slots the window slides over (at most the whole window)
+      for (let s = Math.max(from, seq - DEDUPE_WINDOW + 1); s <= seq; s++) this.clearBit(s);
+      this.maxSeq = seq;
+    } else if (seq <= this.maxSeq - DEDUPE_WINDOW) {
+      return true; // too old to remember; the stale check decides
+    } else if (this.getBit(seq)) {
+      return false;
     }
+    this.setBit(seq);
+    return true;
+  }
+
+  private getBit(seq: number): boolean {
+    const slot = ((seq % DEDUPE_WINDOW) + DEDUPE_WINDOW) % DEDUPE_WINDOW;
+    return (this.seen[slot >>> 5]! & (1 << (slot & 31))) !== 0;
+  }
+
+  private setBit(seq: number): void {
+    const slot = ((seq % DEDUPE_WINDOW) + DEDUPE_WINDOW) % DEDUPE_WINDOW;
+    this.seen[slot >>> 5]! |= 1 << (slot & 31);
+  }
+
+  private clearBit(seq: number): void {
+    const slot = ((seq % DEDUPE_WINDOW) + DEDUPE_WINDOW) % DEDUPE_WINDOW;
+    this.seen[slot >>> 5]! &= ~(1 << (slot & 31));
   }
 
   private updateLossWindow(now: number): void {
