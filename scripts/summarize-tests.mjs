@@ -24,11 +24,14 @@ for (const group of ['packages', 'tools']) {
     const suiteFailures = (r.testResults ?? []).filter(
       (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
     ).length;
+    // A run that failed without any failed test (a suite that could not even load, a crash)
+    // still counts as a failure.
+    const unexplained = r.success === false && (r.numFailedTests ?? 0) + suiteFailures === 0 ? 1 : 0;
     passed += r.numPassedTests ?? 0;
-    failed += (r.numFailedTests ?? 0) + suiteFailures;
+    failed += (r.numFailedTests ?? 0) + suiteFailures + unexplained;
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     console.error(
-      `[summary] ${dir}: ${r.numPassedTests} passed, ${r.numFailedTests + suiteFailures} failed, ${r.numPendingTests} skipped`,
+      `[summary] ${dir}: ${r.numPassedTests} passed, ${r.numFailedTests + suiteFailures + unexplained} failed, ${r.numPendingTests} skipped`,
     );
   }
 }
