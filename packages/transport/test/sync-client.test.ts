@@ -188,7 +188,7 @@ describe('inputs, prediction and reconciliation', () => {
 });
 
 describe('send-rate adaptation', () => {
-  it('backs off on a full buffer, loss or RTT, and recovers step by step when clear', () => {
+  it('backs off on a full buffer, queueing loss or RTT (heavy loss alone one step), and recovers step by step', () => {
     const rate = new RateController(60, { recoverAfterMs: 1000, backoffIntervalMs: 250 });
     const clear = { bufferedAmount: 0, lossFraction: 0, srttMs: 40 };
     rate.update({ nowMs: 0, ...clear });
@@ -207,9 +207,16 @@ describe('send-rate adaptation', () => {
     expect(rate.stats()).toMatchObject({ divider: 1, detail: 1, congested: false });
     expect(ms).toBeGreaterThan(5000); // one step per clear second
     expect(new Set(dividers).size).toBeGreaterThan(3);
-    rate.update({ nowMs: ms + 100, ...clear, lossFraction: 0.3 });
-    expect(rate.stats()).toMatchObject({ reason: 'loss', divider: 2 });
-    rate.update({ nowMs: ms + 500, ...clear, srttMs: 900 });
-    expect(rate.stats()).toMatchObject({ reason: 'rtt', divider: 4 });
+    // Heavy loss alone (no queueing) backs off one step at most: 30 Hz, detail 0.75.
+    rate.update({ nowMs: ms + 100, ...clear, lossFraction: 0.4 });
+    expect(rate.stats()).toMatchObject({ reason: 'loss-only', congested: false, divider: 2, detail: 0.75 });
+    rate.update({ nowMs: ms + 400, ...clear, lossFraction: 0.4 });
+    expect(rate.stats()).toMatchObject({ reason: 'loss-only', divider: 2 });
+    rate.update({ nowMs: ms + 700, ...clear, srttMs: 900 });
+    expect(rate.stats()).toMatchObject({ reason: 'rtt', congested: true, divider: 4 });
+    // Loss with a queue (RTT 60 ms over its floor) is congestion: it keeps backing off.
+    rate.update({ nowMs: ms + 1000, ...clear, lossFraction: 0.15, srttMs: 100 });
+    expect(rate.stats()).toMatchObject({ reason: 'loss', congested: true, divider: 8 });
+    expect(rate.stats().lastChange).toEqual({ cause: 'loss', atMs: ms + 1000 });
   });
 });

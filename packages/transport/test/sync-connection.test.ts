@@ -111,6 +111,9 @@ describe('sync over real peers', () => {
     expect(client.takeEvents(performance.now() + 60_000)).toEqual([]);
     const clientStats = client.stats();
     expect(clientStats.snapshotsCompleted).toBe(90);
+    // Every tick between the first and the last completed one was either completed or missed.
+    expect(clientStats.missedTicks).toBe(snapshots.at(-1)!.tick - snapshots[0]!.tick - 89);
+    expect(clientStats.missedTicks).toBeGreaterThan(0);
     expect(clientStats.rejected).toEqual({});
     expect(errors).toEqual([]);
     server.close();

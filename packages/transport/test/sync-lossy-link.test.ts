@@ -3,8 +3,10 @@
 // client are separate processes, one per namespace; each records what it did and reports it over
 // IPC, and this file compares the records: the client's world equals the authority's at every
 // tick it completed, lost snapshots are never resent (deltas keep coming against acked
-// baselines), what `sample()` renders moves no faster than the entities do, the clock estimate
-// matches the authority's real tick clock, and at 20% loss the client counts losses and keeps up.
+// baselines), render time never steps back and runs within ±10% of real time, what `sample()`
+// renders moves no faster than the entities do (and never backwards), the clock estimate matches
+// the authority's real tick clock, and at 20% loss the send rate holds, the client counts the
+// ticks it missed and keeps up.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLink, isNetlabSupported, nextMessage, waitForExit } from '@tickwire/netlab';
@@ -48,6 +50,7 @@ const FRAME_MS = 5;
 const PHASE_TICKS = 480; // 8 s per phase at 60 Hz
 const WARMUP_TICKS = 120; // the clock and RTT estimates settle in the first 2 s
 const QUIET_TICKS = 60; // a clock sample counts when the authority's timeline held still this long
+const MAX_EXTRAPOLATION_MS = 250; // the receiver's default
 /** One position step of the 16-bit grid over 4096 units (twice the quantization error). */
 const GRID = 4096 / 65535;
 
@@ -73,8 +76,11 @@ interface ClientReport extends ClientMark {
   /** [tick, arrivalHrMs, hash] per completed snapshot. */
   snapshots: [number, number, number][];
   decoded: { tick: number; ids: number[]; types: number[]; rows: Record<string, unknown>[] }[];
-  /** Per frame: [wallMs, renderTick, maxStep (settled), extrapolatedMs, entities, maxStep (edge), shownTick]. */
-  samples: [number, number, number, number, number, number, number][];
+  /**
+   * Per frame: [wallMs, renderTick, maxStep (settled), extrapolatedMs, entities, maxStep (edge),
+   * shownTick, renderResets, maxBack (any mover, against its heading)].
+   */
+  samples: [number, number, number, number, number, number, number, number, number][];
   /** [hrMs, estimated server time ms]. */
   clock: [number, number][];
   errors: string[];
@@ -227,34 +233,46 @@ describe.skipIf(!support.ok)(`state sync on a lossy link${support.ok ? '' : ` ($
     expect(completed.has(auth.stats.ackedTick!)).toBe(true);
     expect(auth.stats.ackedTick).toBeGreaterThan(end2 - 60);
 
-    // (3) What sample() renders moves no faster than the entities: `speed` units per tick of the
-    // time it shows (render time, or the newest snapshot plus the capped extrapolation) plus the
-    // quantization error, stretched by extrapolation, for every entity held by the two newest
-    // snapshots. Measured and reported, not asserted (known defects, see the report): render time
-    // stepping back when the playout delay grows after a gap (`backStepMs`), the catch-up after
-    // an extrapolation hit its cap, and entities that spawn or despawn around an extrapolation
-    // jumping when the next snapshot lands (`maxEdgeStep`).
+    // (3) Render time never steps back and runs at 0.9-1.1x real time, slower only while it
+    // reaches or waits at the extrapolation bound (newest snapshot + 250 ms); frames across a
+    // re-anchor (the authority's timeline jumped by over a second: counted) are left out. So what
+    // sample() renders moves no faster than the entities at 1.1x: `speed` units per tick of wall
+    // time plus the quantization error, stretched by extrapolation, for every entity held by the
+    // two newest snapshots; and no mover (settled, spawning or despawning) is ever drawn backwards
+    // along its heading by more than that error. Entities that spawn during an extrapolation are
+    // shown where they first appeared until a second snapshot moves them on (`maxEdgeStep`).
     const frames = got.samples.slice(1).map((f, i) => {
       const prev = got.samples[i]!;
-      const shownTicks = Math.abs(f[6] - prev[6]);
+      const wallMs = f[0] - prev[0];
+      const slack = quantizationSlack(f[3], prev[3]);
       return {
         tick: f[1],
-        excess: f[2] - SCENARIO.speed * shownTicks - quantizationSlack(f[3], prev[3]),
-        aheadMs: (f[1] - prev[1]) * TICK_MS - (f[0] - prev[0]),
-        shownJumpTicks: shownTicks - (f[0] - prev[0]) / TICK_MS,
+        reset: f[7] !== prev[7],
+        renderMs: (f[1] - prev[1]) * TICK_MS,
+        wallMs,
+        atCap: Math.max(f[3], prev[3]) >= MAX_EXTRAPOLATION_MS - 1e-6,
+        excess: f[2] - SCENARIO.speed * 1.1 * (wallMs / TICK_MS) - slack,
+        backExcess: f[8] - slack,
         edge: f[5],
         extrapolatedMs: f[3],
       };
     });
-    const worstExcess = Math.max(...frames.map((f) => f.excess));
+    const steady = frames.filter((f) => !f.reset);
+    const rate = (f: { renderMs: number; wallMs: number }) => f.renderMs / f.wallMs;
     expect(frames.length).toBeGreaterThan(1500);
     expect(got.samples.every((f) => f[4] === SCENARIO.movers + SCENARIO.crates)).toBe(true);
+    expect(Math.min(...steady.map((f) => f.renderMs))).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...steady.map(rate))).toBeLessThanOrEqual(1.1 + 1e-6);
+    expect(Math.min(...steady.filter((f) => !f.atCap).map(rate))).toBeGreaterThanOrEqual(0.9 - 1e-6);
+    const worstExcess = Math.max(...steady.map((f) => f.excess));
+    const worstBack = Math.max(...steady.map((f) => f.backExcess));
     expect(worstExcess).toBeLessThanOrEqual(0);
+    expect(worstBack).toBeLessThanOrEqual(0);
 
     // (4) The clock estimate is the authority's tick clock (read at the same CLOCK_MONOTONIC
     // instant from its step times), corrected by RTT/2 for the 20 ms one-way delay. When the
     // authority's own timer stalls (a busy machine), it drops ticks and its tick clock slips; the
-    // estimate, smoothed per snapshot, takes ~1 s at 60 Hz to follow. So the estimate is judged in
+    // estimate, smoothed over ~0.3 s of the authority's time, takes about a second to follow. So the estimate is judged in
     // phase 1 where the authority's timeline held still for the second before (when the machine
     // leaves any such window), and the RTT it rests on is checked in any case.
     const drift = auth.ticks.map((r) => r[1] - r[0] * TICK_MS);
@@ -292,8 +310,9 @@ describe.skipIf(!support.ok)(`state sync on a lossy link${support.ok ? '' : ` ($
     expect(phase1.conn.srttMs).toBeLessThan(120);
 
     // (5) At 20% loss snapshots go missing, the client's connection stats count the lost packets,
-    // and it keeps up: what arrives is fresh, its newest tick stays close, and it never stalls.
-    // (SyncClientStats itself has no lost-snapshot count: `lost2` is derived from the tick records.)
+    // its sync stats count the missed ticks, random loss alone does not throttle the send rate
+    // below 30 Hz, and it keeps up: what arrives is fresh, its newest tick stays close, and it
+    // never stalls.
     const sent2 = sentTicks.filter((tick) => phaseOf(tick) === 2);
     const got2 = sent2.filter((tick) => completed.has(tick));
     const lost2 = sent2.length - got2.length;
@@ -302,6 +321,17 @@ describe.skipIf(!support.ok)(`state sync on a lossy link${support.ok ? '' : ` ($
     expect(lost2 / sent2.length).toBeGreaterThan(0.05);
     expect(lost2 / sent2.length).toBeLessThan(0.4);
     expect(lostPackets2).toBeGreaterThan(0);
+    // missedTicks counts lost ticks and ticks not sent while backed off (marks are a few ticks
+    // off the phase boundaries).
+    const missed2 = after2.sync.missedTicks - before2.sync.missedTicks;
+    const unsent2 = end2 - start2 - sent2.length;
+    expect(missed2).toBeGreaterThanOrEqual(lost2 - 10);
+    expect(missed2).toBeLessThanOrEqual(lost2 + unsent2 + 10);
+    // Random loss is not congestion: at least 90% of phase 2 ran at 30 Hz or more (a busy
+    // machine's RTT spikes may still read as a queue now and then).
+    const ticks2 = auth.ticks.filter((r) => phaseOf(r[0]) === 2);
+    const fastShare2 = ticks2.filter((r) => r[6] <= 2).length / ticks2.length;
+    expect(fastShare2).toBeGreaterThanOrEqual(0.9);
     const arrivals2 = got.snapshots.filter(([tick]) => phaseOf(tick) === 2);
     const gaps2 = arrivals2.slice(1).map(([, at], i) => at - arrivals2[i]![1]);
     // No stall: even the rate-adapted stream (down to 7.5 Hz) never goes a second without a tick.
@@ -337,13 +367,32 @@ describe.skipIf(!support.ok)(`state sync on a lossy link${support.ok ? '' : ` ($
         srttMs: [phase1.conn.srttMs, after2.conn.srttMs].map((v) => round(v!, 1)),
         frames: frames.length,
         worstExcess: round(worstExcess, 3),
-        backStepMs: [1, 2].map((p) => round(-Math.min(0, ...inPhase(p).map((f) => f.aheadMs)), 1)),
-        aheadStepMs: [1, 2].map((p) => round(Math.max(0, ...inPhase(p).map((f) => f.aheadMs)), 1)),
-        shownJumpTicks: [1, 2].map((p) => round(Math.max(0, ...inPhase(p).map((f) => f.shownJumpTicks)), 1)),
+        worstBack: round(worstBack, 3),
+        renderBackStepMs: [1, 2].map((p) => round(-Math.min(0, ...inPhase(p).map((f) => f.renderMs)), 2)),
+        renderRate: [1, 2].map((p) => {
+          const rates = inPhase(p).map(rate);
+          return [round(Math.min(...rates), 3), round(Math.max(...rates), 3)];
+        }),
+        atCapFrames: [1, 2].map((p) => inPhase(p).filter((f) => f.atCap).length),
+        renderResets: got.sync.renderResets,
         maxEdgeStep: [1, 2].map((p) => round(Math.max(0, ...inPhase(p).map((f) => f.edge)), 2)),
         extrapolatedFrames: [1, 2].map((p) => inPhase(p).filter((f) => f.extrapolatedMs > 0).length),
+        extrapolatedMs: [1, 2].map((p) =>
+          q(
+            inPhase(p)
+              .filter((f) => f.extrapolatedMs > 0)
+              .map((f) => f.extrapolatedMs),
+          ),
+        ),
         renderDelayMs: [round(phase1.renderDelayMs), round(after2.renderDelayMs)],
-        clientSync: { stale: got.sync.stale, duplicates: got.sync.duplicates, early: got.sync.early },
+        clientSync: {
+          missedTicks: got.sync.missedTicks,
+          missed2,
+          stale: got.sync.stale,
+          duplicates: got.sync.duplicates,
+          early: got.sync.early,
+        },
+        fastShare2: round(fastShare2, 3),
         maxGap2Ms: round(Math.max(...gaps2)),
         authorityStalls: auth.ticks.filter((r, i) => i > 0 && r[1] - auth.ticks[i - 1]![1] > TICK_MS + 20)
           .length,

@@ -48,6 +48,8 @@ export { ClockSync } from './client/clock-sync.js';
 export type { ClockSyncOptions } from './client/clock-sync.js';
 export { PlayoutDelay } from './client/playout-delay.js';
 export type { PlayoutOptions } from './client/playout-delay.js';
+export { RenderClock } from './client/render-clock.js';
+export type { RenderClockOptions } from './client/render-clock.js';
 export { InterpolationBuffer } from './client/interpolation.js';
 export type { Sample, SampledEntity } from './client/interpolation.js';
 export { Predictor } from './client/prediction.js';

@@ -1,7 +1,10 @@
 // Snapshot interpolation: renders entities at a time between two received snapshots, blending
 // floats linearly and angles along the shorter arc; other fields step. When the newest snapshot is
 // older than the render time it extrapolates from the last two, for a bounded time only, then
-// holds. It never mutates the snapshots' entity objects.
+// holds. Once render time is past a snapshot, the entity set shown is the next one's: an entity
+// the next snapshot no longer holds (despawned, out of interest) is gone, so it is never drawn
+// back at its older position after having been extrapolated further; one it newly holds appears
+// at its first known value. It never mutates the snapshots' entity objects.
 import type { SyncSchema } from '../schema/define.js';
 import type { EntityValue, Snapshot } from '../snapshot/types.js';
 
@@ -73,10 +76,11 @@ export class InterpolationBuffer {
     // Before the oldest snapshot held: show it as it is (never blend backwards).
     if (renderTick <= a.tick) return { renderTick, entities: this.mix(a, a, 0), extrapolatedMs: 0 };
     const b = list[i + 1];
+    // Strictly between a and b: b's entity set, each blended from a (see the header).
     if (b !== undefined)
       return {
         renderTick,
-        entities: this.mix(a, b, (renderTick - a.tick) / (b.tick - a.tick)),
+        entities: this.mix(a, b, (renderTick - a.tick) / (b.tick - a.tick), true),
         extrapolatedMs: 0,
       };
     if (i === 0) return { renderTick, entities: this.mix(a, a, 0), extrapolatedMs: 0 };
@@ -87,7 +91,7 @@ export class InterpolationBuffer {
     return { renderTick, entities: this.mix(prev, a, t, true), extrapolatedMs: aheadMs };
   }
 
-  /** Entities of `a` blended toward `b` by t (t > 1 extrapolates; then `b`'s entity set is used). */
+  /** Entities blended from `a` toward `b` by t (t > 1 extrapolates); `fromB`: use `b`'s entity set. */
   private mix(a: Snapshot<EntityValue>, b: Snapshot<EntityValue>, t: number, fromB = false): SampledEntity[] {
     const base = fromB ? b : a;
     const other = fromB ? a : b;

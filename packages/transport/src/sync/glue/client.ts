@@ -32,9 +32,15 @@ export interface SyncClientOptions {
   receiver?: Omit<ReceiverOptions, 'tickRate'>;
 }
 
+/**
+ * The receiver's counters (see ReceiverStats: `missedTicks` counts ticks skipped between
+ * consecutive completed snapshots, `stale` late or reordered parts of superseded ticks,
+ * `duplicates` parts that arrived twice) plus the glue's own.
+ */
 export interface SyncClientStats extends ReceiverStats {
   /** Snapshot packets that arrived before the authority's hello (dropped). */
   early: number;
+  /** Ack + input packets sent to the authority. */
   packetsSent: number;
 }
 
@@ -193,11 +199,14 @@ export function createSyncClient<I = Record<string, unknown>>(
         packetsReceived: 0,
         bytesReceived: 0,
         snapshotsCompleted: 0,
+        missedTicks: 0,
         stale: 0,
         duplicates: 0,
         rejected: {},
         latestTick: undefined,
         interpolationDelayMs: 0,
+        targetDelayMs: 0,
+        renderResets: 0,
         clockJitterMs: 0,
       }),
       early,
