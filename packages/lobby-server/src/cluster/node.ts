@@ -1,0 +1,76 @@
+// This process's place in the cluster: it keeps its node lease alive (so others know it lives),
+// competes for the leader lease, and when leader runs the cluster-wide periodic tasks (matching,
+// deadlines, grace expiry, dead-process sweeps). In memory mode it is simply always the leader.
+import type { LobbyContext } from '../server/context.js';
+import { keys } from '../state/records.js';
+
+export type LeaderTask = () => Promise<void>;
+
+export class ClusterNode {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private lastLeaseAt = 0;
+  private leader = false;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: LobbyContext,
+    private readonly tasks: readonly LeaderTask[],
+  ) {}
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  async start(): Promise<void> {
+    await this.ctx.store.setAdd(keys.nodes, this.ctx.nodeId);
+    await this.renew();
+    this.timer = setInterval(() => {
+      if (this.running) return; // a slow tick (Redis hiccup) is never stacked
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+      });
+    }, this.ctx.config.tickMs);
+  }
+
+  private async renew(): Promise<void> {
+    const ttl = this.ctx.config.nodeTtlMs;
+    await this.ctx.store.lease(keys.node(this.ctx.nodeId), this.ctx.nodeId, ttl);
+    this.leader = await this.ctx.store.lease(keys.leader, this.ctx.nodeId, ttl);
+    this.lastLeaseAt = this.ctx.now();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      if (this.ctx.now() - this.lastLeaseAt >= this.ctx.config.nodeTtlMs / 3) await this.renew();
+      if (!this.leader) return;
+      for (const task of this.tasks) {
+        if (this.stopped) return;
+        await task();
+      }
+    } catch (error) {
+      this.ctx.log.error({ err: error }, 'cluster tick failed');
+      this.ctx.metrics.errors.inc({ code: 'internal' });
+    }
+  }
+
+  /** Runs the leader tasks once now (tests and shutdown use it instead of waiting for a tick). */
+  async runOnce(): Promise<void> {
+    await this.running;
+    await this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    try {
+      await this.ctx.store.delete(keys.node(this.ctx.nodeId));
+      await this.ctx.store.setRemove(keys.nodes, this.ctx.nodeId);
+      if (this.leader) await this.ctx.store.delete(keys.leader);
+    } catch (error) {
+      this.ctx.log.warn({ err: error }, 'could not remove node lease on stop');
+    }
+  }
+}

@@ -1,0 +1,110 @@
+// zod schemas for every client message: the only door through which untrusted data enters the
+// server. Bounds here (string lengths, counts) are part of the hostile-input defence; unknown
+// fields are stripped, never stored. Keys starting with `__` are refused (prototype pollution).
+import { z } from 'zod';
+import { ClientMessageType as T } from './codes.js';
+
+const requestId = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .optional();
+const name = z.string().trim().min(1).max(32);
+const idString = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_:.-]+$/);
+const mode = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9_.-]+$/);
+const region = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9_.-]+$/);
+const propKey = z.string().regex(/^(?!__)[A-Za-z0-9_.-]{1,32}$/);
+const propValue = z.union([z.string().max(128), z.number().finite(), z.boolean()]);
+const props = z
+  .record(propKey, propValue)
+  .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 properties' });
+
+export const signalDataSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('description'),
+    type: z.enum(['offer', 'answer']),
+    sdp: z.string().min(1).max(16_384),
+  }),
+  z.object({
+    kind: z.literal('candidate'),
+    candidate: z.string().max(1_024),
+    mid: z.string().max(64),
+  }),
+  z.object({ kind: z.literal('bye'), reason: z.string().max(128).optional() }),
+]);
+
+const msg = <K extends string, S extends z.ZodRawShape>(t: K, shape: S) =>
+  z.object({ t: z.literal(t), id: requestId, ...shape });
+
+export const clientMessageSchema = z.discriminatedUnion('t', [
+  msg(T.Hello, {
+    v: z.number().int(),
+    resume: z.string().max(256).optional(),
+    auth: z.string().max(4_096).optional(),
+    name: name.optional(),
+    role: z.enum(['player', 'server']).optional(),
+    serverKey: z.string().max(256).optional(),
+  }),
+  msg(T.Ping, {}),
+  msg(T.RoomCreate, {
+    mode,
+    maxPlayers: z.number().int().min(1).max(64),
+    public: z.boolean(),
+    props: props.optional(),
+  }),
+  msg(T.RoomJoin, {
+    roomId: idString.optional(),
+    code: z
+      .string()
+      .min(4)
+      .max(12)
+      .regex(/^[A-Za-z0-9]+$/)
+      .optional(),
+  }),
+  msg(T.RoomLeave, {}),
+  msg(T.RoomList, {
+    mode: mode.optional(),
+    props: props.optional(),
+    notFull: z.boolean().optional(),
+    limit: z.number().int().min(1).max(100).optional(),
+  }),
+  msg(T.RoomKick, { playerId: idString }),
+  msg(T.Signal, { to: idString, data: signalDataSchema }),
+  msg(T.TurnRefresh, {}),
+  msg(T.QueueJoin, {
+    mode,
+    regions: z
+      .array(z.object({ region, rttMs: z.number().finite().min(0).max(60_000) }))
+      .max(16)
+      .optional(),
+    rating: z.number().finite().min(0).max(100_000).optional(),
+  }),
+  msg(T.QueueLeave, {}),
+  msg(T.MatchAccept, { matchId: idString }),
+  msg(T.MatchDecline, { matchId: idString }),
+  msg(T.ServerRegister, {
+    region,
+    address: z.string().min(1).max(256),
+    capacity: z.number().int().min(1).max(100_000),
+    modes: z.array(mode).max(32).optional(),
+  }),
+  msg(T.ServerHeartbeat, { load: z.number().int().min(0).max(100_000).optional() }),
+]);
+
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type SignalData = z.infer<typeof signalDataSchema>;
+/** The client message of one type, e.g. `ClientMessageOf<'room.create'>`. */
+export type ClientMessageOf<K extends ClientMessage['t']> = Extract<ClientMessage, { t: K }>;

@@ -1,0 +1,305 @@
+// Room lifecycle over the Store: create, join (by id or code), leave, kick, list, and presence
+// (connected/disconnected). Every change is an atomic update of the room document, then the
+// members are told through the hub. A session claims its seat in its own record first, so two
+// concurrent joins can never put one session into two rooms.
+import { LobbyError } from '../errors.js';
+import { newId } from '../auth/session-token.js';
+import type { RoomLeftReason, RoomUpdateReason } from '../protocol/codes.js';
+import type { ServerMessage } from '../protocol/server-messages.js';
+import type { Authority, RoomProps, RoomSummary } from '../protocol/views.js';
+import type { LobbyContext } from '../server/context.js';
+import { keys } from '../state/records.js';
+import type { MemberRecord, RoomRecord, SessionRecord } from '../state/records.js';
+import type { RoomFilter } from './room-model.js';
+import {
+  authorityId,
+  isMember,
+  matchesFilter,
+  toRoomSummary,
+  toRoomView,
+  withConnected,
+  withMember,
+  withoutMember,
+} from './room-model.js';
+import { newShortCode, normalizeCode } from './short-code.js';
+
+export interface CreateRoomInput {
+  readonly mode: string;
+  readonly maxPlayers: number;
+  readonly public: boolean;
+  readonly props?: RoomProps;
+}
+
+export interface MatchRoomInput {
+  readonly members: readonly MemberRecord[];
+  readonly mode: string;
+  readonly authority: Authority;
+  readonly matchId: string;
+  readonly region: string;
+}
+
+export class RoomService {
+  constructor(private readonly ctx: LobbyContext) {}
+
+  get(roomId: string): Promise<RoomRecord | undefined> {
+    return this.ctx.store.get<RoomRecord>(keys.room(roomId));
+  }
+
+  joinToken(room: RoomRecord, playerId: string): Promise<string> {
+    return this.ctx.joinSigner.sign({ playerId, roomId: room.id, authorityId: authorityId(room) });
+  }
+
+  private async session(sessionId: string): Promise<SessionRecord> {
+    const session = await this.ctx.store.get<SessionRecord>(keys.session(sessionId));
+    if (!session) throw new LobbyError('invalid_token', 'session no longer exists');
+    return session;
+  }
+
+  /** Claims the seat in the session record; throws when the session already sits somewhere. */
+  private claimSeat(sessionId: string, roomId: string): Promise<SessionRecord> {
+    return this.ctx.store.update<SessionRecord, SessionRecord>(keys.session(sessionId), (session) => {
+      if (!session) throw new LobbyError('invalid_token', 'session no longer exists');
+      if (session.roomId !== undefined && session.roomId !== roomId) {
+        throw new LobbyError('already_in_room', 'leave your room first', {
+          details: { roomId: session.roomId },
+        });
+      }
+      if (session.ticketId !== undefined) throw new LobbyError('already_queued', 'leave the queue first');
+      return { next: { ...session, roomId }, result: session };
+    });
+  }
+
+  private releaseSeat(sessionId: string, roomId: string): Promise<void> {
+    return this.ctx.store.update<SessionRecord, void>(keys.session(sessionId), (session) => ({
+      next: session && session.roomId === roomId ? { ...session, roomId: undefined } : undefined,
+      result: undefined,
+    }));
+  }
+
+  private async claimCode(roomId: string): Promise<string> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const code = newShortCode();
+      if (await this.ctx.store.putIfAbsent(keys.code(code), roomId)) return code;
+    }
+    throw new LobbyError('internal', 'could not allocate a room code');
+  }
+
+  private async insert(room: RoomRecord): Promise<void> {
+    await this.ctx.store.put(keys.room(room.id), room);
+    await this.ctx.store.setAdd(keys.allRooms, room.id);
+    if (room.public) await this.ctx.store.setAdd(keys.publicRooms, room.id);
+  }
+
+  private async remove(room: RoomRecord): Promise<void> {
+    await this.ctx.store.delete(keys.code(room.code));
+    await this.ctx.store.setRemove(keys.publicRooms, room.id);
+    await this.ctx.store.setRemove(keys.allRooms, room.id);
+  }
+
+  async create(sessionId: string, input: CreateRoomInput): Promise<RoomRecord> {
+    const roomId = newId(12);
+    const session = await this.claimSeat(sessionId, roomId);
+    try {
+      const code = await this.claimCode(roomId);
+      const room: RoomRecord = {
+        id: roomId,
+        code,
+        mode: input.mode,
+        maxPlayers: input.maxPlayers,
+        public: input.public,
+        props: input.props ?? {},
+        hostId: sessionId,
+        members: [
+          {
+            id: sessionId,
+            name: session.name,
+            connected: true,
+            ...(session.rating === undefined ? {} : { rating: session.rating }),
+          },
+        ],
+        authority: { kind: 'player', playerId: sessionId },
+        createdAt: this.ctx.now(),
+      };
+      await this.insert(room);
+      return room;
+    } catch (error) {
+      await this.releaseSeat(sessionId, roomId);
+      throw error;
+    }
+  }
+
+  /** A matchmade room; members must have been taken out of any room and queue beforehand. */
+  async createForMatch(input: MatchRoomInput): Promise<RoomRecord> {
+    const roomId = newId(12);
+    const code = await this.claimCode(roomId);
+    const hostId =
+      input.authority.kind === 'player' ? input.authority.playerId : (input.members[0]?.id ?? '');
+    const room: RoomRecord = {
+      id: roomId,
+      code,
+      mode: input.mode,
+      maxPlayers: input.members.length,
+      public: false,
+      props: {},
+      hostId,
+      members: input.members,
+      authority: input.authority,
+      matchId: input.matchId,
+      region: input.region,
+      createdAt: this.ctx.now(),
+    };
+    await this.insert(room);
+    for (const member of input.members) {
+      await this.ctx.store.update<SessionRecord, void>(keys.session(member.id), (session) => ({
+        next: session ? { ...session, roomId, ticketId: undefined, matchId: undefined } : undefined,
+        result: undefined,
+      }));
+    }
+    return room;
+  }
+
+  async resolve(target: { roomId?: string; code?: string }): Promise<string> {
+    if (target.roomId !== undefined) return target.roomId;
+    if (target.code !== undefined) {
+      const roomId = await this.ctx.store.get<string>(keys.code(normalizeCode(target.code)));
+      if (roomId !== undefined) return roomId;
+    }
+    throw new LobbyError('room_not_found', 'no room with that id or code');
+  }
+
+  async join(sessionId: string, target: { roomId?: string; code?: string }): Promise<RoomRecord> {
+    if ((target.roomId === undefined) === (target.code === undefined)) {
+      throw new LobbyError('bad_request', 'give exactly one of roomId and code');
+    }
+    const roomId = await this.resolve(target);
+    const session = await this.claimSeat(sessionId, roomId);
+    let room: RoomRecord;
+    try {
+      room = await this.ctx.store.update<RoomRecord, RoomRecord>(keys.room(roomId), (current) => {
+        if (!current) throw new LobbyError('room_not_found', 'no room with that id or code');
+        if (isMember(current, sessionId)) return { next: undefined, result: current };
+        if (current.members.length >= current.maxPlayers) {
+          throw new LobbyError('room_full', 'the room is full', {
+            details: { maxPlayers: current.maxPlayers },
+          });
+        }
+        const member: MemberRecord = {
+          id: sessionId,
+          name: session.name,
+          connected: true,
+          ...(session.rating === undefined ? {} : { rating: session.rating }),
+        };
+        const next = withMember(current, member);
+        return { next, result: next };
+      });
+    } catch (error) {
+      await this.releaseSeat(sessionId, roomId);
+      throw error;
+    }
+    await this.notify(room, 'joined', sessionId, [sessionId]);
+    return room;
+  }
+
+  /** Takes a session out of its room (if any): leave, kick, seat freed, or moving into a match. */
+  async leave(sessionId: string, reason: RoomLeftReason, knownRoomId?: string): Promise<boolean> {
+    const session = await this.ctx.store.get<SessionRecord>(keys.session(sessionId));
+    const roomId = session ? session.roomId : knownRoomId;
+    if (roomId === undefined) return false;
+    const outcome = await this.ctx.store.update<
+      RoomRecord,
+      { room: RoomRecord | undefined; before: RoomRecord | undefined; hostChanged: boolean }
+    >(keys.room(roomId), (current) => {
+      if (!current || !isMember(current, sessionId))
+        return { next: undefined, result: { room: current, before: undefined, hostChanged: false } };
+      const { room, hostChanged } = withoutMember(current, sessionId);
+      return { next: room ?? null, result: { room, before: current, hostChanged } };
+    });
+    await this.releaseSeat(sessionId, roomId);
+    if (!outcome.before) return false;
+    if (!outcome.room) await this.remove(outcome.before);
+    await this.ctx.hub.send(sessionId, { t: 'room.left', roomId, reason });
+    if (outcome.room) {
+      const updateReason: RoomUpdateReason =
+        reason === 'kicked' ? 'kicked' : reason === 'seat_freed' ? 'seat_freed' : 'left';
+      await this.notify(outcome.room, updateReason, sessionId, [], outcome.hostChanged);
+      if (outcome.hostChanged)
+        await this.notify(outcome.room, 'host_changed', outcome.room.hostId, [], false);
+    }
+    return true;
+  }
+
+  /** `beforeRemoval` runs once the kick is allowed (e.g. to take a party out of the queue). */
+  async kick(
+    hostId: string,
+    playerId: string,
+    beforeRemoval: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<void> {
+    const session = await this.session(hostId);
+    const room = session.roomId === undefined ? undefined : await this.get(session.roomId);
+    if (!room) throw new LobbyError('not_in_room', 'you are not in a room');
+    if (room.hostId !== hostId) throw new LobbyError('not_host', 'only the host can kick');
+    if (playerId === hostId || !isMember(room, playerId)) {
+      throw new LobbyError('peer_not_in_room', 'that player is not a guest in your room');
+    }
+    await beforeRemoval();
+    await this.leave(playerId, 'kicked');
+  }
+
+  async setConnected(sessionId: string, roomId: string, connected: boolean): Promise<void> {
+    const room = await this.ctx.store.update<RoomRecord, RoomRecord | undefined>(
+      keys.room(roomId),
+      (current) => {
+        if (!current || !isMember(current, sessionId)) return { next: undefined, result: undefined };
+        const next = withConnected(current, sessionId, connected);
+        return { next, result: next };
+      },
+    );
+    if (room) await this.notify(room, connected ? 'reconnected' : 'disconnected', sessionId, [sessionId]);
+  }
+
+  async list(filter: RoomFilter, limit: number): Promise<RoomSummary[]> {
+    const ids = await this.ctx.store.setMembers(keys.publicRooms);
+    const rooms = await this.ctx.store.getMany<RoomRecord>(ids.map((id) => keys.room(id)));
+    const result: RoomSummary[] = [];
+    for (const room of rooms) {
+      if (room && matchesFilter(room, filter)) result.push(toRoomSummary(room));
+      if (result.length >= limit) break;
+    }
+    return result;
+  }
+
+  count(): Promise<number> {
+    return this.ctx.store.setSize(keys.allRooms);
+  }
+
+  /**
+   * Tells every member (except `skip`) about a change. When the authority changed, each member
+   * gets its own fresh join token, since tokens name the authority.
+   */
+  async notify(
+    room: RoomRecord,
+    reason: RoomUpdateReason,
+    playerId: string,
+    skip: readonly string[],
+    withTokens = false,
+  ): Promise<void> {
+    const view = toRoomView(room);
+    const targets = room.members.filter((member) => !skip.includes(member.id));
+    // Tokens are signed before anybody is told, so all members learn of the change together.
+    const messages = await Promise.all(
+      targets.map(async (member): Promise<readonly [string, ServerMessage]> => [
+        member.id,
+        withTokens
+          ? {
+              t: 'room.update',
+              room: view,
+              reason,
+              playerId,
+              joinToken: await this.joinToken(room, member.id),
+            }
+          : { t: 'room.update', room: view, reason, playerId },
+      ]),
+    );
+    await Promise.all(messages.map(([id, message]) => this.ctx.hub.send(id, message)));
+  }
+}

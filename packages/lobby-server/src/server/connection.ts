@@ -1,0 +1,265 @@
+// One client WebSocket: enforces the per-connection rules (rate limits, violation budget, idle,
+// hello and heartbeat timeouts, slow-reader cap), runs its messages one at a time in arrival order
+// (so an offer is always relayed before its candidates) and answers each with `ok` or a typed
+// `error`. It must never let an exception escape into the event loop: a bad client only ever
+// costs itself its connection.
+import type { WebSocket } from 'ws';
+import { LobbyCloseCode, LobbyError, isLobbyError } from '../errors.js';
+import { newId } from '../auth/session-token.js';
+import { parseClientMessage } from '../protocol/parse.js';
+import type { ClientMessage } from '../protocol/schemas.js';
+import type { ServerMessage } from '../protocol/server-messages.js';
+import { SignalGate } from '../signaling/signal-gate.js';
+import type { LobbyContext } from './context.js';
+import { dispatch } from './handlers.js';
+import type { SessionSink } from './hub.js';
+import type { IpTable } from './rate-limit.js';
+import { TokenBucket } from './rate-limit.js';
+import type { Services } from './services.js';
+
+const VIOLATION_WINDOW_MS = 10_000;
+/** Messages waiting behind a slow handler; more are refused as `rate_limited`. */
+const MAX_QUEUED = 32;
+
+export interface ConnectionEnv {
+  readonly ctx: LobbyContext;
+  readonly services: Services;
+  readonly ipTable: IpTable;
+  readonly ip: string;
+  readonly origin: string | undefined;
+}
+
+export class LobbyConnection implements SessionSink {
+  readonly connId = newId(9);
+  sessionId: string | undefined;
+  role: 'player' | 'server' = 'player';
+  /** Whom this session may signal, and the relay (see signaling/signal-gate.ts). */
+  readonly signals: SignalGate;
+  readonly roomCreations: TokenBucket;
+  readonly closed: Promise<void>;
+
+  private state: 'hello' | 'ready' | 'closed' = 'hello';
+  private chain: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private readonly bucket: TokenBucket;
+  private violations = 0;
+  private violationWindowStart: number;
+  private readonly openedAt: number;
+  private lastMessageAt: number;
+  private lastPingAt: number;
+  private awaitingPong = false;
+  private takenOverFlag = false;
+  private resolveClosed: () => void = () => undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly env: ConnectionEnv,
+  ) {
+    const { config } = env.ctx;
+    const now = env.ctx.now();
+    this.openedAt = now;
+    this.lastMessageAt = now;
+    this.lastPingAt = now;
+    this.violationWindowStart = now;
+    this.bucket = new TokenBucket(config.messagesPerSecond, config.messageBurst, now);
+    this.roomCreations = new TokenBucket(config.roomsPerMinute / 60, config.roomsPerMinute, now);
+    this.signals = new SignalGate(
+      env.ctx,
+      () => this.sessionId,
+      (message) => this.send(message),
+    );
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('pong', () => {
+      this.awaitingPong = false;
+    });
+    ws.on('error', (error: Error & { code?: string }) => {
+      // ws closes the socket itself after protocol errors (1008/1009); just record why.
+      env.ctx.metrics.wsErrors.inc({ code: error.code ?? 'unknown' });
+      env.ctx.log.debug({ err: error, conn: this.connId }, 'websocket error');
+    });
+    ws.on('close', (code) => {
+      void this.onClose(code);
+    });
+  }
+
+  get ctx(): LobbyContext {
+    return this.env.ctx;
+  }
+
+  /** A method, not a field read, so TypeScript does not narrow the state across awaits. */
+  private isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    const now = this.ctx.now();
+    this.lastMessageAt = now;
+    if (
+      !this.bucket.take(now) ||
+      !this.env.ipTable.takeMessage(this.env.ip, now) ||
+      this.queued >= MAX_QUEUED
+    ) {
+      this.sendError(new LobbyError('rate_limited', 'too many messages; slow down'));
+      this.violation(now);
+      return;
+    }
+    const parsed = parseClientMessage(data, isBinary);
+    if (!parsed.ok) {
+      this.sendError(parsed.error, parsed.re);
+      this.violation(now);
+      return;
+    }
+    const message = parsed.message;
+    this.ctx.metrics.messagesIn.inc({ type: message.t });
+    this.queued += 1;
+    this.chain = this.chain
+      .then(() => this.process(message))
+      .finally(() => {
+        this.queued -= 1;
+      });
+  }
+
+  private violation(now: number): void {
+    if (now - this.violationWindowStart > VIOLATION_WINDOW_MS) {
+      this.violationWindowStart = now;
+      this.violations = 0;
+    }
+    this.violations += 1;
+    if (this.violations > this.ctx.config.maxViolations) this.close(LobbyCloseCode.Flood, 'flood');
+  }
+
+  private async process(message: ClientMessage): Promise<void> {
+    if (this.state === 'closed') return;
+    try {
+      if (message.t !== 'hello' && this.state !== 'ready') {
+        this.violation(this.ctx.now());
+        throw new LobbyError('not_ready', 'send hello first');
+      }
+      const data = await dispatch(this, message);
+      if (message.id !== undefined && message.t !== 'hello' && this.isOpen()) {
+        this.send({ t: 'ok', re: message.id, data: data ?? {} });
+      }
+    } catch (error) {
+      this.sendError(error, message.id);
+    }
+  }
+
+  sendError(error: unknown, re?: number): void {
+    const lobbyError = isLobbyError(error)
+      ? error
+      : new LobbyError('internal', 'internal error', { cause: error });
+    if (lobbyError.code === 'internal')
+      this.ctx.log.error({ err: error, conn: this.connId }, 'request failed');
+    this.ctx.metrics.errors.inc({ code: lobbyError.code });
+    const details = Object.keys(lobbyError.details).length > 0 ? { details: { ...lobbyError.details } } : {};
+    this.send({
+      t: 'error',
+      ...(re === undefined ? {} : { re }),
+      code: lobbyError.code,
+      message: lobbyError.message,
+      ...details,
+    });
+  }
+
+  /** Sends to this client; a client whose unread backlog passed the cap is dropped. */
+  send(message: ServerMessage): void {
+    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.ctx.config.sendBufferCap) {
+      this.ctx.log.info({ conn: this.connId, session: this.sessionId }, 'slow reader dropped');
+      this.ctx.metrics.closes.inc({ code: String(LobbyCloseCode.SlowReader) });
+      this.state = 'closed'; // counted here; the close event that follows must not count it again
+      this.ws.terminate();
+      return;
+    }
+    this.signals.track(message);
+    this.ws.send(JSON.stringify(message));
+    this.ctx.metrics.messagesOut.inc();
+  }
+
+  // SessionSink: messages for this session from anywhere in the cluster.
+  deliver(message: ServerMessage): void {
+    if (message.t === 'signal' && !this.signals.admit(message)) return;
+    this.send(message);
+  }
+
+  takenOver(): void {
+    this.takenOverFlag = true;
+    this.close(LobbyCloseCode.SessionTakenOver, 'session resumed on another connection');
+  }
+
+  /** Called by the server every few hundred ms: timeouts, heartbeat, reaping of stale offers. */
+  tick(now: number): void {
+    if (this.state === 'closed') return;
+    const { config } = this.ctx;
+    if (this.state === 'hello' && now - this.openedAt > config.helloTimeoutMs) {
+      this.close(LobbyCloseCode.HelloTimeout, 'hello timeout');
+      return;
+    }
+    if (now - this.lastMessageAt > config.idleTimeoutMs) {
+      this.close(LobbyCloseCode.IdleTimeout, 'idle timeout');
+      return;
+    }
+    if (now - this.lastPingAt >= config.heartbeatMs) {
+      if (this.awaitingPong) {
+        this.ctx.log.debug({ conn: this.connId }, 'missed heartbeat');
+        this.ws.terminate();
+        return;
+      }
+      this.awaitingPong = true;
+      this.lastPingAt = now;
+      this.ws.ping();
+    }
+    this.signals.reap(now);
+  }
+
+  /** Marks the hello done; called by the hello handler once the session is attached. */
+  becomeReady(sessionId: string, role: 'player' | 'server'): void {
+    this.sessionId = sessionId;
+    this.role = role;
+    this.state = 'ready';
+    this.ctx.metrics.sessions.inc();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.ctx.metrics.closes.inc({ code: String(code) });
+    this.ws.close(code, reason);
+  }
+
+  private async onClose(code: number): Promise<void> {
+    const wasReady = this.sessionId !== undefined;
+    if (this.state !== 'closed') this.ctx.metrics.closes.inc({ code: String(code) });
+    this.state = 'closed';
+    this.env.ipTable.closed(this.env.ip);
+    try {
+      await this.chain;
+      if (wasReady && this.sessionId !== undefined) {
+        this.ctx.metrics.sessions.dec();
+        await this.ctx.hub.detach(this.sessionId, this);
+        if (!this.takenOverFlag) await this.sessionLost(this.sessionId);
+      }
+    } catch (error) {
+      this.ctx.log.error({ err: error, conn: this.connId }, 'cleanup after close failed');
+    } finally {
+      this.resolveClosed();
+    }
+  }
+
+  /** The socket is gone: the session enters its grace period and its room is told. */
+  private async sessionLost(sessionId: string): Promise<void> {
+    const { services } = this.env;
+    const session = await services.sessions.disconnected(sessionId, this.connId, this.ctx.nodeId);
+    if (!session) return;
+    if (session.role === 'server') await services.gameServers.unregister(session.id);
+    if (session.roomId !== undefined) await services.rooms.setConnected(session.id, session.roomId, false);
+  }
+}

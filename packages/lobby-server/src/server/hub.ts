@@ -1,0 +1,81 @@
+// Delivers server messages to sessions wherever they are connected. A session connected to this
+// process is served directly; any other goes through the bus channel of that session, which the
+// process holding it subscribes to. Also hands a session over when it is resumed elsewhere.
+import { keys } from '../state/records.js';
+import type { ServerMessage } from '../protocol/server-messages.js';
+import type { Bus } from '../store/types.js';
+
+/** What a connection exposes to the hub. */
+export interface SessionSink {
+  readonly connId: string;
+  deliver(message: ServerMessage): void;
+  /** The session was resumed on another connection: close this one (4009). */
+  takenOver(): void;
+}
+
+type Envelope =
+  { readonly k: 'msg'; readonly m: ServerMessage } | { readonly k: 'takeover'; readonly conn: string };
+
+function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === 'object' && value !== null && 'k' in value;
+}
+
+interface Attached {
+  readonly sink: SessionSink;
+  readonly unsubscribe: () => Promise<void>;
+}
+
+export class Hub {
+  private readonly local = new Map<string, Attached>();
+
+  constructor(private readonly bus: Bus) {}
+
+  get size(): number {
+    return this.local.size;
+  }
+
+  isLocal(sessionId: string): boolean {
+    return this.local.has(sessionId);
+  }
+
+  /** Makes `sink` the holder of the session; any previous holder (here or elsewhere) is closed. */
+  async attach(sessionId: string, sink: SessionSink): Promise<void> {
+    const previous = this.local.get(sessionId);
+    if (previous) {
+      this.local.delete(sessionId);
+      await previous.unsubscribe();
+      previous.sink.takenOver();
+    }
+    await this.bus.publish(keys.sessionChannel(sessionId), { k: 'takeover', conn: sink.connId });
+    const unsubscribe = await this.bus.subscribe(keys.sessionChannel(sessionId), (raw) => {
+      if (!isEnvelope(raw)) return;
+      if (raw.k === 'msg') sink.deliver(raw.m);
+      else if (raw.conn !== sink.connId) {
+        void this.detach(sessionId, sink);
+        sink.takenOver();
+      }
+    });
+    this.local.set(sessionId, { sink, unsubscribe });
+  }
+
+  async detach(sessionId: string, sink: SessionSink): Promise<void> {
+    const attached = this.local.get(sessionId);
+    if (attached?.sink !== sink) return;
+    this.local.delete(sessionId);
+    await attached.unsubscribe();
+  }
+
+  /** Resolves to true when a live connection received the message. */
+  async send(sessionId: string, message: ServerMessage): Promise<boolean> {
+    const attached = this.local.get(sessionId);
+    if (attached) {
+      attached.sink.deliver(message);
+      return true;
+    }
+    return (await this.bus.publish(keys.sessionChannel(sessionId), { k: 'msg', m: message })) > 0;
+  }
+
+  async sendMany(sessionIds: Iterable<string>, message: ServerMessage): Promise<void> {
+    await Promise.all([...sessionIds].map((id) => this.send(id, message)));
+  }
+}

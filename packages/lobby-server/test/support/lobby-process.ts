@@ -1,0 +1,55 @@
+// Runs the real `tickwire-lobby` bin (dist/bin.js) as a child process, for tests that need
+// separate lobby processes (Redis scale-out, killing one).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface LobbyProcess {
+  readonly port: number;
+  readonly url: string;
+  readonly httpUrl: string;
+  readonly node: string;
+  readonly child: ChildProcess;
+  /** SIGKILL: the process dies without closing anything (a crash). */
+  kill(): Promise<void>;
+  /** SIGTERM: graceful shutdown. */
+  stop(): Promise<void>;
+}
+
+const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+export async function startLobbyProcess(env: Record<string, string>): Promise<LobbyProcess> {
+  const child = spawn(process.execPath, [bin], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout });
+  const listening = await new Promise<{ port: number; node: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('lobby process did not start')), 10_000);
+    lines.on('line', (line) => {
+      if (!line.includes('"event":"listening"')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line) as { port: number; node: string });
+    });
+    child.once('exit', (code) => reject(new Error(`lobby process exited with ${code}`)));
+  });
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    port: listening.port,
+    url: `ws://127.0.0.1:${listening.port}/`,
+    httpUrl: `http://127.0.0.1:${listening.port}`,
+    node: listening.node,
+    child,
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
+  };
+}

@@ -1,0 +1,150 @@
+// A minimal STUN/TURN client (RFC 5389/5766) over UDP, just enough to prove what coturn thinks
+// of a credential: Allocate with the long-term mechanism (401 challenge, then MESSAGE-INTEGRITY
+// keyed by MD5(username:realm:password)). Answers the error code or the relayed address.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+
+const MAGIC = 0x2112a442;
+const ATTR = {
+  username: 0x0006,
+  integrity: 0x0008,
+  errorCode: 0x0009,
+  realm: 0x0014,
+  nonce: 0x0015,
+  xorRelayed: 0x0016,
+  transport: 0x0019,
+} as const;
+
+function attribute(type: number, value: Buffer): Buffer {
+  const padded = Buffer.alloc(4 + Math.ceil(value.length / 4) * 4);
+  padded.writeUInt16BE(type, 0);
+  padded.writeUInt16BE(value.length, 2);
+  value.copy(padded, 4);
+  return padded;
+}
+
+function message(type: number, transactionId: Buffer, attrs: Buffer[], key?: Buffer): Buffer {
+  let body = Buffer.concat(attrs);
+  const header = Buffer.alloc(20);
+  header.writeUInt16BE(type, 0);
+  header.writeUInt32BE(MAGIC, 4);
+  transactionId.copy(header, 8);
+  if (key) {
+    header.writeUInt16BE(body.length + 24, 2);
+    const hmac = createHmac('sha1', key)
+      .update(Buffer.concat([header, body]))
+      .digest();
+    body = Buffer.concat([body, attribute(ATTR.integrity, hmac)]);
+  }
+  header.writeUInt16BE(body.length, 2);
+  return Buffer.concat([header, body]);
+}
+
+interface Parsed {
+  type: number;
+  attrs: Map<number, Buffer>;
+}
+
+function parse(data: Buffer): Parsed {
+  const attrs = new Map<number, Buffer>();
+  const length = data.readUInt16BE(2);
+  let offset = 20;
+  while (offset + 4 <= 20 + length) {
+    const type = data.readUInt16BE(offset);
+    const len = data.readUInt16BE(offset + 2);
+    attrs.set(type, data.subarray(offset + 4, offset + 4 + len));
+    offset += 4 + Math.ceil(len / 4) * 4;
+  }
+  return { type: data.readUInt16BE(0), attrs };
+}
+
+/** One UDP socket for a whole transaction sequence: coturn binds nonces to the 5-tuple. */
+class StunSocket {
+  private readonly socket = createSocket('udp4');
+  private waiting: ((p: Parsed) => void) | undefined;
+
+  constructor(private readonly port: number) {
+    this.socket.on('message', (data) => {
+      const waiter = this.waiting;
+      this.waiting = undefined;
+      waiter?.(parse(data));
+    });
+  }
+
+  exchange(request: Buffer, timeoutMs = 2_000): Promise<Parsed> {
+    return new Promise<Parsed>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new Error('TURN server did not answer'));
+      }, timeoutMs);
+      this.waiting = (parsed) => {
+        clearTimeout(timer);
+        resolve(parsed);
+      };
+      this.socket.send(request, this.port, '127.0.0.1');
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+async function exchange(port: number, request: Buffer, timeoutMs = 2_000): Promise<Parsed> {
+  const socket = new StunSocket(port);
+  try {
+    return await socket.exchange(request, timeoutMs);
+  } finally {
+    socket.close();
+  }
+}
+
+/** Sends STUN Binding requests until the server answers (it is up). */
+export async function waitForStun(port: number, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await exchange(port, message(0x0001, randomBytes(12), []), 200);
+      return;
+    } catch {
+      // not up yet
+    }
+  }
+  throw new Error(`no STUN answer on port ${port}`);
+}
+
+export type AllocateResult = { ok: true; relayedPort: number } | { ok: false; errorCode: number };
+
+/** Tries a TURN allocation with long-term credentials. */
+export async function allocate(port: number, username: string, password: string): Promise<AllocateResult> {
+  const socket = new StunSocket(port);
+  try {
+    const transport = attribute(ATTR.transport, Buffer.from([17, 0, 0, 0]));
+    const challenge = await socket.exchange(message(0x0003, randomBytes(12), [transport]));
+    const realm = challenge.attrs.get(ATTR.realm);
+    const nonce = challenge.attrs.get(ATTR.nonce);
+    if (!realm || !nonce) throw new Error('TURN server sent no realm/nonce challenge');
+    const key = createHash('md5').update(`${username}:${realm.toString()}:${password}`).digest();
+    const response = await socket.exchange(
+      message(
+        0x0003,
+        randomBytes(12),
+        [
+          attribute(ATTR.username, Buffer.from(username)),
+          attribute(ATTR.realm, realm),
+          attribute(ATTR.nonce, nonce),
+          transport,
+        ],
+        key,
+      ),
+    );
+    if (response.type === 0x0103) {
+      const relayed = response.attrs.get(ATTR.xorRelayed);
+      return { ok: true, relayedPort: relayed ? relayed.readUInt16BE(2) ^ (MAGIC >>> 16) : 0 };
+    }
+    const error = response.attrs.get(ATTR.errorCode);
+    return { ok: false, errorCode: error ? (error[2] ?? 0) * 100 + (error[3] ?? 0) : 0 };
+  } finally {
+    socket.close();
+  }
+}
