@@ -19,6 +19,8 @@ export interface DemoServerOptions {
   port?: number;
   host?: string;
   webRoot?: string;
+  /** Lobby WebSocket URL the page connects to; served to it as /config.json. */
+  lobbyUrl?: string;
 }
 
 export interface DemoServer {
@@ -31,6 +33,12 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const root = resolve(options.webRoot ?? fileURLToPath(new URL('./web', import.meta.url)));
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
+    if (path === '/config.json') {
+      res
+        .writeHead(200, { 'content-type': TYPES['.json']! })
+        .end(JSON.stringify({ lobbyUrl: options.lobbyUrl ?? null }));
+      return;
+    }
     let file = join(root, path);
     if (!file.startsWith(root)) {
       res.writeHead(403).end();

@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLobbyServer } from '@tickwire/lobby-server';
+import type { LobbyServer } from '@tickwire/lobby-server';
 import { startDemoServer } from '../src/serve.js';
 import type { DemoServer } from '../src/serve.js';
 
@@ -11,17 +13,22 @@ const webRoot = new URL('../dist/web', import.meta.url).pathname;
 
 describe('demo server', () => {
   let demo: DemoServer;
+  let lobby: LobbyServer;
   beforeAll(async () => {
-    demo = await startDemoServer({ port: 0, webRoot });
+    lobby = await createLobbyServer({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    demo = await startDemoServer({ port: 0, webRoot, lobbyUrl: lobby.url });
   });
   afterAll(async () => {
     await demo.close();
+    await lobby.close();
   });
 
   it('serves the page and refuses paths outside the web root', async () => {
     const page = await fetch(demo.url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="hud">');
+    const config = (await (await fetch(new URL('/config.json', demo.url))).json()) as { lobbyUrl: string };
+    expect(config.lobbyUrl).toBe(lobby.url);
     const escape = await fetch(new URL('/..%2f..%2fpackage.json', demo.url));
     expect([403, 404]).toContain(escape.status);
     expect((await fetch(new URL('/nope.js', demo.url))).status).toBe(404);
@@ -51,10 +58,15 @@ describe('demo server', () => {
         await page.waitForFunction(() => Number(document.body.dataset['rtt']) > 0, undefined, {
           timeout: 20_000,
         });
+        await page.waitForFunction(() => document.body.dataset['lobby'] === 'connected', undefined, {
+          timeout: 20_000,
+        });
         await page.mouse.move(100, 100);
         const hud = await page.textContent('#hud');
         expect(hud).toMatch(/rtt \d+\.\d+ ms/);
         expect(hud).toMatch(/\(([1-9]\d*) frames\)/);
+        expect(hud).toMatch(/lobby: connected as [0-9a-z]{8}/i);
+        expect(lobby.connectionCount()).toBe(1);
       } finally {
         await browser.close();
       }

@@ -2,6 +2,7 @@
 // through tickwire's browser build. The authority simulates the world and streams state over the
 // unreliable channel at 30 Hz; the client sends pointer input back and renders what it receives.
 import { Application, Graphics } from 'pixi.js';
+import { LobbyClient } from '@tickwire/lobby-server/client';
 import { connect, createSignalerPair } from '@tickwire/transport/browser';
 import type { Connection } from '@tickwire/transport/browser';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   await Promise.all([authority.opened, client.opened]);
   document.body.dataset['state'] = 'open';
 
+  const lobby = joinLobby();
   const world = simulate(authority);
   const view = render(app, client);
   window.addEventListener('pointermove', (e) => {
@@ -44,9 +46,28 @@ async function main(): Promise<void> {
       `loss ${(s.lossFraction * 100).toFixed(1)}%\n` +
       `state in ${(s.receiveBytesPerSecond / 1024).toFixed(1)} KiB/s   delivered ${s.unreliable.delivered}   ` +
       `late/out-of-order discarded ${s.unreliable.discardedStale + s.unreliable.discardedOutOfOrder}\n` +
-      `move the pointer: input goes client → authority, state comes back (${view.frames} frames)`;
+      `move the pointer: input goes client → authority, state comes back (${view.frames} frames)\n` +
+      `lobby: ${lobby.status}`;
     document.body.dataset['rtt'] = String(s.rttMs ?? '');
   }, 250);
+}
+
+/** Connects to the lobby the demo server started (its URL comes from /config.json). */
+function joinLobby(): { status: string } {
+  const state = { status: 'connecting…' };
+  void (async () => {
+    const config = (await (await fetch('./config.json')).json()) as { lobbyUrl: string | null };
+    if (!config.lobbyUrl) {
+      state.status = 'none configured';
+      return;
+    }
+    const client = await LobbyClient.connect({ url: config.lobbyUrl, name: 'demo-player' });
+    state.status = `connected as ${client.sessionId.slice(0, 8)}… (${config.lobbyUrl})`;
+    document.body.dataset['lobby'] = 'connected';
+  })().catch((error: unknown) => {
+    state.status = `unavailable (${String(error)})`;
+  });
+  return state;
 }
 
 function simulate(conn: Connection): { tick: number } {
