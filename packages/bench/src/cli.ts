@@ -26,7 +26,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const machine = machineInfo();
   const command = `pnpm bench ${argv.join(' ')}`;
-  process.stderr.write(`tickwire-bench: ${options.suites.join(', ')}${options.quick ? ' (quick)' : ''}, load ${machine.loadAvg1}\n`);
+  process.stderr.write(
+    `tickwire-bench: ${options.suites.join(', ')}${options.quick ? ' (quick)' : ''}, load ${machine.loadAvg1}\n`,
+  );
   const runs: SuiteRun[] = [];
   for (const suite of options.suites) {
     const bar = createProgressBar(suite);
@@ -39,7 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.json) await writeJson(options.json, runs, options.target === 'all');
   if (options.report) await writeReportDir(options.report, runs, machine, command);
-  if (options.markdown && options.report) await updateMarkdown(options.markdown, options.report, runs, machine, command);
+  if (options.markdown && options.report)
+    await updateMarkdown(options.markdown, options.report, runs, machine, command);
   return runs.some((r) => r.status === 'failed') ? 1 : 0;
 }
 
@@ -49,13 +52,17 @@ main(process.argv.slice(2)).then(
     // Every suite closes what it opened; if a native handle still holds the loop, say which and
     // leave instead of hanging CI.
     const guard = setTimeout(() => {
-      process.stderr.write(`tickwire-bench: still running 10 s after finishing; open: ${process.getActiveResourcesInfo().join(', ')}\n`);
+      process.stderr.write(
+        `tickwire-bench: still running 10 s after finishing; open: ${process.getActiveResourcesInfo().join(', ')}\n`,
+      );
       process.exit(code === 0 ? 3 : code);
     }, 10_000);
     guard.unref();
   },
   (error: unknown) => {
-    process.stderr.write(`tickwire-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `tickwire-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

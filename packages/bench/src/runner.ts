@@ -27,19 +27,42 @@ export async function runSuite(
   const seconds = (): number => Math.round((performance.now() - started) / 100) / 10;
   try {
     const runner = await SUITES[name].load();
-    const output = toSuiteOutput(await runner({ quick: options.quick, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }));
-    const report: SuiteReport = { suite: name, results: output.results, ...(output.notes?.length ? { notes: output.notes } : {}) };
+    const output = toSuiteOutput(
+      await runner({
+        quick: options.quick,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+    );
+    const report: SuiteReport = {
+      suite: name,
+      results: output.results,
+      ...(output.notes?.length ? { notes: output.notes } : {}),
+    };
     const problems = reportProblems(report);
     if (problems.length) {
-      return { report: { suite: name, results: [], notes: [...(output.notes ?? []), `failed: invalid results: ${problems.join('; ')}`] }, charts: [], status: 'failed', seconds: seconds() };
+      return {
+        report: {
+          suite: name,
+          results: [],
+          notes: [...(output.notes ?? []), `failed: invalid results: ${problems.join('; ')}`],
+        },
+        charts: [],
+        status: 'failed',
+        seconds: seconds(),
+      };
     }
     const charts = output.charts?.length ? output.charts : defaultCharts(name, output.results);
     return { report, charts, status: 'ok', seconds: seconds() };
   } catch (error) {
-    const unavailable = isBenchError(error, 'SUITE_UNAVAILABLE');
+    const unavailable = isBenchError(error, 'SUITE_UNAVAILABLE') || isBenchError(error, 'NETLAB_UNSUPPORTED');
     const message = error instanceof Error ? error.message : String(error);
     const note = unavailable ? `unavailable: ${message}` : `failed: ${message}`;
     if (!unavailable && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return { report: { suite: name, results: [], notes: [note] }, charts: [], status: unavailable ? 'unavailable' : 'failed', seconds: seconds() };
+    return {
+      report: { suite: name, results: [], notes: [note] },
+      charts: [],
+      status: unavailable ? 'unavailable' : 'failed',
+      seconds: seconds(),
+    };
   }
 }

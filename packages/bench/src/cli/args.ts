@@ -49,7 +49,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const help = values.help ?? false;
   if (help) return { suites: [], target: '', quick: false, help: true };
   if (positionals.length !== 1) {
-    throw new BenchError('USAGE', positionals.length === 0 ? 'missing suite name' : `expected one suite, got ${positionals.join(' ')}`);
+    throw new BenchError(
+      'USAGE',
+      positionals.length === 0 ? 'missing suite name' : `expected one suite, got ${positionals.join(' ')}`,
+    );
   }
   const target = positionals[0] as string;
   let suites: SuiteName[];
@@ -57,7 +60,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   else if (isSuiteName(target)) suites = [target];
   else throw new BenchError('USAGE', `unknown suite "${target}" (known: ${SUITE_NAMES.join(', ')}, all)`);
   if (values.markdown !== undefined && values.report === undefined) {
-    throw new BenchError('USAGE', '--markdown needs --report DIR (the markdown links to the chart files there)');
+    throw new BenchError(
+      'USAGE',
+      '--markdown needs --report DIR (the markdown links to the chart files there)',
+    );
   }
   return {
     suites,

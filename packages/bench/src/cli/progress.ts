@@ -24,7 +24,9 @@ export function createProgressBar(label: string, stream: TtyLike = process.stder
     const eta = f > 0.02 ? ` eta ${Math.round((elapsed / f) * (1 - f))}s` : '';
     const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - 24));
     const filled = Math.round(f * width);
-    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(f * 100)}%${eta}\u001b[K`);
+    stream.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(f * 100)}%${eta}\u001b[K`,
+    );
   };
   return {
     update(fraction) {

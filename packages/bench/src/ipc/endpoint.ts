@@ -1,6 +1,7 @@
 // Request/response, events and WebRTC signaling over a Node IPC channel (a forked child's
 // `process`, or the parent's ChildProcess handle). One endpoint per side. It must never keep a
 // process alive on its own: closing it removes every listener it added.
+import type { Serializable } from 'node:child_process';
 import { BenchError } from '../errors.js';
 import type { SignalMessage, Signaler } from './signal-types.js';
 
@@ -13,7 +14,7 @@ type Wire =
 
 /** What both `process` (in a child) and a ChildProcess (in the parent) offer. */
 export interface IpcPort {
-  send?: ((message: unknown) => boolean) | undefined;
+  send?: ((message: Serializable) => boolean) | undefined;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   off(event: 'message', listener: (message: unknown) => void): unknown;
 }
@@ -34,8 +35,9 @@ export class IpcEndpoint {
   }
 
   private post(message: Wire): void {
-    if (!this.port.send) throw new BenchError('PEER_FAILED', 'no IPC channel (process was not forked with ipc)');
-    this.port.send(message);
+    if (!this.port.send)
+      throw new BenchError('PEER_FAILED', 'no IPC channel (process was not forked with ipc)');
+    this.port.send(message as unknown as Serializable);
   }
 
   /** Calls `cmd` on the other side; rejects with its error message or after `timeoutMs`. */
@@ -116,7 +118,11 @@ export class IpcEndpoint {
       case 'sig': {
         const set = this.signalHandlers.get(message.conn);
         if (set?.size) for (const h of [...set]) h(message.message);
-        else this.signalBacklog.set(message.conn, [...(this.signalBacklog.get(message.conn) ?? []), message.message]);
+        else
+          this.signalBacklog.set(message.conn, [
+            ...(this.signalBacklog.get(message.conn) ?? []),
+            message.message,
+          ]);
         return;
       }
       case 'evt':

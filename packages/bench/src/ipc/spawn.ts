@@ -35,21 +35,33 @@ export async function spawnWorker(moduleUrl: URL, options: SpawnOptions = {}): P
     serialization: 'advanced',
     env: { ...process.env, ...options.env },
   });
+  return adoptWorker(child, file);
+}
+
+/**
+ * Wraps a child process that runs a startWorker() module (spawned here or by someone else, e.g.
+ * a netlab host's spawnNode with `serialization: 'advanced'`) and waits for its `ready` event.
+ */
+export async function adoptWorker(child: ChildProcess, label: string): Promise<WorkerHandle> {
   const ipc = new IpcEndpoint(child);
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => {
-      ipc.failPending(`worker ${file} exited (${signal ?? code})`);
+      ipc.failPending(`worker ${label} exited (${signal ?? code})`);
       ipc.close();
       resolve(code);
     });
   });
   await new Promise<void>((resolve, reject) => {
-    child.once('error', (cause) => reject(new BenchError('PEER_FAILED', `cannot start ${command}: ${cause.message}`, { cause })));
+    child.once('error', (cause) =>
+      reject(new BenchError('PEER_FAILED', `cannot start ${label}: ${cause.message}`, { cause })),
+    );
     const off = ipc.onEvent('ready', () => {
       off();
       resolve();
     });
-    void exited.then((code) => reject(new BenchError('PEER_FAILED', `worker ${file} exited before ready (code ${code})`)));
+    void exited.then((code) =>
+      reject(new BenchError('PEER_FAILED', `worker ${label} exited before ready (code ${code})`)),
+    );
   });
   return {
     ipc,

@@ -10,7 +10,10 @@ function table(run: SuiteRun): string {
   if (run.report.results.length === 0) return '<p><em>no results</em></p>';
   const { headers, rows } = pivotResults(run.report.results);
   const head = headers.map((h) => `<th>${escapeXml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${escapeXml(c)}</th>` : `<td>${escapeXml(c)}</td>`)).join('')}</tr>`);
+  const body = rows.map(
+    (r) =>
+      `<tr>${r.map((c, i) => (i === 0 ? `<th>${escapeXml(c)}</th>` : `<td>${escapeXml(c)}</td>`)).join('')}</tr>`,
+  );
   return `<table><thead><tr>${head}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 

@@ -8,7 +8,18 @@ import type { Axis } from './scales.js';
 const W = 760;
 const H = 380;
 const M = { left: 72, right: 190, top: 40, bottom: 64 };
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -34,9 +45,13 @@ function yAxis(axis: Axis, label: string): string[] {
     out.push(`<text x="${M.left - 6}" y="${y}" dy="4" text-anchor="end">${escapeXml(tick.label)}</text>`);
   }
   const cy = (M.top + H - M.bottom) / 2;
-  out.push(`<text transform="translate(16 ${cy}) rotate(-90)" text-anchor="middle">${escapeXml(label)}</text>`);
+  out.push(
+    `<text transform="translate(16 ${cy}) rotate(-90)" text-anchor="middle">${escapeXml(label)}</text>`,
+  );
   out.push(`<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#333"/>`);
-  out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`);
+  out.push(
+    `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`,
+  );
   return out;
 }
 
@@ -60,12 +75,17 @@ function lineChart(chart: LineChart): string {
     body.push(`<line x1="${x}" x2="${x}" y1="${M.top}" y2="${H - M.bottom}" stroke="#f0f0f0"/>`);
     body.push(`<text x="${x}" y="${H - M.bottom + 16}" text-anchor="middle">${escapeXml(tick.label)}</text>`);
   }
-  body.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 18}" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`);
+  body.push(
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 18}" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`,
+  );
   chart.series.forEach((series, i) => {
     const color = PALETTE[i % PALETTE.length] as string;
     const pts = series.points
       .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
-      .map(([x, y]) => `${fmt(project(xAxis, x, M.left, W - M.right))},${fmt(project(yAx, y, H - M.bottom, M.top))}`);
+      .map(
+        ([x, y]) =>
+          `${fmt(project(xAxis, x, M.left, W - M.right))},${fmt(project(yAx, y, H - M.bottom, M.top))}`,
+      );
     if (pts.length === 1) {
       const [cx, cy] = (pts[0] as string).split(',');
       body.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${color}"/>`);
@@ -84,7 +104,11 @@ function lineChart(chart: LineChart): string {
 function barChart(chart: BarChart): string {
   const seriesNames = [...new Set(chart.groups.flatMap((g) => g.values.map((v) => v.series)))];
   const scale = chart.yScale ?? 'linear';
-  const yAx = makeAxis(scale, chart.groups.flatMap((g) => g.values.map((v) => v.value)), true);
+  const yAx = makeAxis(
+    scale,
+    chart.groups.flatMap((g) => g.values.map((v) => v.value)),
+    true,
+  );
   const body = yAxis(yAx, chart.yLabel);
   const plotW = W - M.right - M.left;
   const groupW = plotW / Math.max(1, chart.groups.length);
@@ -102,7 +126,9 @@ function barChart(chart: BarChart): string {
       );
     }
     const lx = fmt(M.left + (gi + 0.5) * groupW);
-    body.push(`<text x="${lx}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(group.label)}</text>`);
+    body.push(
+      `<text x="${lx}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(group.label)}</text>`,
+    );
   });
   body.push(...legend(seriesNames));
   return frame(chart.title, body);

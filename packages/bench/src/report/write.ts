@@ -20,17 +20,36 @@ export function chartFileNames(run: SuiteRun): string[] {
   return run.charts.map((_, i) => (i === 0 ? `${run.report.suite}.svg` : `${run.report.suite}-${i + 1}.svg`));
 }
 
-export async function writeReportDir(dir: string, runs: readonly SuiteRun[], machine: MachineInfo, command: string): Promise<void> {
+export async function writeReportDir(
+  dir: string,
+  runs: readonly SuiteRun[],
+  machine: MachineInfo,
+  command: string,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const run of runs) {
     const names = chartFileNames(run);
-    await Promise.all(run.charts.map((chart, i) => writeFile(path.join(dir, names[i] as string), `${renderSvg(chart)}\n`)));
-    await writeFile(path.join(dir, `${run.report.suite}.json`), `${JSON.stringify({ ...run.report, machine, command }, null, 2)}\n`);
+    await Promise.all(
+      run.charts.map((chart, i) => writeFile(path.join(dir, names[i] as string), `${renderSvg(chart)}\n`)),
+    );
+    await writeFile(
+      path.join(dir, `${run.report.suite}.json`),
+      `${JSON.stringify({ ...run.report, machine, command }, null, 2)}\n`,
+    );
   }
-  await writeFile(path.join(dir, runs.length === 1 ? `${runs[0]?.report.suite}.html` : 'index.html'), renderHtml(runs, machine, command));
+  await writeFile(
+    path.join(dir, runs.length === 1 ? `${runs[0]?.report.suite}.html` : 'index.html'),
+    renderHtml(runs, machine, command),
+  );
 }
 
-export async function updateMarkdown(file: string, reportDir: string, runs: readonly SuiteRun[], machine: MachineInfo, command: string): Promise<void> {
+export async function updateMarkdown(
+  file: string,
+  reportDir: string,
+  runs: readonly SuiteRun[],
+  machine: MachineInfo,
+  command: string,
+): Promise<void> {
   let doc = '';
   try {
     doc = await readFile(file, 'utf8');
@@ -38,7 +57,10 @@ export async function updateMarkdown(file: string, reportDir: string, runs: read
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
     doc = '# Benchmarks\n';
   }
-  const rel = path.relative(path.dirname(path.resolve(file)), path.resolve(reportDir)).split(path.sep).join('/');
+  const rel = path
+    .relative(path.dirname(path.resolve(file)), path.resolve(reportDir))
+    .split(path.sep)
+    .join('/');
   for (const run of runs) {
     // A suite that could not run keeps its previous numbers in the document.
     if (run.status !== 'ok') continue;

@@ -11,7 +11,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function reportProblems(value: unknown): string[] {
   if (!isRecord(value)) return ['report is not an object'];
   const problems: string[] = [];
-  if (typeof value.suite !== 'string' || value.suite === '') problems.push('suite must be a non-empty string');
+  if (typeof value.suite !== 'string' || value.suite === '')
+    problems.push('suite must be a non-empty string');
   if (value.notes !== undefined) {
     if (!Array.isArray(value.notes) || value.notes.some((n) => typeof n !== 'string')) {
       problems.push('notes must be an array of strings');
@@ -24,7 +25,8 @@ export function reportProblems(value: unknown): string[] {
       return;
     }
     for (const key of ['name', 'metric', 'unit'] as const) {
-      if (typeof entry[key] !== 'string' || entry[key] === '') problems.push(`results[${i}].${key} must be a non-empty string`);
+      if (typeof entry[key] !== 'string' || entry[key] === '')
+        problems.push(`results[${i}].${key} must be a non-empty string`);
     }
     if (typeof entry.value !== 'number' || !Number.isFinite(entry.value)) {
       problems.push(`results[${i}].value must be a finite number`);

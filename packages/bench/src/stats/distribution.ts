@@ -16,13 +16,15 @@ export function histogram(
   values: readonly number[],
   options: { bins: number; min?: number; max?: number },
 ): HistogramBin[] {
-  if (!Number.isInteger(options.bins) || options.bins < 1) throw new RangeError('bins must be a positive integer');
+  if (!Number.isInteger(options.bins) || options.bins < 1)
+    throw new RangeError('bins must be a positive integer');
   if (values.length === 0 && (options.min === undefined || options.max === undefined)) return [];
   const min = options.min ?? Math.min(...values);
   const max = options.max ?? Math.max(...values);
   const width = max > min ? (max - min) / options.bins : 1;
   const bins: HistogramBin[] = [];
-  for (let i = 0; i < options.bins; i++) bins.push({ from: min + i * width, to: min + (i + 1) * width, count: 0 });
+  for (let i = 0; i < options.bins; i++)
+    bins.push({ from: min + i * width, to: min + (i + 1) * width, count: 0 });
   for (const v of values) {
     if (v < min || v > max) continue;
     const index = Math.min(options.bins - 1, Math.floor((v - min) / width));
@@ -53,14 +55,17 @@ export interface CdfPoint {
 }
 
 /** CDF curve of `values` at `probabilities` (default tailProbabilities), ascending in p. */
-export function cdfPoints(values: readonly number[], probabilities: readonly number[] = tailProbabilities()): CdfPoint[] {
+export function cdfPoints(
+  values: readonly number[],
+  probabilities: readonly number[] = tailProbabilities(),
+): CdfPoint[] {
   const sorted = sortAscending(values);
   const n = sorted.length;
   if (n === 0) return [];
   const points: CdfPoint[] = [];
   for (const p of probabilities) {
     // Resolution check: a probability closer to 1 than one sample's share adds nothing but the max.
-    if (p < 1 && p > 0 && 1 - p < 1 / n) continue;
+    if (p < 1 && p > 0 && (1 - p) * n < 0.999) continue;
     points.push({ value: percentileSorted(sorted, p), p });
   }
   return points;

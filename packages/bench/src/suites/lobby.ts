@@ -211,9 +211,19 @@ async function measureSignaling(sessions: Session[], pairs: number, signals: num
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  await raceTimeout(finished, 30_000);
   for (const [, guest] of rooms) guest.onMessage = () => undefined;
   return latencies.sort((a, b) => a - b);
+}
+
+/** Waits for `promise` or `ms`, whichever comes first, and never leaves the timer behind. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function measureMatchmaking(players: Session[]): Promise<{ matched: number; seconds: number }> {
@@ -233,7 +243,7 @@ async function measureMatchmaking(players: Session[]): Promise<{ matched: number
   }
   const started = performance.now();
   for (const player of players) player.send({ t: 'queue.join', mode: 'duel' });
-  await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  await raceTimeout(finished, 60_000);
   return { matched, seconds: ((matched > 0 ? lastReady : performance.now()) - started) / 1000 };
 }
 

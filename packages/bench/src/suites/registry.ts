@@ -28,12 +28,15 @@ async function loadOptional(file: string, exportName: string): Promise<SuiteRunn
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;
     const message = (cause as Error).message;
-    const missing = code === 'ERR_MODULE_NOT_FOUND' && message.includes(file);
-    throw new BenchError(
-      'SUITE_UNAVAILABLE',
-      missing ? `${where} has not been written yet (no compiled dist/suites/${file})` : `${where} failed to load: ${message}`,
-      { cause },
-    );
+    // Missing: the owner has not delivered it yet (unavailable). Present but broken: a failure.
+    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(file)) {
+      throw new BenchError(
+        'SUITE_UNAVAILABLE',
+        `${where} has not been written yet (no compiled dist/suites/${file})`,
+        { cause },
+      );
+    }
+    throw new Error(`${where} failed to load: ${message}`, { cause });
   }
   return pick(mod, exportName, where);
 }

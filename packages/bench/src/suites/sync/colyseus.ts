@@ -2,7 +2,8 @@
 // Two variants: float32 fields (its usual float type) and its quantized fields at the precision
 // tickwire uses (16-bit positions over 0..4096, 8-bit angles). Game changes go through Colyseus's
 // tracking setters, and that time is counted as encode time because game code pays it.
-import { Decoder, Encoder, MapSchema, schema, t } from '@colyseus/schema';
+import { Decoder, Encoder, schema, t } from '@colyseus/schema';
+import type { MapSchema } from '@colyseus/schema';
 import type { Contender } from './contender.js';
 import { WORLD, type EntitySpec, type Op } from './scenario.js';
 

@@ -1,0 +1,48 @@
+// Whether one capacity step stayed within budget, and the numbers that decide it.
+import { mean, percentile } from '../../stats/percentile.js';
+import type { TickReport } from './authority-worker.js';
+
+/** Half of the 33.3 ms tick at 30 Hz: the other half belongs to the game simulation. */
+export const TICK_BUDGET_MS = 1000 / 30 / 2;
+
+export interface StepVerdict {
+  n: number;
+  tickP95Ms: number;
+  tickP99Ms: number;
+  tickMeanMs: number;
+  intervalMeanMs: number;
+  tickHz: number;
+  delivered: number;
+  cpuPct: number;
+  rssPerConnKiB: number;
+  withinBudget: boolean;
+  reason: string;
+}
+
+export function judgeStep(n: number, report: TickReport, received: number, baselineRss: number): StepVerdict {
+  const work = [...report.workMs];
+  const intervalMeanMs = mean(report.intervalMs);
+  const v: StepVerdict = {
+    n,
+    tickP95Ms: percentile(work, 0.95),
+    tickP99Ms: percentile(work, 0.99),
+    tickMeanMs: mean(report.workMs),
+    intervalMeanMs,
+    tickHz: intervalMeanMs > 0 ? 1000 / intervalMeanMs : 0,
+    delivered: received / (report.ticks * n),
+    cpuPct: (report.cpuMs / report.wallMs) * 100,
+    rssPerConnKiB: (report.rssBytes - baselineRss) / n / 1024,
+    withinBudget: true,
+    reason: '',
+  };
+  const reasons: string[] = [];
+  // p95, not p99: on 2 shared cores the slowest ticks are preemption by other processes.
+  if (v.tickP95Ms > TICK_BUDGET_MS)
+    reasons.push(`tick p95 ${v.tickP95Ms.toFixed(1)} ms > ${TICK_BUDGET_MS.toFixed(1)} ms`);
+  if (v.tickHz < 30 * 0.95) reasons.push(`loop ran at ${v.tickHz.toFixed(1)} Hz`);
+  if (v.delivered < 0.95) reasons.push(`clients received ${(v.delivered * 100).toFixed(1)} % of snapshots`);
+  if (report.sendErrors > 0) reasons.push(`${report.sendErrors} sends threw`);
+  v.withinBudget = reasons.length === 0;
+  v.reason = reasons.join(', ');
+  return v;
+}

@@ -1,0 +1,124 @@
+// Runs every suite with --quick through the real CLI (a child process, like `pnpm bench`) and
+// checks the JSON it writes. Never asserts timing targets: those are reported, not tested.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertSuiteReport } from '../src/result/validate.js';
+import type { SuiteReport } from '../src/result/types.js';
+import { SUITE_NAMES } from '../src/suites/names.js';
+import type { SuiteName } from '../src/suites/names.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+let dir = '';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], timeoutMs = 240_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tickwire-bench ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Contenders and metrics each of the runner's own suites must report. */
+const EXPECTED: Partial<Record<SuiteName, { names: string[]; metrics: string[] }>> = {
+  rtt: {
+    names: ['udp', 'ws', 'ndc-unreliable', 'ndc-reliable', 'tickwire-unreliable', 'tickwire-reliable'],
+    metrics: ['rtt_p50', 'rtt_p99', 'rtt_p999', 'msgs_per_s'],
+  },
+  throughput: {
+    names: ['ndc-unreliable@1024B', 'tickwire-unreliable@1024B', 'tickwire-reliable@16384B'],
+    metrics: ['msgs_per_s', 'mb_per_s'],
+  },
+  capacity: {
+    names: ['tickwire-authority'],
+    metrics: ['max_clients', 'cpu_pct_per_conn', 'rss_per_conn_kib'],
+  },
+  loss: {
+    names: [
+      'tickwire-unreliable@5%',
+      'tickwire-reliable@5%',
+      'tickwire-reliable-tuned@5%',
+      'ws@5%',
+      'ndc-unreliable@20%',
+    ],
+    metrics: [
+      'staleness_p50_ms',
+      'staleness_p99_ms',
+      'staleness_max_ms',
+      'delivered_fraction',
+      'longest_stall_ms',
+    ],
+  },
+  compare: { names: ['colyseus-server'], metrics: ['bytes_per_tick_mean'] },
+};
+
+beforeAll(async () => {
+  if (!existsSync(CLI))
+    throw new Error('dist/cli.js is missing: run `pnpm --filter @tickwire/bench build` first');
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bench-quick-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('tickwire-bench CLI', () => {
+  it('prints usage and exits 2 on an unknown suite', async () => {
+    const run = await runCli(['nope'], 30_000);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown suite "nope"/);
+    expect(run.stderr).toMatch(/usage: tickwire-bench/);
+  });
+
+  it('prints usage on --help', async () => {
+    const run = await runCli(['--help'], 30_000);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--quick/);
+  });
+});
+
+describe.each(SUITE_NAMES.map((s) => [s]))('%s --quick', (suite) => {
+  it('writes a valid report', { timeout: 300_000 }, async (ctx) => {
+    const file = path.join(dir, `${suite}.json`);
+    const run = await runCli([suite, '--quick', '--json', file]);
+    const report: SuiteReport = assertSuiteReport(JSON.parse(await readFile(file, 'utf8')) as unknown);
+    expect(report.suite).toBe(suite);
+    const unavailable = report.notes?.find((n) => n.startsWith('unavailable:'));
+    if (unavailable) {
+      expect(run.code).toBe(0);
+      expect(report.results).toEqual([]);
+      ctx.skip(`${suite}: ${unavailable}`);
+      return;
+    }
+    expect(run.code, run.stderr).toBe(0);
+    expect(report.results.length).toBeGreaterThan(0);
+    expect(run.stdout).toContain(`== ${suite} (ok`);
+    const expected = EXPECTED[suite];
+    for (const name of expected?.names ?? []) {
+      for (const metric of expected?.metrics ?? []) {
+        // compare's loss rows exist only where the network lab runs; its sync rows always.
+        const row = report.results.find((r) => r.name === name && r.metric === metric);
+        expect(row, `${suite}: ${name} ${metric}`).toBeDefined();
+      }
+    }
+  });
+});
