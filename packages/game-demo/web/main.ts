@@ -48,13 +48,15 @@ async function main(): Promise<void> {
       `late/out-of-order discarded ${s.unreliable.discardedStale + s.unreliable.discardedOutOfOrder}\n` +
       `move the pointer: input goes client → authority, state comes back (${view.frames} frames)\n` +
       `lobby: ${lobby.status}`;
+    // The flags are set with the text they describe, so whoever waits for one finds it in the HUD.
     document.body.dataset['rtt'] = String(s.rttMs ?? '');
+    if (lobby.connected) document.body.dataset['lobby'] = 'connected';
   }, 250);
 }
 
 /** Connects to the lobby the demo server started (its URL comes from /config.json). */
-function joinLobby(): { status: string } {
-  const state = { status: 'connecting…' };
+function joinLobby(): { status: string; connected: boolean } {
+  const state = { status: 'connecting…', connected: false };
   void (async () => {
     const config = (await (await fetch('./config.json')).json()) as { lobbyUrl: string | null };
     if (!config.lobbyUrl) {
@@ -63,7 +65,7 @@ function joinLobby(): { status: string } {
     }
     const client = await LobbyClient.connect({ url: config.lobbyUrl, name: 'demo-player' });
     state.status = `connected as ${client.sessionId.slice(0, 8)}… (${config.lobbyUrl})`;
-    document.body.dataset['lobby'] = 'connected';
+    state.connected = true;
   })().catch((error: unknown) => {
     state.status = `unavailable (${String(error)})`;
   });

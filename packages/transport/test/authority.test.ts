@@ -1,20 +1,12 @@
-import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { Authority, connect, createSignalerPair } from '../src/index.js';
 import { nextMessages, onCleanup } from './helpers.js';
-
-/** A UDP port that was free a moment ago (the OS picks it). */
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
+import { pickFreePort } from './ports.js';
 
 describe('authority on one fixed UDP port', () => {
   it('accepts several peers that all share the configured port', async () => {
-    const port = await freeUdpPort();
+    // Below the ephemeral range: no parallel test's ICE socket can be given it before we bind it.
+    const port = await pickFreePort({ host: '0.0.0.0' });
     const authority = new Authority({ port });
     onCleanup(() => authority.close());
     const clients = [];

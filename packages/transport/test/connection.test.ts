@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TransportError } from '../src/index.js';
+import type { SignalMessage, TransportError } from '../src/index.js';
 import { connect, createSignalerPair, isTransportError, openNativePeerCount } from '../src/index.js';
 import { nextMessages, once, onCleanup, openPair } from './helpers.js';
 
@@ -175,5 +175,35 @@ describe('connection between two real node-datachannel peers', () => {
     expect(sa.sent.description).toBe(1);
     expect(sb.sent.description).toBe(1);
     expect(sa.sent.candidate + sb.sent.candidate).toBeGreaterThan(0);
+  });
+
+  it('sends offerer candidates only after the answer, and makes the answerer the DTLS server', async () => {
+    // See rtc/node-adapter.ts: the offerer's candidates leave only after the answer arrived, and
+    // the answerer is the DTLS server (its answer says `passive`).
+    const [sa, sb] = createSignalerPair();
+    const sent: Array<{ from: 'a' | 'b'; message: SignalMessage }> = [];
+    for (const [from, signaler] of [
+      ['a', sa],
+      ['b', sb],
+    ] as const) {
+      const send = signaler.send.bind(signaler);
+      signaler.send = (message) => {
+        sent.push({ from, message });
+        send(message);
+      };
+    }
+    const a = connect({ role: 'offerer', signaler: sa });
+    const b = connect({ role: 'answerer', signaler: sb });
+    onCleanup(() => {
+      a.close();
+      b.close();
+    });
+    await Promise.all([a.opened, b.opened]);
+    const answerAt = sent.findIndex((s) => s.message.kind === 'description' && s.message.type === 'answer');
+    const firstOffererCandidate = sent.findIndex((s) => s.from === 'a' && s.message.kind === 'candidate');
+    expect(answerAt).toBeGreaterThan(0);
+    expect(firstOffererCandidate).toBeGreaterThan(answerAt);
+    const answer = sent[answerAt]!.message as { sdp: string };
+    expect(answer.sdp).toMatch(/^a=setup:passive\r?$/m);
   });
 });

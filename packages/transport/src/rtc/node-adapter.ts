@@ -2,6 +2,10 @@
 // fire before its handler is set (handlers are installed in the constructor call chain, before any
 // description or channel exists) and must keep a JS reference to every live native object, since a
 // collected PeerConnection or DataChannel is closed mid-stream by its finalizer.
+//
+// It also keeps libdatachannel 0.24.5's DTLS start-up races out of reach (each seen here as a pair
+// going to 'failed' under load, see negotiation order below): the DTLS server is always the
+// answerer, and an offerer tells nobody its candidates until the answer is applied.
 import nodeDataChannel from 'node-datachannel';
 import type { DataChannel, PeerConnection } from 'node-datachannel';
 import { TransportError } from '../errors.js';
@@ -43,13 +47,38 @@ class NodeChannel implements RtcChannel {
   }
 }
 
+/**
+ * Negotiation order. libdatachannel starts DTLS the moment ICE connects, and two races follow when
+ * DTLS traffic is already waiting at that moment:
+ *
+ * - An offerer whose ICE connects inside setRemoteDescription(answer) (possible as soon as the
+ *   answerer's checks reached it first) can check the peer's certificate before the answer's
+ *   fingerprint is committed: "DTLS alert: unknown CA", state 'failed'. So the offerer holds its
+ *   local candidates until the answer is applied; the answerer cannot check it earlier, and ICE
+ *   cannot connect inside that call.
+ * - A DTLS server whose ICE connects after the client's ClientHello arrived gets that datagram
+ *   replayed from a queue while DtlsTransport::start() runs: it is either left unread until the
+ *   client retransmits a second later, or read before the MTU is set ("Handshake failed: fatal I/O
+ *   error", state 'failed'). The answerer's ICE connects first (it learns the offerer's candidates
+ *   first and checks first), so it is made the DTLS server: `actpass` lets the answerer take either
+ *   role (RFC 5763 §5), and reading the offer as `active` makes libdatachannel answer `passive`.
+ */
+function offerAsActive(sdp: string): string {
+  return sdp.replace(/^a=setup:actpass(?=\r?$)/gm, 'a=setup:active');
+}
+
 class NodePeer implements RtcPeer {
   private readonly pc: PeerConnection;
   /** Strong references: see the file comment. */
   private readonly channels: DataChannel[] = [];
   private closed = false;
+  /** Set while an offerer waits for its answer: local candidates are queued, not emitted. */
+  private heldCandidates: Array<[candidate: string, mid: string]> | undefined;
 
-  constructor(config: RtcPeerConfig, events: RtcPeerEvents) {
+  constructor(
+    config: RtcPeerConfig,
+    private readonly events: RtcPeerEvents,
+  ) {
     this.pc = new nodeDataChannel.PeerConnection(config.label, {
       iceServers: toLibdatachannelIceServers(config.iceServers),
       iceTransportPolicy: config.iceTransportPolicy,
@@ -66,7 +95,10 @@ class NodePeer implements RtcPeer {
     this.pc.onLocalDescription((sdp, type) => {
       if (type === 'offer' || type === 'answer') events.onLocalDescription(type, sdp);
     });
-    this.pc.onLocalCandidate((candidate, mid) => events.onLocalCandidate(candidate, mid));
+    this.pc.onLocalCandidate((candidate, mid) => {
+      if (this.heldCandidates) this.heldCandidates.push([candidate, mid]);
+      else events.onLocalCandidate(candidate, mid);
+    });
     this.pc.onStateChange((state) => events.onStateChange(state as RtcPeerState));
   }
 
@@ -101,15 +133,19 @@ class NodePeer implements RtcPeer {
   }
 
   async setLocalDescription(type: 'offer' | 'answer'): Promise<void> {
+    if (type === 'offer') this.heldCandidates ??= [];
     this.pc.setLocalDescription(type);
   }
 
   async setRemoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
     try {
-      this.pc.setRemoteDescription(sdp, type);
+      this.pc.setRemoteDescription(type === 'offer' ? offerAsActive(sdp) : sdp, type);
     } catch (cause) {
       throw new TransportError('SIGNALING', `remote ${type} rejected: ${String(cause)}`, { cause });
     }
+    const held = this.heldCandidates;
+    this.heldCandidates = undefined;
+    for (const [candidate, mid] of held ?? []) this.events.onLocalCandidate(candidate, mid);
   }
 
   async addRemoteCandidate(candidate: string, mid: string): Promise<void> {

@@ -1,6 +1,7 @@
 // One network namespace, driven through `ip`, `sysctl` and `iptables-restore` run inside it.
 // It must never touch the root namespace: every command is scoped with `ip -n` / `ip netns exec`.
 
+import { readFileSync } from 'node:fs';
 import { runCommand, runCommandSync } from '../exec/run-command.js';
 
 export type SysctlSettings = Readonly<Record<string, string | number>>;
@@ -66,13 +67,37 @@ function killAll(pids: readonly number[]): void {
   }
 }
 
+/** True while the pid exists and has not exited yet (a zombie has exited: only reaping is left). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGKILL is only a request: on a busy machine a killed process may run on for milliseconds
+ * before it exits. Processes that are not our children (a shell's background job) send no exit
+ * event, so their pids are checked until they are gone, bounded by KILL_WAIT_MS.
+ */
+const KILL_WAIT_MS = 5_000;
+const KILL_POLL_MS = 5;
+
 /**
  * Kills every process still inside the namespace (children of children included, which no
- * ChildProcess handle knows about) and deletes it. A namespace that is already gone is fine.
+ * ChildProcess handle knows about), waits until they have exited, and deletes it. A namespace
+ * that is already gone is fine.
  */
 export async function destroyNamespace(name: string): Promise<void> {
   try {
-    killAll(parsePids(await runCommand('ip', ['netns', 'pids', name])));
+    const pids = parsePids(await runCommand('ip', ['netns', 'pids', name]));
+    killAll(pids);
+    const deadline = Date.now() + KILL_WAIT_MS;
+    while (pids.some(alive) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, KILL_POLL_MS));
+    }
     await runCommand('ip', ['netns', 'del', name]);
   } catch (error) {
     if (!(await listNamespaces()).includes(name)) return;
@@ -82,7 +107,12 @@ export async function destroyNamespace(name: string): Promise<void> {
 
 export function destroyNamespaceSync(name: string): void {
   try {
-    killAll(parsePids(runCommandSync('ip', ['netns', 'pids', name])));
+    const pids = parsePids(runCommandSync('ip', ['netns', 'pids', name]));
+    killAll(pids);
+    // Exit and signal hooks cannot wait for a timer: block the thread between checks instead.
+    const deadline = Date.now() + KILL_WAIT_MS;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (pids.some(alive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, KILL_POLL_MS);
     runCommandSync('ip', ['netns', 'del', name]);
   } catch (error) {
     if (!listNamespacesSync().includes(name)) return;
