@@ -1,6 +1,7 @@
 // Closing a lab, exiting, or being killed leaves no namespace and no process behind, and a
 // process that closed its lab exits by itself.
 import { execFileSync, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLink, isNetlabSupported, nextMessage, sweepStaleLabs, waitForExit } from '../src/index.js';
 import { ensureBuilt } from './helpers/built-package.js';
@@ -24,13 +25,19 @@ interface Up {
 // A lab-owning process: labs are created from the root namespace (see README, limits).
 async function startOwner(mode: string) {
   const child = fork(OWNER, [mode], { stdio: 'inherit' });
-  const up = await nextMessage<Up>(child, (m: any) => m.ev === 'up', 30_000);
-  const allPids = pidsIn(up.namespaces);
-  expect(allPids.length).toBeGreaterThanOrEqual(3); // two sleepers and the forwarder
-  for (const ns of up.namespaces) expect(namespaceNames()).toContain(ns);
-  for (const pid of up.pids) expect(allPids).toContain(pid);
-  child.send({ cmd: 'go' });
-  return { child, up, allPids };
+  try {
+    const up = await nextMessage<Up>(child, (m: any) => m.ev === 'up', 30_000);
+    const allPids = pidsIn(up.namespaces);
+    expect(allPids.length).toBeGreaterThanOrEqual(3); // two sleepers and the forwarder
+    for (const ns of up.namespaces) expect(namespaceNames()).toContain(ns);
+    for (const pid of up.pids) expect(allPids).toContain(pid);
+    child.send({ cmd: 'go' });
+    return { child, up, allPids };
+  } catch (error) {
+    // A 'wait' owner never exits by itself: a failed check must not leave it (and its lab) behind.
+    child.kill('SIGTERM');
+    throw error;
+  }
 }
 
 function expectGone(namespaces: readonly string[], pids: readonly number[]): void {
@@ -48,10 +55,17 @@ describe.skipIf(!support.ok)('cleanup', () => {
 
   it('close() kills every process and deletes every namespace; closing twice is harmless', async () => {
     const link = await createLink({ rttMs: 20 });
-    const sleeper = link.a.spawn('sleep', ['600']);
+    // Each says "in" from inside its namespace: `ip netns exec` enters it only after it started.
+    const saysIn = (child: ChildProcess) =>
+      new Promise((resolve) => child.stdout!.once('data', resolve)).then(() => child.stdout!.destroy());
+    const sleeper = link.a.spawn('sh', ['-c', 'echo in; exec sleep 600'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     // A grandchild no ChildProcess handle knows about must die too.
-    link.b.spawn('sh', ['-c', 'sleep 600 & wait'], { stdio: 'ignore' });
-    await new Promise((resolve) => sleeper.once('spawn', resolve));
+    const parent = link.b.spawn('sh', ['-c', 'sleep 600 & echo in; wait'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await Promise.all([saysIn(sleeper), saysIn(parent)]);
     const namespaces = link.namespaces;
     expect(namespaces).toHaveLength(3);
     const pids = pidsIn(namespaces);
