@@ -1,27 +1,11 @@
-// The slice of the sync suite's seeded scenario (../sync/scenario.ts, written by the state-sync
-// owner) that the compare suite replays through a real Colyseus server. Restated here and loaded
-// at run time, so this suite builds (and reports why) even when that module is absent.
+// The slice of the sync suite's seeded scenario (../sync/scenario.ts) that the compare suite
+// replays through a real Colyseus server, loaded at run time so a broken scenario module is
+// reported by this suite rather than failing its import.
 
-export interface EntitySpec {
-  id: number;
-  kind: 'player' | 'npc';
-  name: string;
-  x: number;
-  y: number;
-  angle: number;
-  hp: number;
-}
+// The types are the scenario's own (type-only import: nothing is loaded at build time).
+import type { Scenario } from '../sync/scenario.js';
 
-export type Op =
-  | { k: 'move'; id: number; x: number; y: number; angle: number }
-  | { k: 'hp'; id: number; hp: number }
-  | { k: 'spawn'; e: EntitySpec }
-  | { k: 'despawn'; id: number };
-
-export interface Scenario {
-  initial: EntitySpec[];
-  ticks: Op[][];
-}
+export type { EntitySpec, Op, Scenario } from '../sync/scenario.js';
 
 export interface ScenarioModule {
   buildScenario(ticks: number, seed?: number): Scenario;
