@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isNetlabSupported } from '@tickwire/netlab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSuiteReport } from '../src/result/validate.js';
 import type { SuiteReport } from '../src/result/types.js';
@@ -39,6 +40,14 @@ function runCli(args: string[], timeoutMs = 240_000): Promise<CliRun> {
   });
 }
 
+const STALENESS_METRICS = [
+  'staleness_p50_ms',
+  'staleness_p99_ms',
+  'staleness_max_ms',
+  'delivered_fraction',
+  'longest_stall_ms',
+];
+
 /** Contenders and metrics each of the runner's own suites must report. */
 const EXPECTED: Partial<Record<SuiteName, { names: string[]; metrics: string[] }>> = {
   rtt: {
@@ -61,13 +70,7 @@ const EXPECTED: Partial<Record<SuiteName, { names: string[]; metrics: string[] }
       'ws@5%',
       'ndc-unreliable@20%',
     ],
-    metrics: [
-      'staleness_p50_ms',
-      'staleness_p99_ms',
-      'staleness_max_ms',
-      'delivered_fraction',
-      'longest_stall_ms',
-    ],
+    metrics: STALENESS_METRICS,
   },
   compare: { names: ['colyseus-server'], metrics: ['bytes_per_tick_mean'] },
 };
@@ -119,6 +122,16 @@ describe.each(SUITE_NAMES.map((s) => [s]))('%s --quick', (suite) => {
         const row = report.results.find((r) => r.name === name && r.metric === metric);
         expect(row, `${suite}: ${name} ${metric}`).toBeDefined();
       }
+    }
+    // compare's loss workload: where the network lab runs, every contender reports it, geckos.io included.
+    if (suite === 'compare' && isNetlabSupported().ok) {
+      for (const name of ['tickwire-unreliable@5%', 'colyseus@5%', 'ws@5%', 'geckos-unreliable@5%']) {
+        for (const metric of STALENESS_METRICS) {
+          const row = report.results.find((r) => r.name === name && r.metric === metric);
+          expect(row, `${suite}: ${name} ${metric}`).toBeDefined();
+        }
+      }
+      expect(report.results.find((r) => r.metric === 'p99_ratio_vs_geckos')).toBeDefined();
     }
   });
 });

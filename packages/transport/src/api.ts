@@ -14,6 +14,8 @@ export type {
   SendResult,
 } from './connection/types.js';
 export { MAX_UNRELIABLE_PAYLOAD } from './connection/connection.js';
+export { DEFAULT_LOSS_PROBES } from './connection/loss-probes.js';
+export type { LossProbeOptions } from './connection/loss-probes.js';
 export type { SignalMessage, Signaler } from './signal/signaler.js';
 export { createSignalerPair } from './signal/in-process.js';
 export type { InProcessSignaler } from './signal/in-process.js';

@@ -1,5 +1,6 @@
 // Creates a MessagePeer of either implementation by name, loading tickwire lazily so raw-baseline
 // workers never import the transport under test.
+import type { ConnectionOptions } from '@tickwire/transport';
 import type { Signaler } from '../ipc/signal-types.js';
 import { createNdcPeer } from './ndc-peer.js';
 import type { MessagePeer } from './types.js';
@@ -11,8 +12,11 @@ export interface PeerSetup {
   signaler: Signaler;
   label?: string;
   bindAddress?: string;
-  /** tickwire only: extra connection options (high-water marks, lateness window). */
-  tickwire?: { unreliableHighWaterMark?: number; reliableHighWaterMark?: number; maxLatenessMs?: number };
+  /** tickwire only: extra connection options (high-water marks, lateness window, loss probes). */
+  tickwire?: Pick<
+    ConnectionOptions,
+    'unreliableHighWaterMark' | 'reliableHighWaterMark' | 'maxLatenessMs' | 'reliableLossProbes'
+  >;
 }
 
 export async function createPeer(impl: PeerImpl, setup: PeerSetup): Promise<MessagePeer> {

@@ -16,10 +16,11 @@ import {
   MAX_STREAM,
   RELIABLE_HEADER_BYTES,
   UNRELIABLE_HEADER_BYTES,
-  readUnreliableHeader,
   writeReliableFrame,
-  writeUnreliableFrame,
+  unreliableFlags,
+  writeUnreliableFrameInto,
 } from './frame.js';
+import { LossProber } from './loss-probes.js';
 import { RttMeter } from './rtt.js';
 import type {
   ChannelKind,
@@ -67,6 +68,8 @@ function tooLargeAs(
   );
 }
 
+const EMPTY = new Uint8Array(0);
+
 function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
 }
@@ -104,9 +107,16 @@ export class TickwireConnection implements Connection {
   private readonly sendRate = new RateMeter();
   private readonly receiveRate = new RateMeter();
   private readonly unreliableStats = emptyChannelStats();
+  /**
+   * Every unreliable frame, and every reliable one that fits, is written here: the channel copies
+   * the bytes before send() returns.
+   */
+  private readonly sendScratch = new Uint8Array(UNRELIABLE_HEADER_BYTES + MAX_UNRELIABLE_PAYLOAD);
   private readonly reliableStats = emptyChannelStats();
   private delivered = 0;
   private decodeErrors = 0;
+  private lossProbesSent = 0;
+  private readonly lossProber: LossProber | undefined;
 
   private readonly unreliableHighWaterMark: number;
   private readonly reliableHighWaterMark: number;
@@ -119,6 +129,10 @@ export class TickwireConnection implements Connection {
     this.unreliableHighWaterMark = options.unreliableHighWaterMark ?? 64 * 1024;
     this.reliableHighWaterMark = options.reliableHighWaterMark ?? 1024 * 1024;
     this.tracker = new ReceiveTracker(options.maxLatenessMs ?? 250);
+    const probes = options.reliableLossProbes;
+    if (probes) {
+      this.lossProber = new LossProber(probes === true ? {} : probes, () => this.sendLossProbe());
+    }
     this.opened = new Promise<void>((resolve, reject) => {
       this.resolveOpened = resolve;
       this.rejectOpened = reject;
@@ -244,6 +258,7 @@ export class TickwireConnection implements Connection {
         discardedStale: this.tracker.discardedStale,
       },
       reliable: { ...this.reliableStats, bufferedAmount: this.reliable.bufferedAmount() },
+      lossProbesSent: this.lossProbesSent,
       decodeErrors: this.decodeErrors,
     };
   }
@@ -300,10 +315,14 @@ export class TickwireConnection implements Connection {
     stream: number,
   ): boolean {
     const t = now();
-    const frame = writeUnreliableFrame(
-      { type, latestOnly, stream, seq: this.seq, stamp: Math.floor(t) & 0xffff },
+    const length = writeUnreliableFrameInto(
+      this.sendScratch,
+      unreliableFlags(type, latestOnly, stream),
+      this.seq,
+      Math.floor(t) & 0xffff,
       payload,
     );
+    const frame = this.sendScratch.subarray(0, length);
     this.seq = (this.seq + 1) & 0xffff;
     try {
       this.unreliable.send(frame);
@@ -328,7 +347,11 @@ export class TickwireConnection implements Connection {
         { details: { limit, size: payload.byteLength } },
       );
     }
-    const frame = writeReliableFrame(type, payload);
+    // Small frames (most game events) go through the scratch buffer like unreliable ones.
+    const frame =
+      payload.byteLength <= MAX_UNRELIABLE_PAYLOAD
+        ? this.writeReliableScratch(type, payload)
+        : writeReliableFrame(type, payload);
     try {
       this.reliable.send(frame);
     } catch (cause) {
@@ -337,11 +360,28 @@ export class TickwireConnection implements Connection {
     this.reliableStats.messagesSent += 1;
     this.reliableStats.bytesSent += frame.byteLength;
     this.sendRate.add(frame.byteLength, now());
+    this.lossProber?.onReliableSend();
     if (this.reliable.bufferedAmount() > this.reliableHighWaterMark) {
       this.reliableOverMark = true;
       return 'backpressure';
     }
     return 'sent';
+  }
+
+  private writeReliableScratch(type: FrameType, payload: Uint8Array): Uint8Array {
+    const scratch = this.sendScratch;
+    scratch[0] = type;
+    scratch.set(payload, RELIABLE_HEADER_BYTES);
+    return scratch.subarray(0, RELIABLE_HEADER_BYTES + payload.byteLength);
+  }
+
+  private sendLossProbe(): boolean {
+    if (this._state !== 'open' || this.unreliable.bufferedAmount() > this.unreliableHighWaterMark) {
+      return false;
+    }
+    if (!this.writeUnreliable(FrameType.Probe, EMPTY, false, 0)) return false;
+    this.lossProbesSent += 1;
+    return true;
   }
 
   private sendReliableControl(type: FrameType): void {
@@ -364,22 +404,28 @@ export class TickwireConnection implements Connection {
     const t = now();
     this.unreliableStats.bytesReceived += frame.byteLength;
     this.receiveRate.add(frame.byteLength, t);
-    const header = readUnreliableHeader(frame);
-    if (!header) {
+    // Header fields read in place (frame.ts documents the layout): no header object per frame.
+    const flags = frame[0]!;
+    const type = flags & 0x07;
+    if (frame.byteLength < UNRELIABLE_HEADER_BYTES || type > FrameType.Probe || type === FrameType.Reset) {
       this.rejectFrame('unreliable', 'bad-header');
       return;
     }
+    const seq = (frame[1]! << 8) | frame[2]!;
+    const stamp = (frame[3]! << 8) | frame[4]!;
+    const stream = flags >>> 4;
     const body = frame.subarray(UNRELIABLE_HEADER_BYTES);
-    if (header.type === FrameType.Ping || header.type === FrameType.Pong) {
-      this.tracker.accept(header.seq, header.stamp, false, header.stream, t);
-      this.onPingFrame(header.type, body);
+    if (type === FrameType.Ping || type === FrameType.Pong || type === FrameType.Probe) {
+      // Control frames share the sequence space (loss and jitter count them); probes end here.
+      this.tracker.accept(seq, stamp, false, stream, t);
+      if (type !== FrameType.Probe) this.onPingFrame(type, body);
       return;
     }
     this.unreliableStats.messagesReceived += 1;
-    const verdict = this.tracker.accept(header.seq, header.stamp, header.latestOnly, header.stream, t);
+    const verdict = this.tracker.accept(seq, stamp, (flags & 0x08) !== 0, stream, t);
     if (verdict !== 'deliver') return;
     let data: unknown = body;
-    if (header.type === FrameType.Value) {
+    if (type === FrameType.Value) {
       try {
         data = this.datagramCodec.decode(body);
       } catch (error) {
@@ -388,12 +434,7 @@ export class TickwireConnection implements Connection {
       }
     }
     this.delivered += 1;
-    this.events.emit('message', {
-      channel: 'unreliable',
-      stream: header.stream,
-      data,
-      raw: header.type === FrameType.Raw,
-    });
+    this.events.emit('message', { channel: 'unreliable', stream, data, raw: type === FrameType.Raw });
   }
 
   private onReliableFrame(frame: Uint8Array): void {
@@ -437,9 +478,11 @@ export class TickwireConnection implements Connection {
   // ---- RTT ----
 
   private onPingFrame(type: FrameType, body: Uint8Array): void {
-    if (body.byteLength !== 2 || this._state !== 'open') return;
+    if (body.byteLength !== 2 || this._state === 'closed' || this._state === 'failed') return;
     if (type === FrameType.Ping) {
-      if (this.unreliable.bufferedAmount() <= this.unreliableHighWaterMark) {
+      // The peer's first ping can arrive before our own open event (its side opened first): answer
+      // it as soon as our channel is natively open, or its first RTT sample waits a ping interval.
+      if (this.unreliable.isOpen() && this.unreliable.bufferedAmount() <= this.unreliableHighWaterMark) {
         this.writeUnreliable(FrameType.Pong, body, false, 0);
       }
       return;
@@ -596,6 +639,7 @@ export class TickwireConnection implements Connection {
     this.clearConnectTimer();
     if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
+    this.lossProber?.stop();
     this.unsubscribeSignal();
     this.unreliable.close();
     this.reliable.close();

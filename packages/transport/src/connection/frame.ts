@@ -9,45 +9,39 @@
 
 // Reset (reliable only): the sender dropped a message its stream encoder had already registered
 // record structures for, and starts a fresh encoder; the receiver must start a fresh decoder.
-export const FrameType = { Value: 0, Raw: 1, Ping: 2, Pong: 3, Reset: 4 } as const;
+// Probe (unreliable only): an empty frame sent after reliable messages so SCTP learns of a lost
+// reliable chunk sooner (see loss-probes.ts); the receiver counts its sequence number and drops it.
+export const FrameType = { Value: 0, Raw: 1, Ping: 2, Pong: 3, Reset: 4, Probe: 5 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
 export const UNRELIABLE_HEADER_BYTES = 5;
 export const RELIABLE_HEADER_BYTES = 1;
 export const MAX_STREAM = 15;
 
-export interface UnreliableHeader {
-  type: FrameType;
-  latestOnly: boolean;
-  stream: number;
-  seq: number;
-  stamp: number;
+/**
+ * Writes a frame into `target` (which must hold UNRELIABLE_HEADER_BYTES + payload) and returns its
+ * length. The hot send path uses this with one scratch buffer per connection: both
+ * `sendMessageBinary` (node-datachannel) and `RTCDataChannel.send` copy the bytes before returning,
+ * and a fresh ArrayBuffer per frame cost ~0.5-1 µs of allocation and GC here.
+ */
+export function writeUnreliableFrameInto(
+  target: Uint8Array,
+  flags: number,
+  seq: number,
+  stamp: number,
+  payload: Uint8Array,
+): number {
+  target[0] = flags;
+  target[1] = (seq >>> 8) & 0xff;
+  target[2] = seq & 0xff;
+  target[3] = (stamp >>> 8) & 0xff;
+  target[4] = stamp & 0xff;
+  target.set(payload, UNRELIABLE_HEADER_BYTES);
+  return UNRELIABLE_HEADER_BYTES + payload.byteLength;
 }
 
-export function writeUnreliableFrame(header: UnreliableHeader, payload: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(UNRELIABLE_HEADER_BYTES + payload.byteLength);
-  frame[0] = header.type | (header.latestOnly ? 0x08 : 0) | (header.stream << 4);
-  frame[1] = (header.seq >>> 8) & 0xff;
-  frame[2] = header.seq & 0xff;
-  frame[3] = (header.stamp >>> 8) & 0xff;
-  frame[4] = header.stamp & 0xff;
-  frame.set(payload, UNRELIABLE_HEADER_BYTES);
-  return frame;
-}
-
-/** Returns undefined for frames too short or with an unknown type. */
-export function readUnreliableHeader(frame: Uint8Array): UnreliableHeader | undefined {
-  if (frame.byteLength < UNRELIABLE_HEADER_BYTES) return undefined;
-  const flags = frame[0]!;
-  const type = flags & 0x07;
-  if (type > FrameType.Pong) return undefined; // Reset is never sent unreliably
-  return {
-    type: type as FrameType,
-    latestOnly: (flags & 0x08) !== 0,
-    stream: flags >>> 4,
-    seq: (frame[1]! << 8) | frame[2]!,
-    stamp: (frame[3]! << 8) | frame[4]!,
-  };
+export function unreliableFlags(type: FrameType, latestOnly: boolean, stream: number): number {
+  return type | (latestOnly ? 0x08 : 0) | (stream << 4);
 }
 
 export function writeReliableFrame(type: FrameType, payload: Uint8Array): Uint8Array {

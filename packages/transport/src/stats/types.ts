@@ -37,6 +37,8 @@ export interface ConnectionStats {
   receiveBytesPerSecond: number;
   unreliable: UnreliableStats;
   reliable: ChannelStats;
+  /** Fast-retransmit probes sent after reliable messages (`reliableLossProbes`). */
+  lossProbesSent: number;
   /** Decode failures and other rejected frames from the peer. */
   decodeErrors: number;
 }

@@ -1,49 +1,98 @@
-// The loss workload through geckos.io: its server (node-datachannel underneath, one unordered
-// maxRetransmits-0 channel per client) and its browser client run in Node on node-datachannel's
-// W3C polyfill (RTCPeerConnection et al. as globals; fetch is Node's). Loaded only when the
-// packages are installed: see GECKOS_MISSING for why they are not by default.
+// The loss workload through geckos.io 3.1: its server (node-datachannel underneath, one unordered
+// maxRetransmits-0 channel per client, geckos's defaults) and its browser client, run headless in
+// Node on node-datachannel's W3C polyfill (RTCPeerConnection et al. as globals; fetch is Node's).
+// Each state goes out as channel.raw.emit(bytes): one binary data-channel message, no envelope.
+// geckos.io pins node-datachannel 0.32.1, whose install downloads a binary from GitHub; the
+// workspace overrides it to the 0.33.x it already uses (pnpm-workspace.yaml).
+import http from 'node:http';
+import geckosServer from '@geckos.io/server';
+import type { ServerChannel } from '@geckos.io/server';
+import geckosClient from '@geckos.io/client';
+import type { ClientChannel } from '@geckos.io/client';
+import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'node-datachannel/polyfill';
 import type { WorkerContext } from '../../ipc/worker.js';
 import type { StreamEndpoints } from '../loss/stream-handlers.js';
 
-/** Why geckos.io is not a dependency of this package (recorded in results when it is missing). */
-export const GECKOS_MISSING =
-  '@geckos.io/server 3.1.0 pins node-datachannel 0.32.1, whose install fetches a prebuilt binary from GitHub or builds libdatachannel with CMake FetchContent from GitHub; this machine reaches only the npm registry, so `pnpm add @geckos.io/server` fails. Checked by hand: with node-datachannel overridden to 0.33.4 it installs, and its client runs in Node on node-datachannel/polyfill. To enable: add `overrides: { "@geckos.io/server>node-datachannel": "0.33.4" }` to pnpm-workspace.yaml, then `pnpm --filter @tickwire/bench add @geckos.io/server@3.1.0 @geckos.io/client@3.1.0`.';
-
-interface GeckosChannel {
-  on(event: string, cb: (data: unknown) => void): void;
-  emit(event: string, data: unknown, options?: { reliable?: boolean }): void;
-  onRaw(cb: (data: ArrayBuffer | Uint8Array) => void): void;
-  raw: { emit(data: Uint8Array): void };
-  onConnect(cb: (error?: unknown) => void): void;
-  close(): void;
-}
-interface GeckosServer {
-  onConnection(cb: (channel: GeckosChannel) => void): void;
-  listen(port: number): void;
-  server: { address(): unknown; close(): void; once(e: string, cb: () => void): void; listening: boolean };
+/**
+ * The geckos.io client is browser code: it calls the global RTCPeerConnection and
+ * RTCSessionDescription. Node has neither, so node-datachannel's polyfill stands in.
+ */
+export function installWebRtcGlobals(): void {
+  const g = globalThis as Record<string, unknown>;
+  g.RTCPeerConnection ??= RTCPeerConnection;
+  g.RTCSessionDescription ??= RTCSessionDescription;
+  g.RTCIceCandidate ??= RTCIceCandidate;
 }
 
-// Not literals: the build must not need packages that are optional here.
-const SERVER_MODULE = '@geckos.io/server';
-const CLIENT_MODULE = '@geckos.io/client';
+export interface GeckosListener {
+  port: number;
+  /** Calls back with each client's channel once its data channel is open. */
+  onChannel(cb: (channel: ServerChannel) => void): void;
+  close(): Promise<void>;
+}
 
-export async function geckosAvailable(): Promise<boolean> {
-  try {
-    await import(SERVER_MODULE);
-    await import(CLIENT_MODULE);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * A geckos.io server whose HTTP signaling listens on `host` (an ephemeral port) and whose ICE
+ * binds to `host` too. Uses addServer() rather than listen(): listen() has no host argument and
+ * logs to stdout.
+ */
+export async function listenGeckos(host: string): Promise<GeckosListener> {
+  const io = geckosServer({ iceServers: [], bindAddress: host, ordered: false, maxRetransmits: 0 });
+  const channels = new Set<ServerChannel>();
+  io.onConnection((channel) => {
+    channels.add(channel);
+    channel.onDisconnect(() => channels.delete(channel));
+  });
+  const server = http.createServer();
+  io.addServer(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    onChannel: (cb) => io.onConnection(cb),
+    close: async () => {
+      // Peers first; geckos then runs node-datachannel's cleanup() when the HTTP server closes.
+      await Promise.all([...channels].map((c) => c.close().catch(() => undefined)));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Connects a geckos.io client (headless, in this Node process) and waits for its channel. */
+export async function connectGeckos(host: string, port: number): Promise<ClientChannel> {
+  installWebRtcGlobals();
+  const channel = geckosClient({ url: `http://${host}`, port, iceServers: [] });
+  await new Promise<void>((resolve, reject) => {
+    void channel.onConnect((error) => {
+      if (error) reject(new Error(`geckos.io client could not connect: ${error.message}`));
+      else resolve();
+    });
+  });
+  return channel;
+}
+
+/** The raw payload geckos hands to onRaw (ArrayBuffer in Node on the polyfill) as bytes. */
+export function rawBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
 }
 
 export function registerGeckos({ ipc, onShutdown }: WorkerContext, streams: StreamEndpoints): void {
   const waiting = new Map<string, () => void>();
 
-  ipc.handle('geckos-listen', async () => {
-    const mod = (await import(SERVER_MODULE)) as { default: (options: object) => GeckosServer };
-    const io = mod.default({ iceServers: [] });
-    io.onConnection((channel) => {
+  ipc.handle('geckos-listen', async ({ host }: { host: string }) => {
+    const listener = await listenGeckos(host);
+    onShutdown(() => listener.close());
+    // The client names its stream in a reliable (geckos-resent, deduplicated) 'hello' event.
+    listener.onChannel((channel) => {
       channel.on('hello', (name) => {
         const stream = String(name);
         streams.senders.set(stream, (bytes) => channel.raw.emit(bytes));
@@ -51,11 +100,7 @@ export function registerGeckos({ ipc, onShutdown }: WorkerContext, streams: Stre
         waiting.get(stream)?.();
       });
     });
-    io.listen(0);
-    if (!io.server.listening) await new Promise<void>((resolve) => io.server.once('listening', resolve));
-    onShutdown(() => io.server.close());
-    const address = io.server.address();
-    return typeof address === 'object' && address ? (address as { port: number }).port : 0;
+    return listener.port;
   });
 
   ipc.handle(
@@ -67,26 +112,16 @@ export function registerGeckos({ ipc, onShutdown }: WorkerContext, streams: Stre
   ipc.handle(
     'geckos-connect',
     async ({ host, port, stream }: { host: string; port: number; stream: string }) => {
-      const polyfill = (await import('node-datachannel/polyfill')) as Record<string, unknown>;
-      Object.assign(globalThis, {
-        RTCPeerConnection: polyfill.RTCPeerConnection,
-        RTCSessionDescription: polyfill.RTCSessionDescription,
-        RTCIceCandidate: polyfill.RTCIceCandidate,
-      });
-      const mod = (await import(CLIENT_MODULE)) as { default: (options: object) => GeckosChannel };
-      const channel = mod.default({ url: `http://${host}`, port });
-      const record = streams.record(stream);
-      channel.onRaw((data) => record(data instanceof Uint8Array ? data : new Uint8Array(data)));
+      const channel = await connectGeckos(host, port);
       onShutdown(() => channel.close());
-      await new Promise<void>((resolve, reject) => {
-        channel.onConnect((error) => {
-          if (error) {
-            reject(new Error(`geckos client: ${String((error as Error).message ?? error)}`));
-            return;
-          }
-          channel.on('ready', () => resolve());
-          channel.emit('hello', stream, { reliable: true });
-        });
+      const record = streams.record(stream);
+      channel.onRaw((data) => {
+        const bytes = rawBytes(data);
+        if (bytes) record(bytes);
+      });
+      await new Promise<void>((resolve) => {
+        channel.on('ready', () => resolve());
+        channel.emit('hello', stream, { reliable: true });
       });
       return true;
     },

@@ -1,7 +1,7 @@
 // compare suite: the workloads of the loss and sync suites through what a user would pick instead
 // of tickwire, installed from npm and run in the same run: Colyseus (server + @colyseus/sdk client
-// over WebSocket) for the state stream under loss and for the sync scenario, geckos.io for the
-// data-channel path when it can be installed (it cannot here: see geckos-stream.ts), plain ws.
+// over WebSocket) for the state stream under loss and for the sync scenario, geckos.io (server and
+// client, both in Node: see geckos-stream.ts) for the data-channel path, plain ws.
 import type { Chart } from '../../report/chart-types.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
 import { runLossPath } from './loss-path.js';

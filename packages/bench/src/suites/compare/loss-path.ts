@@ -1,6 +1,7 @@
 // The compare suite's data-channel path: the loss suite's 60 Hz stamped state stream over the same
-// 40 ms RTT netlab link, through tickwire unreliable, Colyseus (WebSocket), geckos.io (when
-// installed) and plain ws, all streaming at the same time in one group of processes.
+// 40 ms RTT netlab link, through tickwire unreliable, Colyseus (WebSocket), geckos.io (its server
+// and its client, both in Node) and plain ws, all streaming at the same time in one group of
+// processes.
 import type { BenchResult } from '../../result/types.js';
 import type { StalenessResult } from '../../stats/staleness.js';
 import { analyzeStream, stalenessRows } from '../loss/analyze.js';
@@ -8,7 +9,6 @@ import { startGroup } from '../loss/group.js';
 import type { RunningGroup } from '../loss/group.js';
 import { RTT_MS } from '../loss/plan.js';
 import type { StreamSpec } from '../loss/streams.js';
-import { GECKOS_MISSING, geckosAvailable } from './geckos-stream.js';
 
 const WORKER = new URL('./compare-worker.js', import.meta.url);
 
@@ -39,9 +39,8 @@ export async function runLossPath(
     { name: 'tickwire-unreliable', impl: 'tickwire', kind: 'unreliable' },
     { name: 'colyseus', impl: 'colyseus', kind: 'reliable' },
     { name: 'ws', impl: 'ws', kind: 'reliable' },
+    { name: 'geckos-unreliable', impl: 'geckos', kind: 'unreliable' },
   ];
-  if (await geckosAvailable()) streams.push({ name: 'geckos', impl: 'geckos', kind: 'unreliable' });
-  else notes.push(`geckos.io not run: ${GECKOS_MISSING}`);
   const warmMs = quick ? 1000 : 3000;
   const measureMs = quick ? 5000 : 20_000;
   const link = await createLink({ rttMs: RTT_MS, lossPercent: 0 });
@@ -74,8 +73,12 @@ export async function runLossPath(
   }
   for (const loss of levels) {
     const tw = byName.get(`tickwire-unreliable@${loss}%`);
-    for (const peer of ['colyseus', 'geckos', 'ws']) {
-      const other = byName.get(`${peer}@${loss}%`);
+    for (const [peer, stream] of [
+      ['colyseus', 'colyseus'],
+      ['geckos', 'geckos-unreliable'],
+      ['ws', 'ws'],
+    ] as const) {
+      const other = byName.get(`${stream}@${loss}%`);
       if (tw && other && other.p99Ms > 0) {
         results.push({
           name: `tickwire-unreliable@${loss}%`,
@@ -87,7 +90,7 @@ export async function runLossPath(
     }
   }
   notes.push(
-    `Loss workload: ${RTT_MS} ms RTT netlab link, 60 Hz 200-byte stamped states, every path streaming at once, ${warmMs / 1000} s warm-up + ${measureMs / 1000} s measured per loss rate; staleness as in the loss suite. Colyseus sends each state as a room-state patch (broadcastPatch() per tick, ~200-byte patches).`,
+    `Loss workload: ${RTT_MS} ms RTT netlab link, 60 Hz 200-byte stamped states, every path streaming at once, ${warmMs / 1000} s warm-up + ${measureMs / 1000} s measured per loss rate; staleness as in the loss suite. Colyseus sends each state as a room-state patch (broadcastPatch() per tick, ~200-byte patches). geckos.io 3.1: @geckos.io/server and @geckos.io/client both in Node (the client on node-datachannel's RTCPeerConnection polyfill, the same node-datachannel build as tickwire's peers), geckos's default channel (unordered, maxRetransmits 0), each state sent with channel.raw.emit().`,
   );
   return { results, byName, levels, notes };
 }

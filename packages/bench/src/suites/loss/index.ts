@@ -9,7 +9,7 @@ import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.
 import type { StalenessResult } from '../../stats/staleness.js';
 import { stalenessRows } from './analyze.js';
 import { runPhase } from './phase.js';
-import { FULL_PLAN, PROBES, QUICK_PLAN, RTT_MS, TUNED, mainGroups, sweepBatches } from './plan.js';
+import { FULL_PLAN, QUICK_PLAN, RTT_MS, TUNED_PROBES, TUNED_SCTP, mainGroups, sweepBatches } from './plan.js';
 import { MESSAGE_BYTES, STREAM_HZ } from './streams.js';
 import { targetRows } from './targets.js';
 
@@ -73,7 +73,7 @@ export async function runLossSuite(options: SuiteOptions): Promise<SuiteOutput> 
       ...targets.verdicts,
       `Link: ${RTT_MS} ms RTT (TUN delay forwarder in a router namespace), random loss on the router's forwarding hop in both directions; ${STREAM_HZ} Hz, ${MESSAGE_BYTES}-byte stamped states; every stream runs at the same time on its own connection, opened loss-free; ${plan.warmMs / 1000} s warm-up, then ${plan.measureMs / 1000} s measured.`,
       'Staleness = at each millisecond, age of the newest state the client has (time-weighted, computed from the arrival log; includes the 20 ms one-way delay and up to one 16.7 ms tick). delivered_fraction counts states of the measured window that arrived within the run plus a short grace period; longest_stall_ms is the longest time with no newer state.',
-      `-tuned streams use setSctpSettings(${JSON.stringify(TUNED)}) in both processes. node-datachannel 0.33.4 exposes no retransmission-timeout settings (libdatachannel's minRetransmitTimeout, 200 ms by default, is not passed through). -probes streams (default settings) follow each state with ${PROBES.probes} one-byte unreliable messages ${PROBES.probeGapMs} ms apart on the same connection, so SCTP's fast retransmit (three SACKs reporting the gap) fires within a few ms instead of three ticks later. -<variant> streams (sweep, plan.ts) run in phases of their own, a few at a time next to a default-settings control stream; p99_ratio_vs_defaults compares each with that control.`,
+      `tickwire-reliable-tuned is tickwire's reliable channel with the transport's reliableLossProbes on (${JSON.stringify(TUNED_PROBES)}: after each reliable send, ${TUNED_PROBES.count} empty unreliable frames ${TUNED_PROBES.gapMs} ms apart on the same connection, so SCTP's fast retransmit, three SACKs reporting the gap, fires within a few ms instead of three ticks later) and default SCTP settings. -sctp streams use setSctpSettings(${JSON.stringify(TUNED_SCTP)}) in both processes instead: node-datachannel 0.33.4 exposes no retransmission-timeout settings (libdatachannel's minRetransmitTimeout, 200 ms by default, is not passed through), and no setting it does expose beat the defaults in the sweep. -<variant> streams (sweep, plan.ts) run in phases of their own, a few at a time next to a default-settings control stream; p99_ratio_vs_defaults compares each with that control.`,
       ...notes,
     ],
   };

@@ -5,8 +5,10 @@
 // delayedSackTime). The retransmission timeouts (minRetransmitTimeout, 200 ms by default) exist in
 // libdatachannel but are not read by the binding. Either way the reliable channel's stall after a
 // loss at 60 Hz is set by SCTP fast retransmit: three later packets must report the gap, i.e.
-// three ticks (50 ms) plus a round trip. `-probes` streams test the remedy that does not need new
-// settings: a few 1-byte unreliable messages right after each reliable one on the same connection.
+// three ticks (50 ms) plus a round trip. The remedy that needs no new settings is the transport's
+// `reliableLossProbes` (a few tiny unreliable frames right after each reliable send on the same
+// connection): `tickwire-reliable-tuned` is tickwire's reliable channel with it on. `-sctp` streams
+// show the best setSctpSettings alone; the sweep shows the rest.
 import type { SctpSettings } from 'node-datachannel';
 import type { GroupSpec } from './group.js';
 import type { StreamSpec } from './streams.js';
@@ -15,8 +17,7 @@ export const RTT_MS = 40;
 
 export interface ReliableVariant {
   sctp?: SctpSettings;
-  probes?: number;
-  probeGapMs?: number;
+  lossProbes?: { count: number; gapMs: number };
 }
 
 /**
@@ -29,14 +30,14 @@ export const RELIABLE_VARIANTS: Record<string, ReliableVariant> = {
   htcp: { sctp: { congestionControlModule: 2 } },
   rtcc: { sctp: { congestionControlModule: 3 } },
   'cwnd32-sack0': { sctp: { initialCongestionWindow: 32, delayedSackTime: 0 } },
-  probes2x3ms: { probes: 2, probeGapMs: 3 },
-  probes4x1ms: { probes: 4, probeGapMs: 1 },
+  probes2x3ms: { lossProbes: { count: 2, gapMs: 3 } },
+  probes4x1ms: { lossProbes: { count: 4, gapMs: 1 } },
 };
 
-/** The setSctpSettings the `-tuned` streams use (the sweep found no setting that beats the defaults). */
-export const TUNED: SctpSettings = { delayedSackTime: 0 };
-/** The probes the `-probes` streams send after each state. */
-export const PROBES = { probes: 3, probeGapMs: 2 } as const;
+/** The setSctpSettings the `-sctp` streams use (the sweep found no setting that beats the defaults). */
+export const TUNED_SCTP: SctpSettings = { delayedSackTime: 0 };
+/** The transport's loss probes in the `tickwire-reliable-tuned` stream (its defaults: 3, 2 ms apart). */
+export const TUNED_PROBES = { count: 3, gapMs: 2 } as const;
 
 export interface LossPlan {
   lossPercents: number[];
@@ -83,13 +84,13 @@ export function mainGroups(): GroupSpec[] {
         { name: 'ndc-unreliable', impl: 'ndc', kind: 'unreliable' },
         reliable('ndc-reliable', 'ndc'),
         { name: 'ws', impl: 'ws', kind: 'reliable' },
-        reliable('tickwire-reliable-probes', 'tickwire', PROBES),
+        reliable('tickwire-reliable-tuned', 'tickwire', { lossProbes: TUNED_PROBES }),
       ],
     },
     {
-      label: 'tuned',
-      sctp: TUNED,
-      streams: [reliable('tickwire-reliable-tuned', 'tickwire'), reliable('ndc-reliable-tuned', 'ndc')],
+      label: 'sctp',
+      sctp: TUNED_SCTP,
+      streams: [reliable('tickwire-reliable-sctp', 'tickwire'), reliable('ndc-reliable-sctp', 'ndc')],
     },
   ];
 }
@@ -105,10 +106,11 @@ export function sweepBatches(): GroupSpec[][] {
         label: variant,
         ...(v.sctp ? { sctp: v.sctp } : {}),
         streams: [
-          reliable(`tickwire-reliable-${variant}`, 'tickwire', {
-            probes: v.probes,
-            probeGapMs: v.probeGapMs,
-          }),
+          reliable(
+            `tickwire-reliable-${variant}`,
+            'tickwire',
+            v.lossProbes ? { lossProbes: v.lossProbes } : {},
+          ),
         ],
       });
     }

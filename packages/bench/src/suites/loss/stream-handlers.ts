@@ -7,7 +7,6 @@ import type { SctpSettings } from 'node-datachannel';
 import type { WorkerContext } from '../../ipc/worker.js';
 import { createPeer } from '../../peers/factory.js';
 import { releaseNative } from '../../peers/native.js';
-import type { MessagePeer } from '../../peers/types.js';
 import { monoMs, readStamp, stamp, MESSAGE_BYTES, STREAM_HZ } from './streams.js';
 import type { ArrivalLog, SendLog, StreamSpec } from './streams.js';
 import { registerWs } from './ws-stream.js';
@@ -35,18 +34,6 @@ class GrowingLog {
     this.b[this.length] = b;
     this.length += 1;
   }
-}
-
-const PROBE = new Uint8Array([0]);
-
-/** The send function of a peer stream, followed by its probes when the spec asks for them. */
-function withProbes(peer: MessagePeer, spec: StreamSpec): Send {
-  const probes = spec.probes ?? 0;
-  const gap = spec.probeGapMs ?? 2;
-  return (bytes) => {
-    peer.send(spec.kind, bytes);
-    for (let i = 1; i <= probes; i++) setTimeout(() => peer.send('unreliable', PROBE), i * gap);
-  };
 }
 
 /** What extra stream kinds (the compare suite's Colyseus and geckos.io) plug into. */
@@ -101,9 +88,10 @@ export function registerStreamHandlers(ctx: WorkerContext): StreamEndpoints {
         signaler: ipc.signaler(spec.name),
         label: spec.name,
         bindAddress,
+        ...(spec.lossProbes ? { tickwire: { reliableLossProbes: spec.lossProbes } } : {}),
       });
       onShutdown(() => peer.close());
-      if (role === 'answerer') senders.set(spec.name, withProbes(peer, spec));
+      if (role === 'answerer') senders.set(spec.name, (bytes) => void peer.send(spec.kind, bytes));
       else {
         const onBytes = record(spec.name);
         peer.onMessage((kind, bytes) => {

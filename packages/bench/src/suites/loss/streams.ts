@@ -14,13 +14,11 @@ export interface StreamSpec {
   impl: StreamImpl;
   kind: ChannelKind;
   /**
-   * Reliable peers only: after each state, send this many 1-byte probes on the same connection's
-   * unreliable channel, `probeGapMs` apart. They advance the association's TSNs, so a lost state
-   * is reported missing by three SACKs (SCTP's fast-retransmit threshold) within a few ms
-   * instead of three ticks later. Probes are not recorded by the receiver.
+   * tickwire reliable streams only: the transport's `reliableLossProbes` (tiny unreliable frames a
+   * few ms after each reliable send, so SCTP's fast retransmit learns of a lost state from three
+   * SACKs within a few ms instead of three ticks later).
    */
-  probes?: number;
-  probeGapMs?: number;
+  lossProbes?: { count: number; gapMs: number };
 }
 
 /** Bytes per state message (the orientation numbers in the issue used 200 B). */
