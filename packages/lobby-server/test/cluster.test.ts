@@ -2,6 +2,7 @@
 // matchmaking cross processes; killing one process leaves the other's players undisturbed and
 // its own players reconnect to the survivor with their seats.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryBackend } from '../src/index.js';
 import type { LobbyClient } from '../src/client/index.js';
 import { cleanup, connect, eventually, startLobby } from './helpers.js';
 import { startLobbyProcess } from './support/lobby-process.js';
@@ -150,32 +151,69 @@ describe('two lobby processes on one Redis', () => {
   });
 
   it('notices a dead process: its players enter their grace period, then their seats are freed', async () => {
-    const lobbies = await twoLobbies({ LOBBY_GRACE_MS: '800' });
+    // A process counts as dead once its node lease lapses. It renews every ttl/3, so a live process
+    // that stalls (CPU starvation, GC) for 2/3 of the ttl is taken for dead: with the 900 ms the
+    // other tests use, a 600 ms stall on a loaded machine before the kill would free the seat early.
+    const nodeTtlMs = 3_000;
+    const graceMs = 1_000;
+    // Only a bound for a test that would otherwise hang: detection takes about 1-4 s (ttl, plus
+    // the leader lease moving over when the killed process led), then the grace period.
+    const safetyMs = 25_000;
+    const lobbies = await twoLobbies({
+      LOBBY_NODE_TTL_MS: String(nodeTtlMs),
+      LOBBY_GRACE_MS: String(graceMs),
+    });
     try {
       const [one, two] = lobbies;
       const host = await connect(two.url);
       const lost = await connect(one.url, { reconnect: false });
+      const lostId = lost.sessionId;
       const room = await host.createRoom({ mode: 'duel', maxPlayers: 2, public: true });
-      await lost.joinRoom({ roomId: room.id });
-      const disconnected = host.waitFor(
-        'roomUpdate',
-        (u) => u.reason === 'disconnected' && u.playerId === lost.sessionId,
-        10_000,
-      );
-      const freed = host.waitFor(
-        'roomUpdate',
-        (u) => u.reason === 'seat_freed' && u.playerId === lost.sessionId,
-        10_000,
-      );
+      // Everything the host hears about the player on the doomed process, from before the join on.
+      const heard: Array<{ reason: string; at: number; members: Array<{ id: string; connected: boolean }> }> =
+        [];
+      host.on('roomUpdate', (u) => {
+        if (u.playerId !== lostId) return;
+        const members = u.room.members.map((m) => ({ id: m.id, connected: m.connected }));
+        heard.push({ reason: u.reason, at: Date.now(), members });
+      });
+      const freed = host
+        .waitFor('roomUpdate', (u) => u.reason === 'seat_freed' && u.playerId === lostId, safetyMs)
+        .catch((error: unknown) => {
+          throw new Error(`seat not freed within ${safetyMs} ms; heard: ${JSON.stringify(heard)}`, {
+            cause: error,
+          });
+        });
+      freed.catch(() => undefined); // a failure before the await below is reported, not unhandled
+      // The host's 'joined' goes through Redis: it may arrive after the join's reply.
+      await Promise.all([
+        lost.joinRoom({ roomId: room.id }),
+        host.waitFor('roomUpdate', (u) => u.reason === 'joined' && u.playerId === lostId),
+      ]);
+
+      const heardBeforeKill = heard.length;
+      const killedAt = Date.now();
       await one.kill();
-      await disconnected;
       const [update] = await freed;
+
+      const before = heard.slice(0, heardBeforeKill);
+      const after = heard.slice(heardBeforeKill);
+      // Nothing was decided about the player before its process died.
+      expect(before.map((h) => h.reason)).toEqual(['joined']);
+      // Then, in order: disconnected but still seated (the grace period), then the seat freed.
+      expect(after.map((h) => h.reason)).toEqual(['disconnected', 'seat_freed']);
+      expect(after[0]?.members).toEqual([
+        { id: host.sessionId, connected: true },
+        { id: lostId, connected: false },
+      ]);
       expect(update.room.members.map((m) => m.id)).toEqual([host.sessionId]);
+      // The grace period starts no earlier than the death and must run out before the seat is freed.
+      expect(after[1]!.at - killedAt).toBeGreaterThanOrEqual(graceMs);
     } finally {
       await cleanup();
       await stopAll(lobbies);
     }
-  });
+  }, 45_000);
 
   it('reports a Redis outage on /healthz and answers requests with a typed error instead of hanging', async () => {
     const own = await startRedis();
@@ -192,5 +230,63 @@ describe('two lobby processes on one Redis', () => {
       await cleanup();
       await own.stop();
     }
+  });
+});
+
+// Which processes the leader watches for death. In-process lobbies on one shared backend, whose
+// store is wrapped to force the interleavings that timing alone produces only now and then.
+describe('cluster membership', () => {
+  it('watches a process that starts while another leads, even when the leader sweeps mid-start', async () => {
+    const backend = createMemoryBackend();
+    const { store } = backend;
+    const leader = await startLobby({ backend });
+    const lease = store.lease.bind(store);
+    let sweptMidStart = false;
+    store.lease = async (key, owner, ttlMs) => {
+      if (!sweptMidStart && key === `node:${owner}` && owner !== leader.nodeId) {
+        sweptMidStart = true;
+        await leader.runTasks(); // the leader looks for dead processes before the newcomer's lease
+      }
+      return lease(key, owner, ttlMs);
+    };
+    const late = await startLobby({ backend });
+    expect(sweptMidStart).toBe(true);
+    // Had it been listed before it held its lease, the sweep would have unlisted it for good, and
+    // its players' seats would never be freed if it died.
+    expect(await store.setMembers('nodes')).toContain(late.nodeId);
+  });
+
+  it('watches a process again once it is back from a stall that cost it its lease', async () => {
+    const backend = createMemoryBackend();
+    const { store } = backend;
+    const leader = await startLobby({ backend });
+    const late = await startLobby({ backend, nodeTtlMs: 300 });
+    const lease = store.lease.bind(store);
+    let stalling = true;
+    let renewBlocked: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => (renewBlocked = resolve));
+    let endStall: () => void = () => undefined;
+    const stallOver = new Promise<void>((resolve) => (endStall = resolve));
+    store.lease = async (key, owner, ttlMs) => {
+      if (stalling && key === `node:${late.nodeId}`) {
+        renewBlocked();
+        await stallOver; // its renewal hangs: the lease runs out meanwhile
+      }
+      return lease(key, owner, ttlMs);
+    };
+    try {
+      await blocked;
+      await store.delete(`node:${late.nodeId}`); // the lease lapsed
+      await leader.runTasks();
+      expect(await store.setMembers('nodes')).not.toContain(late.nodeId); // given up on
+    } finally {
+      stalling = false;
+      endStall();
+    }
+    await eventually(
+      async () => (await store.setMembers('nodes')).includes(late.nodeId),
+      5_000,
+      'the process listed again',
+    );
   });
 });

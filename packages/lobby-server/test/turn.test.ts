@@ -36,8 +36,11 @@ describe('TURN credentials with coturn (use-auth-secret)', () => {
       credential: turn.credential,
     });
     const result = await allocate(coturn.port, turn.username, turn.credential);
-    expect(result.ok).toBe(true);
-    if (result.ok) expect(result.relayedPort).toBeGreaterThan(0);
+    expect(result).toMatchObject({ ok: true, relayedAddress: coturn.relayIp });
+    if (result.ok) {
+      expect(result.relayedPort).toBeGreaterThanOrEqual(coturn.relayPorts.min);
+      expect(result.relayedPort).toBeLessThanOrEqual(coturn.relayPorts.max);
+    }
   });
 
   it('is refused with 401 for a wrong password, a foreign secret, or an expired username', async () => {
@@ -98,13 +101,20 @@ describe('TURN credentials with coturn (use-auth-secret)', () => {
     });
     try {
       await Promise.all([a.opened, b.opened]);
+      // Relay-only peers gather nothing but relayed candidates, so the link exists only because
+      // coturn accepted the lobby's credentials (compare the wrong-credential test below). A
+      // relayed candidate is in the selected pair, on a port from coturn's relay range, and the far
+      // end is coturn's relay IP: every packet goes through coturn. The far end may be typed
+      // 'prflx' when its first check beat its trickled candidate.
+      const pair = await a.selectedCandidatePair();
+      const relay = [pair?.local, pair?.remote].find((c) => c?.type === 'relay');
+      expect(relay).toBeDefined();
+      expect(relay!.port).toBeGreaterThanOrEqual(coturn.relayPorts.min);
+      expect(relay!.port).toBeLessThanOrEqual(coturn.relayPorts.max);
+      expect(pair?.remote.address).toBe(coturn.relayIp);
       const got = new Promise<unknown>((resolve) => b.on('message', (event) => resolve(event.data)));
       a.send('reliable', { hello: 'through coturn' });
       expect(await got).toEqual({ hello: 'through coturn' });
-      // Relay-only peers gather nothing but relayed candidates, so the link exists only because
-      // coturn accepted the lobby's credentials (compare the wrong-credential test below).
-      // libjuice may still settle on a peer-reflexive loopback pair once the relays made first
-      // contact (libdatachannel#1587), so the selected pair's type is not asserted here.
     } finally {
       a.close();
       b.close();

@@ -23,7 +23,6 @@ export class ClusterNode {
   }
 
   async start(): Promise<void> {
-    await this.ctx.store.setAdd(keys.nodes, this.ctx.nodeId);
     await this.renew();
     this.timer = setInterval(() => {
       if (this.running) return; // a slow tick (Redis hiccup) is never stacked
@@ -36,6 +35,10 @@ export class ClusterNode {
   private async renew(): Promise<void> {
     const ttl = this.ctx.config.nodeTtlMs;
     await this.ctx.store.lease(keys.node(this.ctx.nodeId), this.ctx.nodeId, ttl);
+    // Listed only once the lease is held: the leader takes a listed node without a lease for dead
+    // and unlists it. Listed again on every renewal: a process given up on after a stall (its lease
+    // lapsed) is watched again, so its players are still noticed if it dies later.
+    await this.ctx.store.setAdd(keys.nodes, this.ctx.nodeId);
     this.leader = await this.ctx.store.lease(keys.leader, this.ctx.nodeId, ttl);
     this.lastLeaseAt = this.ctx.now();
   }

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.js';
+import { pickFreePort } from './ports.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -27,7 +27,7 @@ function ping(port: number): Promise<boolean> {
 }
 
 export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+  const port = await pickFreePort({ tcp: true });
   const dir = await mkdtemp(join(tmpdir(), 'tickwire-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',

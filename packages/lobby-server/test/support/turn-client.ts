@@ -99,10 +99,11 @@ async function exchange(port: number, request: Buffer, timeoutMs = 2_000): Promi
   }
 }
 
-/** Sends STUN Binding requests until the server answers (it is up). */
-export async function waitForStun(port: number, timeoutMs = 5_000): Promise<void> {
+/** Sends STUN Binding requests until the server answers (it is up), or until `signal` aborts. */
+export async function waitForStun(port: number, timeoutMs = 5_000, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw new Error(`stopped waiting for a STUN answer on port ${port}`);
     try {
       await exchange(port, message(0x0001, randomBytes(12), []), 200);
       return;
@@ -113,7 +114,15 @@ export async function waitForStun(port: number, timeoutMs = 5_000): Promise<void
   throw new Error(`no STUN answer on port ${port}`);
 }
 
-export type AllocateResult = { ok: true; relayedPort: number } | { ok: false; errorCode: number };
+export type AllocateResult =
+  { ok: true; relayedAddress: string; relayedPort: number } | { ok: false; errorCode: number };
+
+/** XOR-RELAYED-ADDRESS (IPv4): port and address are XORed with the magic cookie. */
+function xorAddress(value: Buffer): { address: string; port: number } {
+  const port = value.readUInt16BE(2) ^ (MAGIC >>> 16);
+  const address = (value.readUInt32BE(4) ^ MAGIC) >>> 0;
+  return { address: [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.'), port };
+}
 
 /** Tries a TURN allocation with long-term credentials. */
 export async function allocate(port: number, username: string, password: string): Promise<AllocateResult> {
@@ -140,7 +149,8 @@ export async function allocate(port: number, username: string, password: string)
     );
     if (response.type === 0x0103) {
       const relayed = response.attrs.get(ATTR.xorRelayed);
-      return { ok: true, relayedPort: relayed ? relayed.readUInt16BE(2) ^ (MAGIC >>> 16) : 0 };
+      const { address, port: relayedPort } = relayed ? xorAddress(relayed) : { address: '', port: 0 };
+      return { ok: true, relayedAddress: address, relayedPort };
     }
     const error = response.attrs.get(ATTR.errorCode);
     return { ok: false, errorCode: error ? (error[2] ?? 0) * 100 + (error[3] ?? 0) : 0 };
