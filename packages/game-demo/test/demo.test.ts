@@ -1,14 +1,12 @@
 // The demo page, served by the demo server, in a real headless Chromium: the two tickwire peers
 // in the page connect over WebRTC, state flows and Pixi renders frames.
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLobbyServer } from '@tickwire/lobby-server';
 import type { LobbyServer } from '@tickwire/lobby-server';
+import { hasChromium, launchChromium } from '@tickwire/testkit';
 import { startDemoServer } from '../src/serve.js';
 import type { DemoServer } from '../src/serve.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const webRoot = new URL('../dist/web', import.meta.url).pathname;
 
 describe('demo server', () => {
@@ -34,21 +32,10 @@ describe('demo server', () => {
     expect((await fetch(new URL('/nope.js', demo.url))).status).toBe(404);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(!hasChromium)(
     'runs in Chromium: peers connect, state flows, frames render',
     async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--use-angle=swiftshader',
-          '--enable-unsafe-swiftshader',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
         await page.goto(demo.url);

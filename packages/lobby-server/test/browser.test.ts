@@ -1,19 +1,16 @@
 // The lobby client in a real headless Chromium (bundled by vite, native WebSocket, WebCrypto for
 // join tokens): it talks to a real lobby (Origin checked), hosts a room, and opens tickwire data
 // channels with a Node peer whose signaling goes through the lobby.
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '@tickwire/testkit';
+import type { Browser } from '@tickwire/testkit';
 import { connect as connectPeer } from '@tickwire/transport';
 import type { MessageEvent } from '@tickwire/transport';
 import { cleanup, connect, onCleanup, startLobby } from './helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 async function bundle(): Promise<string> {
   const result = await build({
@@ -73,25 +70,14 @@ const PAGE_SCRIPT = (origin: string, lobbyUrl: string) => `(async () => {
   return { sessionId: client.sessionId, code: room.code };
 })()`;
 
-describe.skipIf(!existsSync(CHROMIUM))('lobby client in Chromium', () => {
+describe.skipIf(!hasChromium)('lobby client in Chromium', () => {
   let browser: Browser;
   let code: string;
 
   beforeAll(async () => {
     code = await bundle();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-      ],
-    });
+    // The page talks WebRTC to node-datachannel, which cannot resolve mDNS host candidates.
+    browser = await launchChromium({ exposeLocalIps: true });
   }, 60_000);
 
   afterAll(async () => {

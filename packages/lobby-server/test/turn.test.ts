@@ -2,17 +2,17 @@
 // allocate a relay, a wrong or expired one is refused with 401, and two node-datachannel peers
 // forced to relay-only ICE connect through coturn with the credentials the lobby handed out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCoturn } from '@tickwire/testkit';
+import type { Coturn, CoturnSecretAuth } from '@tickwire/testkit';
 import { connect as connectPeer, createSignalerPair } from '@tickwire/transport';
 import { createTurnCredentials } from '../src/index.js';
 import { cleanup, connect, startLobby } from './helpers.js';
-import { startCoturn } from './support/coturn.js';
-import type { Coturn } from './support/coturn.js';
 import { allocate } from './support/turn-client.js';
 
-let coturn: Coturn;
+let coturn: Coturn<CoturnSecretAuth>;
 
 beforeAll(async () => {
-  coturn = await startCoturn('coturn-shared-secret-for-tests');
+  coturn = await startCoturn({ auth: { secret: 'coturn-shared-secret-for-tests' } });
 });
 
 afterAll(async () => {
@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('TURN credentials with coturn (use-auth-secret)', () => {
   it('hands out credentials that coturn accepts for an allocation', async () => {
     const server = await startLobby({
-      turnSecret: coturn.secret,
+      turnSecret: coturn.auth.secret,
       turnUrls: [coturn.url],
       stunUrls: [`stun:127.0.0.1:${coturn.port}`],
       turnTtlSeconds: 300,
@@ -44,7 +44,7 @@ describe('TURN credentials with coturn (use-auth-secret)', () => {
   });
 
   it('is refused with 401 for a wrong password, a foreign secret, or an expired username', async () => {
-    const server = await startLobby({ turnSecret: coturn.secret, turnUrls: [coturn.url] });
+    const server = await startLobby({ turnSecret: coturn.auth.secret, turnUrls: [coturn.url] });
     const client = await connect(server);
     const turn = client.turn!;
     expect(await allocate(coturn.port, turn.username, `${turn.credential.slice(0, -2)}AA`)).toEqual({
@@ -60,7 +60,7 @@ describe('TURN credentials with coturn (use-auth-secret)', () => {
       errorCode: 401,
     });
     const expired = createTurnCredentials(
-      { secret: coturn.secret, ttlSeconds: 60, turnUrls: [coturn.url], stunUrls: [] },
+      { secret: coturn.auth.secret, ttlSeconds: 60, turnUrls: [coturn.url], stunUrls: [] },
       'p1',
       Date.now() - 3_600_000,
     );
@@ -70,7 +70,7 @@ describe('TURN credentials with coturn (use-auth-secret)', () => {
     });
     // The same secret with a fresh expiry works: the refusal above was the expiry.
     const fresh = createTurnCredentials(
-      { secret: coturn.secret, ttlSeconds: 60, turnUrls: [coturn.url], stunUrls: [] },
+      { secret: coturn.auth.secret, ttlSeconds: 60, turnUrls: [coturn.url], stunUrls: [] },
       'p1',
     );
     expect((await allocate(coturn.port, fresh.username, fresh.credential)).ok).toBe(true);
@@ -78,7 +78,7 @@ describe('TURN credentials with coturn (use-auth-secret)', () => {
 
   it('connects two node-datachannel peers over relay-only ICE with the lobby credentials', async () => {
     const server = await startLobby({
-      turnSecret: coturn.secret,
+      turnSecret: coturn.auth.secret,
       turnUrls: [coturn.url],
       turnTtlSeconds: 300,
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { pickFreePort } from '@tickwire/testkit';
 import { Authority, connect, createSignalerPair } from '../src/index.js';
 import { nextMessages, onCleanup } from './helpers.js';
-import { pickFreePort } from './ports.js';
 
 describe('authority on one fixed UDP port', () => {
   it('accepts several peers that all share the configured port', async () => {

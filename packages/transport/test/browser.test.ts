@@ -1,17 +1,15 @@
 // The browser build of the transport, in a real headless Chromium, opens both channels to a real
 // node-datachannel peer in this process and exchanges messages both ways. Signaling crosses the
 // page boundary through Playwright (exposeFunction one way, evaluate the other).
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '@tickwire/testkit';
+import type { Browser, Page } from '@tickwire/testkit';
 import { connect } from '../src/index.js';
 import type { SignalMessage, Signaler } from '../src/index.js';
 import { nextMessages, onCleanup } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'http://tickwire.test';
 
 // Runs in the page (kept as a string so the test runner's module transform never touches it):
@@ -67,26 +65,14 @@ async function bundleBrowserEntry(): Promise<string> {
   throw new Error('vite produced no bundle');
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('browser transport against a Node peer', () => {
+describe.skipIf(!hasChromium)('browser transport against a Node peer', () => {
   let browser: Browser;
   let bundle: string;
 
   beforeAll(async () => {
     bundle = await bundleBrowserEntry();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        // Chromium hides host candidates behind mDNS names that libdatachannel cannot resolve.
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-      ],
-    });
+    // The page talks WebRTC to node-datachannel, which cannot resolve mDNS host candidates.
+    browser = await launchChromium({ exposeLocalIps: true });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,17 +1,17 @@
 // ICE configuration passes through to libdatachannel: with a real coturn on loopback and
 // iceTransportPolicy 'relay', the peers connect through the relay, and wrong credentials fail.
 import { describe, expect, it } from 'vitest';
+import { hasTurnserver, startCoturn } from '@tickwire/testkit';
 import { connect, createSignalerPair } from '../src/index.js';
 import { onCleanup } from './helpers.js';
-import { hasTurnserver, startTurnServer } from './turn-server.js';
+
+const auth = { user: 'tickwire', password: 'turn-password-for-tests' };
 
 describe.skipIf(!hasTurnserver)('TURN relay through coturn', () => {
   it('connects relay-only with the right credentials and reports a relay candidate pair', async () => {
-    const turn = await startTurnServer();
+    const turn = await startCoturn({ auth });
     onCleanup(() => turn.stop());
-    const iceServers = [
-      { urls: `turn:127.0.0.1:${turn.port}?transport=udp`, username: turn.user, credential: turn.password },
-    ];
+    const iceServers = [{ urls: turn.url, username: turn.auth.user, credential: turn.auth.password }];
     const [sa, sb] = createSignalerPair();
     const a = connect({ role: 'offerer', signaler: sa, iceServers, iceTransportPolicy: 'relay' });
     const b = connect({ role: 'answerer', signaler: sb, iceServers, iceTransportPolicy: 'relay' });
@@ -35,9 +35,11 @@ describe.skipIf(!hasTurnserver)('TURN relay through coturn', () => {
   });
 
   it('fails to connect relay-only with a wrong password, naming the ICE step', async () => {
-    const turn = await startTurnServer();
+    const turn = await startCoturn({ auth });
     onCleanup(() => turn.stop());
-    const iceServers = [{ urls: `turn:127.0.0.1:${turn.port}`, username: turn.user, credential: 'wrong' }];
+    const iceServers = [
+      { urls: `turn:127.0.0.1:${turn.port}`, username: turn.auth.user, credential: 'wrong' },
+    ];
     const [sa, sb] = createSignalerPair();
     const a = connect({
       role: 'offerer',

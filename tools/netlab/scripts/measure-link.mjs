@@ -8,7 +8,11 @@ import { parseArgs } from 'node:util';
 import { createLink, nextMessage } from '../dist/index.js';
 
 const { values } = parseArgs({
-  options: { rtt: { type: 'string', default: '40' }, seconds: { type: 'string', default: '20' }, load: { type: 'string', default: '0' } },
+  options: {
+    rtt: { type: 'string', default: '40' },
+    seconds: { type: 'string', default: '20' },
+    load: { type: 'string', default: '0' },
+  },
 });
 const rttMs = Number(values.rtt);
 const seconds = Number(values.seconds);
@@ -26,11 +30,16 @@ const ask = (child, cmd) => {
 };
 try {
   const [echo, pinger] = [link.b.spawnNode(actorScript), link.a.spawnNode(actorScript)];
-  await Promise.all([nextMessage(echo, (m) => m.ev === 'started'), nextMessage(pinger, (m) => m.ev === 'started')]);
+  await Promise.all([
+    nextMessage(echo, (m) => m.ev === 'started'),
+    nextMessage(pinger, (m) => m.ev === 'started'),
+  ]);
   const { port } = await ask(echo, { cmd: 'bind' });
   await ask(echo, { cmd: 'echo' });
   await ask(pinger, { cmd: 'bind' });
-  const capture = link.router.spawn('python3', [holdScript, String(seconds + 1), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const capture = link.router.spawn('python3', [holdScript, String(seconds + 1), String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let holdJson = '';
   capture.stdout.on('data', (chunk) => (holdJson += chunk));
   const captured = new Promise((resolve) => capture.once('close', resolve));
@@ -42,12 +51,21 @@ try {
   await captured;
   const sorted = [...rtts].sort((x, y) => x - y);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]?.toFixed(3);
-  console.log(JSON.stringify({
-    rttMs, seconds, load: Number(values.load), realtime: stats.realtime,
-    nodeRtt: { n: rtts.length, sent: count, min: q(0), p50: q(0.5), p99: q(0.99), max: q(1) },
-    forwarderLatenessUs: stats.lateness,
-    kernelHoldMs: JSON.parse(holdJson || 'null'),
-  }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        rttMs,
+        seconds,
+        load: Number(values.load),
+        realtime: stats.realtime,
+        nodeRtt: { n: rtts.length, sent: count, min: q(0), p50: q(0.5), p99: q(0.99), max: q(1) },
+        forwarderLatenessUs: stats.lateness,
+        kernelHoldMs: JSON.parse(holdJson || 'null'),
+      },
+      null,
+      1,
+    ),
+  );
 } finally {
   for (const child of busy) child.kill('SIGKILL');
   await link.close();

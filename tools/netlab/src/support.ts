@@ -25,7 +25,8 @@ const TOOLS: readonly (readonly [string, readonly string[]])[] = [
 function check(): NetlabSupport {
   if (process.platform !== 'linux') return { ok: false, reason: `needs Linux, this is ${process.platform}` };
   if (process.getuid?.() !== 0) return { ok: false, reason: 'needs root (network namespaces, iptables)' };
-  if (!existsSync('/dev/net/tun')) return { ok: false, reason: '/dev/net/tun is missing (the delay link needs TUN)' };
+  if (!existsSync('/dev/net/tun'))
+    return { ok: false, reason: '/dev/net/tun is missing (the delay link needs TUN)' };
   for (const [tool, args] of TOOLS) {
     try {
       runCommandSync(tool, args);

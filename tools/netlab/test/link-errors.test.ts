@@ -50,7 +50,9 @@ describe.skipIf(!support.ok)('link errors', () => {
       const kept = new Promise<NetlabError>((resolve) => link.onError(resolve));
       off();
       const routerNs = link.namespaces.find((name) => name.endsWith('-r'))!;
-      for (const pid of execFileSync('ip', ['netns', 'pids', routerNs], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      for (const pid of execFileSync('ip', ['netns', 'pids', routerNs], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)) {
         process.kill(Number(pid), 'SIGKILL');
       }
       await kept;

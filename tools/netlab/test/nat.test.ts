@@ -9,7 +9,11 @@ import { UdpActor } from './helpers/udp-actor.js';
 const support = isNetlabSupported();
 
 /** Sends one packet and returns the source address:port the receiver saw. */
-async function observedSource(from: UdpActor, to: UdpActor, seq: number): Promise<{ ip: string; port: number }> {
+async function observedSource(
+  from: UdpActor,
+  to: UdpActor,
+  seq: number,
+): Promise<{ ip: string; port: number }> {
   await to.reset();
   await from.send(to, 1, { from: seq });
   await to.waitFor(seq);
@@ -90,7 +94,10 @@ describe.skipIf(!support.ok)('NAT lab: cone (a) and symmetric (b)', () => {
     await a.reset();
     // Both sides keep punching, as ICE does; b's packets leave NAT B from new ports, so NAT A
     // (which only opened towards mapB) drops every one of them.
-    await Promise.all([a.send(mapB, 10, { from: 100, intervalMs: 10 }), b.send(mapA, 10, { from: 200, intervalMs: 10 })]);
+    await Promise.all([
+      a.send(mapB, 10, { from: 100, intervalMs: 10 }),
+      b.send(mapA, 10, { from: 200, intervalMs: 10 }),
+    ]);
     await server1.send(mapA, 1, { from: 300 });
     await a.waitFor(300);
     expect((await a.report()).seqs).toEqual([300]);
@@ -105,7 +112,11 @@ describe.skipIf(!support.ok)('NAT lab: cone (a) and cone (b)', () => {
 
   beforeAll(async () => {
     lab = await createNatLab({ natA: 'cone', natB: 'cone' });
-    [server, a, b] = await Promise.all([UdpActor.start(lab.server), UdpActor.start(lab.a), UdpActor.start(lab.b)]);
+    [server, a, b] = await Promise.all([
+      UdpActor.start(lab.server),
+      UdpActor.start(lab.a),
+      UdpActor.start(lab.b),
+    ]);
   });
 
   afterAll(async () => {
@@ -159,6 +170,8 @@ describe.skipIf(!support.ok)('NAT lab: no NAT (a)', () => {
   });
 
   it('rejects unknown NAT types with a typed error', async () => {
-    await expect(createNatLab({ natA: 'full-cone' as never })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(createNatLab({ natA: 'full-cone' as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+    });
   });
 });

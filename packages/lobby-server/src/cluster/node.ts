@@ -2,9 +2,13 @@
 // competes for the leader lease, and when leader runs the cluster-wide periodic tasks (matching,
 // deadlines, grace expiry, dead-process sweeps). In memory mode it is simply always the leader.
 import type { LobbyContext } from '../server/context.js';
+import { settlesWithin } from '../server/deadline.js';
 import { keys } from '../state/records.js';
 
 export type LeaderTask = () => Promise<void>;
+
+/** How long `stop()` waits for the store to unlist this node (a bound for a store that is down). */
+const STOP_TIMEOUT_MS = 2_000;
 
 export class ClusterNode {
   private timer: NodeJS.Timeout | undefined;
@@ -64,16 +68,24 @@ export class ClusterNode {
     await this.tick();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops ticking and leaves the cluster: unlists this node and gives up its leases, so the others
+   * take over at once. Best effort, waited for at most `timeoutMs`: with the store unreachable the
+   * leases simply run out and the others take over as after a crash.
+   */
+  async stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
-    try {
+    const leave = (async () => {
+      await this.running;
       await this.ctx.store.delete(keys.node(this.ctx.nodeId));
       await this.ctx.store.setRemove(keys.nodes, this.ctx.nodeId);
       if (this.leader) await this.ctx.store.delete(keys.leader);
-    } catch (error) {
+    })().catch((error: unknown) => {
       this.ctx.log.warn({ err: error }, 'could not remove node lease on stop');
+    });
+    if (!(await settlesWithin(leave, timeoutMs))) {
+      this.ctx.log.warn({ timeoutMs }, 'state backend did not answer on stop; the node lease will lapse');
     }
   }
 }

@@ -21,6 +21,7 @@ import { createRedisBackend } from '../store/redis.js';
 import type { StateBackend } from '../store/types.js';
 import { LobbyConnection } from './connection.js';
 import type { LobbyContext } from './context.js';
+import { settlesWithin } from './deadline.js';
 import { handleHttp } from './http-routes.js';
 import { Hub } from './hub.js';
 import { IpTable } from './rate-limit.js';
@@ -55,6 +56,9 @@ export interface LobbyServer {
 
 /** Headers beyond this count are dropped by Node; `ws` must still answer 400 (CVE-2024-37890). */
 const MAX_HEADERS_COUNT = 100;
+
+/** How long `close()` waits for connections to close and their sessions to be saved. */
+const CLOSE_CONNECTIONS_TIMEOUT_MS = 3_000;
 
 export async function createLobbyServer(options: LobbyServerOptions = {}): Promise<LobbyServer> {
   const config = resolveConfig(options);
@@ -217,9 +221,13 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
       if (closing) return;
       closing = true;
       clearInterval(sweeper);
+      // The cleanup below (sessions entering their grace period, this node leaving the cluster) is
+      // best effort: with Redis down it must fail at once, not wait for a reconnection that may
+      // never come. A backend we were given may serve others: only bounded waits for that one.
+      if (ownsBackend) backend.failFast?.();
       const closed = [...connections].map((conn) => conn.closed);
       for (const conn of connections) conn.close(LobbyCloseCode.GoingAway, 'server shutting down');
-      await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+      await settlesWithin(Promise.all(closed), CLOSE_CONNECTIONS_TIMEOUT_MS);
       await cluster.stop();
       wss.close();
       await new Promise<void>((resolve) => {

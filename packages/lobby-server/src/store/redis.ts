@@ -23,56 +23,95 @@ return 0`;
 
 const MAX_CAS_ATTEMPTS = 100;
 
+/**
+ * The commands sent on one connection and not answered yet, so that a shutdown can fail them. While
+ * Redis is down ioredis keeps a command waiting for a reconnection (its offline queue, or the
+ * commands in flight when the connection dropped); `disconnect()` then stops the reconnecting but
+ * leaves those commands pending for ever, and whoever awaits them with it.
+ */
+class PendingCommands {
+  private readonly aborts = new Set<(error: Error) => void>();
+
+  track<T>(command: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.aborts.add(reject);
+      command.then(resolve, reject).finally(() => this.aborts.delete(reject));
+    });
+  }
+
+  abortAll(error: Error): void {
+    const aborts = [...this.aborts];
+    this.aborts.clear();
+    for (const abort of aborts) abort(error);
+  }
+}
+
+const pendingByConnection = new WeakMap<Redis, PendingCommands>();
+
+function pendingOf(redis: Redis): PendingCommands {
+  let pending = pendingByConnection.get(redis);
+  if (!pending) {
+    pending = new PendingCommands();
+    pendingByConnection.set(redis, pending);
+  }
+  return pending;
+}
+
 export class RedisStore implements Store {
+  private readonly pending: PendingCommands;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.pending = pendingOf(redis);
+  }
+
+  /** Every command goes through here, so a shutdown can fail the ones Redis will never answer. */
+  private send<T>(command: Promise<T>): Promise<T> {
+    return this.pending.track(command);
+  }
 
   private k(key: string): string {
     return this.prefix + key;
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.redis.get(this.k(key));
+    const raw = await this.send(this.redis.get(this.k(key)));
     return raw === null ? undefined : (JSON.parse(raw) as T);
   }
 
   async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
     if (keys.length === 0) return [];
-    const raws = await this.redis.mget(...keys.map((key) => this.k(key)));
+    const raws = await this.send(this.redis.mget(...keys.map((key) => this.k(key))));
     return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as T)));
   }
 
   async put(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    if (ttlMs) await this.redis.set(this.k(key), JSON.stringify(value), 'PX', ttlMs);
-    else await this.redis.set(this.k(key), JSON.stringify(value));
+    if (ttlMs) await this.send(this.redis.set(this.k(key), JSON.stringify(value), 'PX', ttlMs));
+    else await this.send(this.redis.set(this.k(key), JSON.stringify(value)));
   }
 
   async putIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean> {
     const raw = JSON.stringify(value);
     const reply = ttlMs
-      ? await this.redis.set(this.k(key), raw, 'PX', ttlMs, 'NX')
-      : await this.redis.set(this.k(key), raw, 'NX');
+      ? await this.send(this.redis.set(this.k(key), raw, 'PX', ttlMs, 'NX'))
+      : await this.send(this.redis.set(this.k(key), raw, 'NX'));
     return reply === 'OK';
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(this.k(key));
+    await this.send(this.redis.del(this.k(key)));
   }
 
   async update<T, R>(key: string, mutate: (current: T | undefined) => Mutation<T, R>): Promise<R> {
     const fullKey = this.k(key);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
-      const raw = await this.redis.get(fullKey);
+      const raw = await this.send(this.redis.get(fullKey));
       const { next, result } = mutate(raw === null ? undefined : (JSON.parse(raw) as T));
       if (next === undefined) return result;
-      const written = await this.redis.eval(
-        CAS_SCRIPT,
-        1,
-        fullKey,
-        raw ?? '',
-        next === null ? '' : JSON.stringify(next),
+      const written = await this.send(
+        this.redis.eval(CAS_SCRIPT, 1, fullKey, raw ?? '', next === null ? '' : JSON.stringify(next)),
       );
       if (written === 1) return result;
       // Somebody else wrote in between: back off a little (jitter spreads the contenders).
@@ -82,28 +121,30 @@ export class RedisStore implements Store {
   }
 
   async setAdd(set: string, member: string): Promise<void> {
-    await this.redis.sadd(this.k(set), member);
+    await this.send(this.redis.sadd(this.k(set), member));
   }
 
   async setRemove(set: string, member: string): Promise<void> {
-    await this.redis.srem(this.k(set), member);
+    await this.send(this.redis.srem(this.k(set), member));
   }
 
   setMembers(set: string): Promise<string[]> {
-    return this.redis.smembers(this.k(set));
+    return this.send(this.redis.smembers(this.k(set)));
   }
 
   setSize(set: string): Promise<number> {
-    return this.redis.scard(this.k(set));
+    return this.send(this.redis.scard(this.k(set)));
   }
 
   async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const reply = await this.redis.eval(LEASE_SCRIPT, 1, this.k(key), JSON.stringify(owner), String(ttlMs));
+    const reply = await this.send(
+      this.redis.eval(LEASE_SCRIPT, 1, this.k(key), JSON.stringify(owner), String(ttlMs)),
+    );
     return reply === 1;
   }
 
   async leaseHeld(key: string): Promise<boolean> {
-    return (await this.redis.exists(this.k(key))) === 1;
+    return (await this.send(this.redis.exists(this.k(key)))) === 1;
   }
 
   async close(): Promise<void> {
@@ -113,6 +154,8 @@ export class RedisStore implements Store {
 
 export class RedisBus implements Bus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly published: PendingCommands;
+  private readonly subscriptions: PendingCommands;
 
   constructor(
     private readonly publisher: Redis,
@@ -120,6 +163,8 @@ export class RedisBus implements Bus {
     private readonly prefix: string,
     private readonly onHandlerError: (error: unknown) => void,
   ) {
+    this.published = pendingOf(publisher);
+    this.subscriptions = pendingOf(subscriber);
     subscriber.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
   }
 
@@ -150,19 +195,20 @@ export class RedisBus implements Bus {
       this.handlers.set(full, handlers);
     }
     handlers.add(handler);
-    if (handlers.size === 1) await this.subscriber.subscribe(full);
+    if (handlers.size === 1) await this.subscriptions.track(this.subscriber.subscribe(full));
     return async () => {
       const current = this.handlers.get(full);
       if (!current?.delete(handler)) return;
       if (current.size === 0) {
         this.handlers.delete(full);
-        if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(full);
+        if (this.subscriber.status === 'ready')
+          await this.subscriptions.track(this.subscriber.unsubscribe(full));
       }
     };
   }
 
   publish(channel: string, message: unknown): Promise<number> {
-    return this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+    return this.published.track(this.publisher.publish(this.prefix + channel, JSON.stringify(message)));
   }
 
   async close(): Promise<void> {
@@ -176,30 +222,55 @@ export async function createRedisBackend(
   onHandlerError: (error: unknown) => void,
 ): Promise<StateBackend> {
   // Commands fail fast while Redis is down (instead of queueing forever), so requests get a
-  // typed `internal` error and /healthz reports the outage.
-  const options = { maxRetriesPerRequest: 2, lazyConnect: true, enableOfflineQueue: true };
+  // typed `internal` error and /healthz reports the outage. `disconnectTimeout`: how long
+  // `disconnect()` gives Redis to close its end of the socket. Disconnecting while Redis is down
+  // always waits it out (the socket is already gone): the default 2 s kept the process alive
+  // that long after `close()`.
+  const options = {
+    maxRetriesPerRequest: 2,
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    disconnectTimeout: 500,
+  };
   const commands = new Redis(url, options);
   const subscriber = new Redis(url, options);
+  const connections = [commands, subscriber];
   commands.on('error', onHandlerError);
   subscriber.on('error', onHandlerError);
   await Promise.all([commands.connect(), subscriber.connect()]);
   const store = new RedisStore(commands, prefix);
   const bus = new RedisBus(commands, subscriber, prefix, onHandlerError);
+  let closed = false;
   return {
     store,
     bus,
     kind: 'redis',
     healthy: async () => {
       try {
-        return (await commands.ping()) === 'PONG';
+        return (await pendingOf(commands).track(commands.ping())) === 'PONG';
       } catch {
         return false;
       }
     },
+    failFast: () => {
+      for (const redis of connections) {
+        // No more waiting for a reconnection: a command that cannot be sent now fails now.
+        redis.options.enableOfflineQueue = false;
+        if (redis.status !== 'ready') {
+          pendingOf(redis).abortAll(new Error('Redis is unreachable and the lobby is shutting down'));
+        }
+      }
+    },
     close: async () => {
+      if (closed) return;
+      closed = true;
       await bus.close();
-      commands.disconnect();
-      subscriber.disconnect();
+      for (const redis of connections) {
+        // Not `quit()`: it waits for a reconnection while Redis is down. What was not answered
+        // yet fails now instead of waiting for ever (see PendingCommands).
+        if (redis.status !== 'end') redis.disconnect();
+        pendingOf(redis).abortAll(new Error('Redis connection closed'));
+      }
     },
   };
 }

@@ -52,5 +52,11 @@ export interface StateBackend {
   readonly kind: 'memory' | 'redis';
   /** Health of the backend (Redis PING); the memory backend is always healthy. */
   healthy(): Promise<boolean>;
+  /**
+   * Shutdown has begun: stop waiting for a store that is unreachable. Commands waiting for a
+   * reconnection fail now and new ones fail at once while it stays unreachable; a reachable store
+   * works on as before, so the shutdown's cleanup still runs. Optional (memory never waits).
+   */
+  failFast?(): void;
   close(): Promise<void>;
 }

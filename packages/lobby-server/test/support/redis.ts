@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pickFreePort } from './ports.js';
+import { pickFreePort } from '@tickwire/testkit';
 
 export interface RedisServer {
   readonly port: number;

@@ -90,30 +90,6 @@ class StunSocket {
   }
 }
 
-async function exchange(port: number, request: Buffer, timeoutMs = 2_000): Promise<Parsed> {
-  const socket = new StunSocket(port);
-  try {
-    return await socket.exchange(request, timeoutMs);
-  } finally {
-    socket.close();
-  }
-}
-
-/** Sends STUN Binding requests until the server answers (it is up), or until `signal` aborts. */
-export async function waitForStun(port: number, timeoutMs = 5_000, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (signal?.aborted) throw new Error(`stopped waiting for a STUN answer on port ${port}`);
-    try {
-      await exchange(port, message(0x0001, randomBytes(12), []), 200);
-      return;
-    } catch {
-      // not up yet
-    }
-  }
-  throw new Error(`no STUN answer on port ${port}`);
-}
-
 export type AllocateResult =
   { ok: true; relayedAddress: string; relayedPort: number } | { ok: false; errorCode: number };
 

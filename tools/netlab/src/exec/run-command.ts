@@ -20,12 +20,21 @@ function failure(command: string, args: readonly string[], stderr: string, cause
 }
 
 /** Runs a command to completion and resolves with its stdout. */
-export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(failure(command, args, stderr, error));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      command,
+      args,
+      { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(failure(command, args, stderr, error));
+        else resolve(stdout);
+      },
+    );
     // A command that exits before reading its stdin closes the pipe; that is its error to report.
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');

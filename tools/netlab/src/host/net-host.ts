@@ -61,7 +61,8 @@ export class NetHost {
 
   /** Runs a command in this namespace to completion and resolves with its stdout. */
   exec(command: string, args: readonly string[] = []): Promise<string> {
-    if (this.isClosed()) return Promise.reject(new NetlabError('CLOSED', `lab of host ${this.namespace} is closed`));
+    if (this.isClosed())
+      return Promise.reject(new NetlabError('CLOSED', `lab of host ${this.namespace} is closed`));
     return this.netns.exec(command, args);
   }
 }

@@ -30,11 +30,18 @@ export function nextMessage<T = unknown>(
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       cleanup();
-      reject(new NetlabError('TIMEOUT', `child ${child.pid} exited (${code ?? signal}) before the awaited message`));
+      reject(
+        new NetlabError(
+          'TIMEOUT',
+          `child ${child.pid} exited (${code ?? signal}) before the awaited message`,
+        ),
+      );
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new NetlabError('TIMEOUT', `no matching message from child ${child.pid} within ${timeoutMs} ms`));
+      reject(
+        new NetlabError('TIMEOUT', `no matching message from child ${child.pid} within ${timeoutMs} ms`),
+      );
     }, timeoutMs);
     child.on('message', onMessage);
     child.once('exit', onExit);

@@ -26,7 +26,11 @@ export async function createLink(options: LinkOptions = {}): Promise<Link> {
   const loss = checkLoss(options.lossPercent ?? 0);
   const lab = await LabCore.start();
   try {
-    const [aNs, routerNs, bNs] = await Promise.all([lab.addNamespace('a'), lab.addNamespace('r'), lab.addNamespace('b')]);
+    const [aNs, routerNs, bNs] = await Promise.all([
+      lab.addNamespace('a'),
+      lab.addNamespace('r'),
+      lab.addNamespace('b'),
+    ]);
     await buildLinkTopology(aNs, routerNs, bNs);
     const lossControl = await LossControl.install(routerNs, ROUTER_INTERFACES, loss);
     const router = lab.host('r', routerNs, LINK_ADDRESSES.routerA);

@@ -20,7 +20,12 @@ export interface ForwarderStats {
   /** Most packets held at once in one direction: how big a burst the link carried. */
   readonly maxQueued: number;
   /** How late packets left compared with their due time (read time + delay), in microseconds. */
-  readonly lateness: { readonly count: number; readonly p50Us: number; readonly p99Us: number; readonly maxUs: number };
+  readonly lateness: {
+    readonly count: number;
+    readonly p50Us: number;
+    readonly p99Us: number;
+    readonly maxUs: number;
+  };
   /** Whether the forwarder got real-time scheduling (SCHED_FIFO); without it lateness grows under load. */
   readonly realtime: boolean;
 }
@@ -62,15 +67,26 @@ export class DelayForwarder {
     const ready = await new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);
       child.once('exit', (code, signal) =>
-        reject(new NetlabError('FORWARDER_FAILED', `delay forwarder exited at start (${code ?? signal}): ${stderr.trim()}`)),
+        reject(
+          new NetlabError(
+            'FORWARDER_FAILED',
+            `delay forwarder exited at start (${code ?? signal}): ${stderr.trim()}`,
+          ),
+        ),
       );
-      child.once('error', (cause) => reject(new NetlabError('FORWARDER_FAILED', 'delay forwarder did not start', { cause })));
+      child.once('error', (cause) =>
+        reject(new NetlabError('FORWARDER_FAILED', 'delay forwarder did not start', { cause })),
+      );
     });
-    if (!ready.startsWith('ready ')) throw new NetlabError('FORWARDER_FAILED', `unexpected forwarder output: ${ready}`);
+    if (!ready.startsWith('ready '))
+      throw new NetlabError('FORWARDER_FAILED', `unexpected forwarder output: ${ready}`);
     const forwarder = new DelayForwarder(child, ready === 'ready 1');
     lines.on('line', (line) => forwarder.pending.shift()?.resolve(line));
     child.once('exit', (code, signal) => {
-      forwarder.dead = new NetlabError('FORWARDER_FAILED', `delay forwarder exited (${code ?? signal}): ${stderr.trim()}`);
+      forwarder.dead = new NetlabError(
+        'FORWARDER_FAILED',
+        `delay forwarder exited (${code ?? signal}): ${stderr.trim()}`,
+      );
       for (const waiter of forwarder.pending.splice(0)) waiter.reject(forwarder.dead);
       config.onDeath(forwarder.dead);
     });
@@ -116,7 +132,8 @@ export class DelayForwarder {
 
   async stats(): Promise<ForwarderStats> {
     const fields = (await this.command('stats')).split(' ').slice(1).map(Number);
-    const [aToB = 0, bToA = 0, dropped = 0, maxQueued = 0, count = 0, p50Us = 0, p99Us = 0, maxUs = 0] = fields;
+    const [aToB = 0, bToA = 0, dropped = 0, maxQueued = 0, count = 0, p50Us = 0, p99Us = 0, maxUs = 0] =
+      fields;
     return {
       forwardedAToB: aToB,
       forwardedBToA: bToA,

@@ -34,9 +34,13 @@ async function build(): Promise<string> {
     renameSync(partial, binary);
   } catch (cause) {
     rmSync(partial, { force: true });
-    throw new NetlabError('FORWARDER_FAILED', `compiling the delay forwarder failed: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new NetlabError(
+      'FORWARDER_FAILED',
+      `compiling the delay forwarder failed: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
   return binary;
 }

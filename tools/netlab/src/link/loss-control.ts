@@ -69,6 +69,9 @@ export class LossControl {
   }
 
   private async read(): Promise<LossCounters> {
-    return parseLossCounters(await this.router.exec('iptables', ['-L', LOSS_CHAIN, '-v', '-x', '-n']), this.ifs);
+    return parseLossCounters(
+      await this.router.exec('iptables', ['-L', LOSS_CHAIN, '-v', '-x', '-n']),
+      this.ifs,
+    );
   }
 }

@@ -41,9 +41,20 @@ function dropRule(match: string, percent: number): string | undefined {
 /** iptables-restore input (for `--noflush`) that makes the chain express `state`. */
 export function renderLossRules(state: LossState, ifs: RouterInterfaces): string {
   const rules = state.outage
-    ? [`-i ${ifs.towardA}`, `-i ${ifs.towardB}`, `-o ${ifs.towardA}`, `-o ${ifs.towardB}`].map((m) => dropRule(m, 100))
-    : [dropRule(`-i ${ifs.tun} -o ${ifs.towardB}`, state.aToB), dropRule(`-i ${ifs.tun} -o ${ifs.towardA}`, state.bToA)];
-  return ['*filter', `:${LOSS_CHAIN} - [0:0]`, ...rules.filter((rule) => rule !== undefined), 'COMMIT', ''].join('\n');
+    ? [`-i ${ifs.towardA}`, `-i ${ifs.towardB}`, `-o ${ifs.towardA}`, `-o ${ifs.towardB}`].map((m) =>
+        dropRule(m, 100),
+      )
+    : [
+        dropRule(`-i ${ifs.tun} -o ${ifs.towardB}`, state.aToB),
+        dropRule(`-i ${ifs.tun} -o ${ifs.towardA}`, state.bToA),
+      ];
+  return [
+    '*filter',
+    `:${LOSS_CHAIN} - [0:0]`,
+    ...rules.filter((rule) => rule !== undefined),
+    'COMMIT',
+    '',
+  ].join('\n');
 }
 
 /** One-time setup: the empty chain, hooked first into FORWARD. */

@@ -67,7 +67,8 @@ export async function createNatLab(options: NatLabOptions = {}): Promise<NatLab>
   const natA = options.natA ?? 'cone';
   const natB = options.natB ?? 'cone';
   for (const type of [natA, natB]) {
-    if (!NAT_TYPES.includes(type)) throw new NetlabError('INVALID_OPTIONS', `unknown NAT type "${String(type)}"`);
+    if (!NAT_TYPES.includes(type))
+      throw new NetlabError('INVALID_OPTIONS', `unknown NAT type "${String(type)}"`);
   }
   const lab = await LabCore.start();
   try {

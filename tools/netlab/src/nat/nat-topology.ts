@@ -32,14 +32,24 @@ export async function buildInternet(internet: Netns): Promise<void> {
 }
 
 /** Plugs `host` into the public bridge as interface `ifname` with a public address. */
-export async function attachToInternet(internet: Netns, host: Netns, port: string, ifname: string, ip: string): Promise<void> {
+export async function attachToInternet(
+  internet: Netns,
+  host: Netns,
+  port: string,
+  ifname: string,
+  ip: string,
+): Promise<void> {
   await host.sysctl(BASE_SYSCTLS);
   await internet.ip([
     `link add ${port} type veth peer name ${ifname} netns ${host.name}`,
     `link set ${port} master br0`,
     `link set ${port} up`,
   ]);
-  await host.ip(['link set lo up', `addr add ${ip}/${NAT_ADDRESSES.publicPrefix} dev ${ifname}`, `link set ${ifname} up`]);
+  await host.ip([
+    'link set lo up',
+    `addr add ${ip}/${NAT_ADDRESSES.publicPrefix} dev ${ifname}`,
+    `link set ${ifname} up`,
+  ]);
 }
 
 export interface LanAddresses {

@@ -42,7 +42,11 @@ export class UdpActor {
   }
 
   /** Sends `count` data packets numbered from `from`; intervalMs 0 sends them as one burst. */
-  send(to: UdpActor | { ip: string; port: number }, count: number, opts: { from?: number; intervalMs?: number; size?: number } = {}): Promise<unknown> {
+  send(
+    to: UdpActor | { ip: string; port: number },
+    count: number,
+    opts: { from?: number; intervalMs?: number; size?: number } = {},
+  ): Promise<unknown> {
     const target = to instanceof UdpActor ? { ip: to.host.ip, port: to.port } : to;
     return this.request({ cmd: 'send', host: target.ip, port: target.port, count, ...opts });
   }

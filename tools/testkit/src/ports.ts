@@ -1,15 +1,20 @@
-// Picks ports for test servers that must be told their port up front (coturn, redis-server).
-// Never "bind to 0, read the port, close, hand it over": that port comes from the kernel's
-// ephemeral range, and in the gap before the server binds it any socket of a test running in
-// parallel (an ICE socket, an outgoing connection) can be given the same port (coturn then retries
-// its bind forever). Ports below the ephemeral range are never handed out by the kernel, so only
-// another deliberate pick can take one, and the pick checks that it is free.
-// A copy of packages/transport/test/ports.ts (packages do not import each other's tests). Both
-// split the same way, single ports from 20000 up and relay ranges below, so a relay range of either
-// package's coturn never covers a port the other picked.
+// Picks ports for test servers that must be told their port up front (coturn, redis-server, the
+// transport Authority's one UDP port). Never "bind to 0, read the port, close, hand it over": that
+// port comes from the kernel's ephemeral range, and in the gap before the server binds it any
+// socket of a test running in parallel (an ICE socket, an outgoing connection) can be given the same
+// port (coturn then retries its bind forever). Ports below the ephemeral range are never handed out
+// by the kernel, so only another deliberate pick can take one, and the pick checks that it is free.
+//
+// The space below the ephemeral range is split in two: single ports (`pickFreePort`) from 20000 up,
+// port ranges (`pickPortRange`, e.g. coturn's relay range) from 10000 to 20000. So a range that a
+// server allocates from later never covers a single port that another test picked.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
+
+/** Where single ports start; ranges end here. */
+const SINGLE_PORT_FLOOR = 20_000;
+const RANGE_FLOOR = 10_000;
 
 /** The kernel's ephemeral port range (Linux default when it cannot be read). */
 export function ephemeralRange(): [number, number] {
@@ -46,7 +51,7 @@ export async function pickFreePort(
   options: { host?: string; tcp?: boolean; floor?: number } = {},
 ): Promise<number> {
   const host = options.host ?? '127.0.0.1';
-  const floor = options.floor ?? 20_000;
+  const floor = options.floor ?? SINGLE_PORT_FLOOR;
   const ceiling = ephemeralRange()[0]; // exclusive
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = floor + Math.floor(Math.random() * Math.max(1, ceiling - floor));
@@ -57,9 +62,8 @@ export async function pickFreePort(
   throw new Error(`no free port found below the ephemeral range on ${host}`);
 }
 
-/** The first port of `span` consecutive ports below the ephemeral range (not checked: a server
- * that allocates from a range skips ports in use). Kept below `ceiling` so that ranges never
- * overlap the single ports `pickFreePort` hands out. */
-export function pickPortRange(span: number, floor = 10_000, ceiling = 20_000): number {
+/** The first port of `span` consecutive ports below the single ports (not checked: a server that
+ * allocates from a range skips ports in use). */
+export function pickPortRange(span: number, floor = RANGE_FLOOR, ceiling = SINGLE_PORT_FLOOR): number {
   return floor + Math.floor(Math.random() * (ceiling - floor - span));
 }

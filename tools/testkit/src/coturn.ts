@@ -1,42 +1,77 @@
-// Starts a real coturn (`turnserver`) on loopback in REST-API mode (use-auth-secret) for a test,
-// and stops it again. Its listening port and relay range lie below the kernel's ephemeral range
-// (see ports.ts), never fixed, because test files run in parallel.
+// Starts a real coturn (`turnserver`) on loopback for a test and stops it again, in either of the
+// two ways coturn authenticates: long-term credentials (one fixed user and password) or REST-API
+// mode (use-auth-secret: ephemeral credentials derived from a shared secret, what a lobby hands
+// out). Its listening port and relay range lie below the kernel's ephemeral range (see ports.ts),
+// never fixed, because test files run in parallel.
 //
 // coturn relays from 127.0.0.2 while the peers live on 127.0.0.1. TURN permissions are per IP
 // address (RFC 8656 §9), so if relay and peers shared 127.0.0.1, a peer's own socket could send
 // straight to the other peer's relayed address, pass the permission check, and ICE would settle on
-// a pair that skips the relay. Same setup as packages/transport/test/turn-server.ts.
+// a pair that skips the relay (seen: srflx/prflx pairs on ports outside the relay range in about
+// one run in three).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pickFreePort, pickPortRange } from './ports.js';
-import { waitForStun } from './turn-client.js';
+import { waitForStun } from './stun.js';
 
-/** The address coturn relays from; every relayed address it hands out has it. */
+/** Where Debian's coturn package installs the server. */
+export const TURNSERVER = '/usr/bin/turnserver';
+/** Whether coturn is installed, for `describe.skipIf(!hasTurnserver)`. */
+export const hasTurnserver = existsSync(TURNSERVER);
+/** The address coturn relays from; every relayed candidate and address it hands out has it. */
 export const RELAY_IP = '127.0.0.2';
+
 const RELAY_SPAN = 200;
+const STARTS = 3;
+const START_TIMEOUT_MS = 10_000;
+/** How long `stop()` waits after SIGTERM before it kills. */
+const KILL_AFTER_MS = 2_000;
 /** Another process can still take the picked port before coturn binds it; coturn then logs this
  * and retries the bind forever, so the start is tried again on another port. */
 const BIND_FAILED = /Cannot bind/;
 
-export interface Coturn {
-  readonly port: number;
+/** Long-term credentials (`--lt-cred-mech`): exactly this user and password are accepted. */
+export interface CoturnUserAuth {
+  readonly user: string;
+  readonly password: string;
+}
+
+/** REST-API mode (`--use-auth-secret`): any `<expiry>:<id>` user whose password is the base64
+ * HMAC-SHA1 of it under this secret is accepted until the expiry. */
+export interface CoturnSecretAuth {
   readonly secret: string;
+}
+
+export type CoturnAuth = CoturnUserAuth | CoturnSecretAuth;
+
+export interface CoturnOptions<A extends CoturnAuth = CoturnAuth> {
+  readonly auth: A;
+}
+
+export interface Coturn<A extends CoturnAuth = CoturnAuth> {
+  /** UDP and TCP, on 127.0.0.1. */
+  readonly port: number;
+  /** `turn:127.0.0.1:<port>?transport=udp` */
   readonly url: string;
   readonly relayIp: string;
+  /** The relayed ports coturn allocates from (inclusive). */
   readonly relayPorts: { readonly min: number; readonly max: number };
+  /** The credentials it was started with. */
+  readonly auth: A;
+  /** SIGTERM, then SIGKILL after 2 s; resolves once the process has exited. Idempotent. */
   stop(): Promise<void>;
 }
 
-class PortTakenError extends Error {}
-
-export async function startCoturn(secret: string): Promise<Coturn> {
+/** Starts coturn and resolves once it answers STUN. */
+export async function startCoturn<A extends CoturnAuth>(options: CoturnOptions<A>): Promise<Coturn<A>> {
+  const authArgs = authArguments(options.auth);
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+  for (let attempt = 0; attempt < STARTS; attempt += 1) {
     try {
-      return await startOnce(secret);
+      return await startOnce(options.auth, authArgs);
     } catch (error) {
       if (!(error instanceof PortTakenError)) throw error;
       lastError = error;
@@ -45,12 +80,21 @@ export async function startCoturn(secret: string): Promise<Coturn> {
   throw lastError;
 }
 
-async function startOnce(secret: string): Promise<Coturn> {
+function authArguments(auth: CoturnAuth): string[] {
+  if ('secret' in auth) return ['--use-auth-secret', `--static-auth-secret=${auth.secret}`];
+  // coturn splits --user at the first ':'.
+  if (auth.user.includes(':')) throw new Error(`a coturn user name cannot contain ':' (${auth.user})`);
+  return ['--lt-cred-mech', `--user=${auth.user}:${auth.password}`];
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce<A extends CoturnAuth>(auth: A, authArgs: readonly string[]): Promise<Coturn<A>> {
   const port = await pickFreePort({ tcp: true });
   const relayBase = pickPortRange(RELAY_SPAN);
   const dir = mkdtempSync(join(tmpdir(), 'tickwire-coturn-'));
   const child: ChildProcess = spawn(
-    'turnserver',
+    TURNSERVER,
     [
       '-n',
       '--listening-ip=127.0.0.1',
@@ -58,8 +102,7 @@ async function startOnce(secret: string): Promise<Coturn> {
       `--listening-port=${port}`,
       `--min-port=${relayBase}`,
       `--max-port=${relayBase + RELAY_SPAN}`,
-      '--use-auth-secret',
-      `--static-auth-secret=${secret}`,
+      ...authArgs,
       '--realm=tickwire.test',
       '--allow-loopback-peers',
       '--no-tls',
@@ -79,14 +122,14 @@ async function startOnce(secret: string): Promise<Coturn> {
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
       await exited;
       clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
   };
   // The log is read (and kept for the error message) only until coturn answers STUN; the pipes
-  // are drained for the rest of its life.
+  // are drained for the rest of its life, so coturn never blocks on a full pipe.
   let starting = true;
   let log = '';
   const failed = new Promise<never>((_, reject) => {
@@ -103,7 +146,7 @@ async function startOnce(secret: string): Promise<Coturn> {
   failed.catch(() => undefined);
   const probing = new AbortController();
   try {
-    await Promise.race([waitForStun(port, 10_000, probing.signal), failed]);
+    await Promise.race([waitForStun(port, { timeoutMs: START_TIMEOUT_MS, signal: probing.signal }), failed]);
   } catch (error) {
     await stop(); // never leave a coturn behind that retries its bind forever
     throw error;
@@ -113,10 +156,10 @@ async function startOnce(secret: string): Promise<Coturn> {
   }
   return {
     port,
-    secret,
     url: `turn:127.0.0.1:${port}?transport=udp`,
     relayIp: RELAY_IP,
     relayPorts: { min: relayBase, max: relayBase + RELAY_SPAN },
+    auth,
     stop,
   };
 }
