@@ -223,7 +223,10 @@ describe('two lobby processes on one Redis', () => {
       await client.createRoom({ mode: 'duel', maxPlayers: 2, public: true });
       expect((await fetch(`${lobby.httpUrl}/healthz`)).status).toBe(200);
       await own.stop();
+      // the probe answers at once, not after ioredis's reconnect cycle (a bound on a hang)
+      const probing = performance.now();
       expect((await fetch(`${lobby.httpUrl}/healthz`)).status).toBe(503);
+      expect(performance.now() - probing).toBeLessThan(2_000);
       await expect(client.listRooms()).rejects.toMatchObject({ code: 'internal' });
       expect(await client.ping()).toBeGreaterThan(0);
       // And it still shuts down promptly: the session's cleanup and the node's leaving the cluster

@@ -3,6 +3,10 @@
 // if the stored string is still the one that was read; on conflict, read again and retry.
 import { Redis } from 'ioredis';
 import type { Bus, BusHandler, Mutation, StateBackend, Store } from './types.js';
+import { settlesWithin } from '../server/deadline.js';
+
+/** How long /healthz waits for Redis to answer PING before it reports the backend as down. */
+const HEALTH_PING_TIMEOUT_MS = 1_000;
 
 // KEYS[1] key; ARGV[1] expected value ('' = absent); ARGV[2] new value ('' = delete).
 const CAS_SCRIPT = `
@@ -246,11 +250,20 @@ export async function createRedisBackend(
     bus,
     kind: 'redis',
     healthy: async () => {
-      try {
-        return (await pendingOf(commands).track(commands.ping())) === 'PONG';
-      } catch {
-        return false;
-      }
+      // A probe must answer promptly: while the connection is down, say so at once instead of
+      // queueing a PING behind ioredis's reconnect cycle (up to ~15 s with its default backoff),
+      // and never wait longer than a load balancer's probe would for a stalled Redis either.
+      if (commands.status !== 'ready') return false;
+      let pong = false;
+      const answered = await settlesWithin(
+        pendingOf(commands)
+          .track(commands.ping())
+          .then((reply) => {
+            pong = reply === 'PONG';
+          }),
+        HEALTH_PING_TIMEOUT_MS,
+      );
+      return answered && pong;
     },
     failFast: () => {
       for (const redis of connections) {
