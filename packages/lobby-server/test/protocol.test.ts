@@ -85,6 +85,15 @@ describe('parseClientMessage', () => {
     expect(dunder.ok).toBe(false);
   });
 
+  it("passes the transport's negotiation attempt through signals and bounds it", () => {
+    const offer = { kind: 'description', type: 'offer', sdp: 'v=0', attempt: 1 };
+    const ok = parse({ t: 'signal', id: 1, to: 'peer', data: offer });
+    expect(ok.ok && ok.message.t === 'signal' && ok.message.data).toEqual(offer);
+    for (const attempt of [-1, 1.5, 99, '1']) {
+      expect(parse({ t: 'signal', id: 1, to: 'peer', data: { ...offer, attempt } }).ok).toBe(false);
+    }
+  });
+
   it('strips unknown fields instead of storing them', () => {
     const result = parse({ t: 'room.leave', extra: 'x'.repeat(100) });
     expect(result.ok && 'extra' in result.message).toBe(false);

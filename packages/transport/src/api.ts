@@ -10,6 +10,7 @@ export type {
   ConnectionState,
   IceServerConfig,
   MessageEvent,
+  RelayFallbackEvent,
   SendOptions,
   SendResult,
 } from './connection/types.js';

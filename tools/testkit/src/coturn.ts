@@ -9,20 +9,33 @@
 // straight to the other peer's relayed address, pass the permission check, and ICE would settle on
 // a pair that skips the relay (seen: srflx/prflx pairs on ports outside the relay range in about
 // one run in three).
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+//
+// It can also run elsewhere, e.g. on a netlab NAT lab's public server: `spawn` starts the process
+// (`lab.server.spawn(...)`: inside that host's network namespace), `listeningIp`/`relayIp` are the
+// host's address, and readiness is probed from inside the same namespace (the test process cannot
+// reach the lab's addresses) by running scripts/stun-probe.mjs through the same `spawn`.
+import { spawn as spawnChild } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pickFreePort, pickPortRange } from './ports.js';
+import { fileURLToPath } from 'node:url';
+import { ephemeralRange, pickFreePort, pickPortRange } from './ports.js';
 import { waitForStun } from './stun.js';
 
 /** Where Debian's coturn package installs the server. */
 export const TURNSERVER = '/usr/bin/turnserver';
 /** Whether coturn is installed, for `describe.skipIf(!hasTurnserver)`. */
 export const hasTurnserver = existsSync(TURNSERVER);
-/** The address coturn relays from; every relayed candidate and address it hands out has it. */
+/** The address coturn relays from by default; every relayed candidate and address it hands out has it. */
 export const RELAY_IP = '127.0.0.2';
+/** The address coturn listens on by default. */
+export const LISTENING_IP = '127.0.0.1';
+/** Probes STUN on `host port [timeoutMs]` and exits 0 on an answer; run where coturn runs. Lies
+ * beside src/ and dist/, so the same relative URL works from either. */
+const STUN_PROBE = fileURLToPath(new URL('../scripts/stun-probe.mjs', import.meta.url));
+/** Where single ports start (see ports.ts). */
+const SINGLE_PORT_FLOOR = 20_000;
 
 const RELAY_SPAN = 200;
 const STARTS = 3;
@@ -47,15 +60,46 @@ export interface CoturnSecretAuth {
 
 export type CoturnAuth = CoturnUserAuth | CoturnSecretAuth;
 
+/** Starts a process like `child_process.spawn`. It must pass `options` through (coturn's output is
+ * read from the stdout/stderr pipes they ask for) and return the process itself, so that killing
+ * it stops coturn: a netlab host's `spawn` does (`ip netns exec` execs the command in place). */
+export type CoturnSpawn = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+
+/** Resolves once coturn answers STUN on `host:port`, rejects when it gives up; stops when `signal`
+ * aborts (startCoturn aborts it once coturn is up, has failed, or exited). */
+export type CoturnProbe = (target: { host: string; port: number }, signal: AbortSignal) => Promise<void>;
+
 export interface CoturnOptions<A extends CoturnAuth = CoturnAuth> {
   readonly auth: A;
+  /** Where coturn listens for STUN/TURN (UDP and TCP). Default 127.0.0.1 (`LISTENING_IP`). */
+  readonly listeningIp?: string;
+  /** Where coturn relays from. Default 127.0.0.2 (`RELAY_IP`). */
+  readonly relayIp?: string;
+  /**
+   * Starts turnserver (default: `child_process.spawn`, in this process's network namespace). E.g.
+   * `(command, args, options) => lab.server.spawn(command, args, options)` runs it on a netlab host;
+   * pass that host's address as `listeningIp` and `relayIp`. With a hook the listening port is not
+   * checked for being free (this process cannot see the other namespace's ports; a fresh namespace
+   * has all of them free, and a taken one is retried like any failed bind).
+   */
+  readonly spawn?: CoturnSpawn;
+  /**
+   * How readiness is detected. Default: without `spawn`, a STUN Binding Request from this process
+   * (`waitForStun`); with `spawn`, the same request from a small Node script started through
+   * `spawn`, i.e. from inside the namespace coturn runs in.
+   */
+  readonly probe?: CoturnProbe;
 }
 
 export interface Coturn<A extends CoturnAuth = CoturnAuth> {
-  /** UDP and TCP, on 127.0.0.1. */
+  /** UDP and TCP, on `listeningIp`. */
   readonly port: number;
-  /** `turn:127.0.0.1:<port>?transport=udp` */
+  /** Where coturn listens, 127.0.0.1 unless `listeningIp` said otherwise. */
+  readonly listeningIp: string;
+  /** `turn:<listeningIp>:<port>?transport=udp` */
   readonly url: string;
+  /** `stun:<listeningIp>:<port>` */
+  readonly stunUrl: string;
   readonly relayIp: string;
   /** The relayed ports coturn allocates from (inclusive). */
   readonly relayPorts: { readonly min: number; readonly max: number };
@@ -68,10 +112,27 @@ export interface Coturn<A extends CoturnAuth = CoturnAuth> {
 /** Starts coturn and resolves once it answers STUN. */
 export async function startCoturn<A extends CoturnAuth>(options: CoturnOptions<A>): Promise<Coturn<A>> {
   const authArgs = authArguments(options.auth);
+  const listeningIp = options.listeningIp ?? LISTENING_IP;
+  const hook = options.spawn;
+  const setup: StartSetup = {
+    listeningIp,
+    relayIp: options.relayIp ?? RELAY_IP,
+    authArgs,
+    spawn: hook ?? spawnChild,
+    pickPort: hook
+      ? async () => pickPortRange(1, SINGLE_PORT_FLOOR, ephemeralRange()[0])
+      : () => pickFreePort({ host: listeningIp, tcp: true }),
+    probe:
+      options.probe ??
+      (hook
+        ? (target, signal) => probeThrough(hook, target, signal)
+        : (target, signal) =>
+            waitForStun(target.port, { host: target.host, timeoutMs: START_TIMEOUT_MS, signal })),
+  };
   let lastError: unknown;
   for (let attempt = 0; attempt < STARTS; attempt += 1) {
     try {
-      return await startOnce(options.auth, authArgs);
+      return await startOnce(options.auth, setup);
     } catch (error) {
       if (!(error instanceof PortTakenError)) throw error;
       lastError = error;
@@ -89,32 +150,88 @@ function authArguments(auth: CoturnAuth): string[] {
 
 class PortTakenError extends Error {}
 
-async function startOnce<A extends CoturnAuth>(auth: A, authArgs: readonly string[]): Promise<Coturn<A>> {
-  const port = await pickFreePort({ tcp: true });
+interface StartSetup {
+  readonly listeningIp: string;
+  readonly relayIp: string;
+  readonly authArgs: readonly string[];
+  readonly spawn: CoturnSpawn;
+  readonly pickPort: () => Promise<number>;
+  readonly probe: CoturnProbe;
+}
+
+/** Runs scripts/stun-probe.mjs through `spawn` and resolves when it reports an answer (exit 0). */
+function probeThrough(
+  spawn: CoturnSpawn,
+  target: { host: string; port: number },
+  signal: AbortSignal,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new Error('stopped probing coturn'));
+      return;
+    }
+    const probe = spawn(
+      process.execPath,
+      [STUN_PROBE, target.host, String(target.port), String(START_TIMEOUT_MS)],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    probe.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
+    // The probe gives up by itself after START_TIMEOUT_MS; this bounds a probe that never starts.
+    const guard = setTimeout(() => probe.kill('SIGKILL'), START_TIMEOUT_MS + 5_000);
+    const onAbort = (): void => {
+      probe.kill('SIGKILL');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = (error?: Error): void => {
+      clearTimeout(guard);
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    probe.once('error', (error) => settle(new Error(`STUN probe did not start: ${error.message}`)));
+    probe.once('exit', (code, exitSignal) => {
+      if (code === 0) settle();
+      else
+        settle(
+          new Error(
+            `no STUN answer on ${target.host}:${target.port} (probe exited ${code ?? exitSignal}): ${stderr.trim()}`,
+          ),
+        );
+    });
+  });
+}
+
+async function startOnce<A extends CoturnAuth>(auth: A, setup: StartSetup): Promise<Coturn<A>> {
+  const { listeningIp, relayIp, authArgs } = setup;
+  const port = await setup.pickPort();
   const relayBase = pickPortRange(RELAY_SPAN);
   const dir = mkdtempSync(join(tmpdir(), 'tickwire-coturn-'));
-  const child: ChildProcess = spawn(
-    TURNSERVER,
-    [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      `--relay-ip=${RELAY_IP}`,
-      `--listening-port=${port}`,
-      `--min-port=${relayBase}`,
-      `--max-port=${relayBase + RELAY_SPAN}`,
-      ...authArgs,
-      '--realm=tickwire.test',
-      '--allow-loopback-peers',
-      '--no-tls',
-      '--no-dtls',
-      '--no-cli',
-      '--log-file=stdout',
-      '--simple-log',
-      `--pidfile=${join(dir, 'turnserver.pid')}`,
-      `--db=${join(dir, 'turndb')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = [
+    '-n',
+    `--listening-ip=${listeningIp}`,
+    `--relay-ip=${relayIp}`,
+    `--listening-port=${port}`,
+    `--min-port=${relayBase}`,
+    `--max-port=${relayBase + RELAY_SPAN}`,
+    ...authArgs,
+    '--realm=tickwire.test',
+    '--allow-loopback-peers',
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--log-file=stdout',
+    '--simple-log',
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    `--db=${join(dir, 'turndb')}`,
+  ];
+  let child: ChildProcess;
+  try {
+    child = setup.spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true }); // e.g. a spawn hook whose lab is already closed
+    throw error;
+  }
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve()); // never spawned: there is no exit to wait for
@@ -146,7 +263,7 @@ async function startOnce<A extends CoturnAuth>(auth: A, authArgs: readonly strin
   failed.catch(() => undefined);
   const probing = new AbortController();
   try {
-    await Promise.race([waitForStun(port, { timeoutMs: START_TIMEOUT_MS, signal: probing.signal }), failed]);
+    await Promise.race([setup.probe({ host: listeningIp, port }, probing.signal), failed]);
   } catch (error) {
     await stop(); // never leave a coturn behind that retries its bind forever
     throw error;
@@ -156,8 +273,10 @@ async function startOnce<A extends CoturnAuth>(auth: A, authArgs: readonly strin
   }
   return {
     port,
-    url: `turn:127.0.0.1:${port}?transport=udp`,
-    relayIp: RELAY_IP,
+    listeningIp,
+    url: `turn:${listeningIp}:${port}?transport=udp`,
+    stunUrl: `stun:${listeningIp}:${port}`,
+    relayIp,
     relayPorts: { min: relayBase, max: relayBase + RELAY_SPAN },
     auth,
     stop,

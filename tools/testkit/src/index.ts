@@ -4,8 +4,16 @@
 export { ephemeralRange, pickFreePort, pickPortRange } from './ports.js';
 export { waitForStun } from './stun.js';
 export type { WaitForStunOptions } from './stun.js';
-export { RELAY_IP, TURNSERVER, hasTurnserver, startCoturn } from './coturn.js';
-export type { Coturn, CoturnAuth, CoturnOptions, CoturnSecretAuth, CoturnUserAuth } from './coturn.js';
+export { LISTENING_IP, RELAY_IP, TURNSERVER, hasTurnserver, startCoturn } from './coturn.js';
+export type {
+  Coturn,
+  CoturnAuth,
+  CoturnOptions,
+  CoturnProbe,
+  CoturnSecretAuth,
+  CoturnSpawn,
+  CoturnUserAuth,
+} from './coturn.js';
 export { CHROMIUM_PATH, hasChromium, launchChromium } from './chromium.js';
 export type { LaunchChromiumOptions } from './chromium.js';
 // Re-exported so that tests using launchChromium need no playwright-core dependency of their own.

@@ -1,9 +1,10 @@
 // A real coturn in each auth mode: it answers STUN on the port it reports, and stop() leaves no
 // turnserver process behind.
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RELAY_IP, hasTurnserver, startCoturn, waitForStun } from '../src/index.js';
-import type { CoturnAuth } from '../src/index.js';
+import type { CoturnAuth, CoturnSpawn } from '../src/index.js';
 
 /** Pids of the turnserver processes listening on `port` (zombies included: they still count). */
 function turnserversOn(port: number): number[] {
@@ -41,6 +42,49 @@ describe.skipIf(!hasTurnserver)('startCoturn', () => {
     expect(turnserversOn(coturn.port)).toEqual([]);
     await expect(waitForStun(coturn.port, { timeoutMs: 300 })).rejects.toThrow(/no STUN answer/);
     await coturn.stop(); // idempotent
+  });
+
+  it('starts through a spawn hook on other addresses and probes STUN through the same hook', async () => {
+    // A hook as a netlab host's would be (`lab.server.spawn`), minus the namespace: it must be used
+    // for turnserver and for the readiness probe, which runs where turnserver runs.
+    const spawned: string[] = [];
+    const hook: CoturnSpawn = (command, args, options) => {
+      spawned.push(command);
+      return spawn(command, args, options);
+    };
+    const coturn = await startCoturn({
+      auth: { secret: 'coturn-shared-secret-for-tests' },
+      listeningIp: '127.0.0.3',
+      relayIp: '127.0.0.4',
+      spawn: hook,
+    });
+    try {
+      expect(spawned).toEqual(['/usr/bin/turnserver', process.execPath]);
+      expect(coturn.listeningIp).toBe('127.0.0.3');
+      expect(coturn.url).toBe(`turn:127.0.0.3:${coturn.port}?transport=udp`);
+      expect(coturn.stunUrl).toBe(`stun:127.0.0.3:${coturn.port}`);
+      expect(coturn.relayIp).toBe('127.0.0.4');
+      await waitForStun(coturn.port, { host: '127.0.0.3', timeoutMs: 2_000 });
+      expect(turnserversOn(coturn.port)).toHaveLength(1);
+    } finally {
+      await coturn.stop();
+    }
+    expect(turnserversOn(coturn.port)).toEqual([]);
+  });
+
+  it('gives up when the probe never sees coturn, and stops it', async () => {
+    // The probe hook decides readiness: this one asks a port nothing serves.
+    let probedPort = 0;
+    const start = startCoturn({
+      auth: { user: 'tickwire', password: 'turn-password-for-tests' },
+      probe: async ({ port }, signal) => {
+        probedPort = port;
+        await waitForStun(9, { timeoutMs: 300, signal }); // discard port: nothing answers
+      },
+    });
+    await expect(start).rejects.toThrow(/no STUN answer/);
+    expect(probedPort).toBeGreaterThan(0);
+    expect(turnserversOn(probedPort)).toEqual([]);
   });
 
   it('refuses a user name with a colon before starting anything', async () => {

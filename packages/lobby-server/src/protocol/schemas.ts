@@ -32,16 +32,21 @@ const props = z
   .record(propKey, propValue)
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 properties' });
 
+/** The transport numbers the negotiations of one connection (a relay fallback is attempt 1). */
+const negotiationAttempt = z.number().int().min(0).max(8).optional();
+
 export const signalDataSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('description'),
     type: z.enum(['offer', 'answer']),
     sdp: z.string().min(1).max(16_384),
+    attempt: negotiationAttempt,
   }),
   z.object({
     kind: z.literal('candidate'),
     candidate: z.string().max(1_024),
     mid: z.string().max(64),
+    attempt: negotiationAttempt,
   }),
   z.object({ kind: z.literal('bye'), reason: z.string().max(128).optional() }),
 ]);

@@ -29,6 +29,7 @@ import type {
   ConnectionEvents,
   ConnectionOptions,
   ConnectionState,
+  RelayFallbackEvent,
   SendOptions,
   SendResult,
 } from './types.js';
@@ -69,6 +70,35 @@ function tooLargeAs(
 }
 
 const EMPTY = new Uint8Array(0);
+/** Highest negotiation attempt a peer may ask for (the first attempt is 0, a relay fallback 1). */
+const MAX_ATTEMPT = 1;
+const DEFAULT_FALLBACK_AFTER_MS = 5_000;
+
+/** Relay fallback is on by default when there is a TURN server to fall back to. */
+function resolveRelayFallback(options: ConnectionOptions): { afterMs: number } | undefined {
+  const setting = options.relayFallback;
+  if (setting === false || options.iceTransportPolicy === 'relay') return undefined;
+  const afterMs = (typeof setting === 'object' ? setting.afterMs : undefined) ?? DEFAULT_FALLBACK_AFTER_MS;
+  if (!Number.isFinite(afterMs) || afterMs <= 0) {
+    throw new TransportError('INVALID_OPTIONS', 'relayFallback.afterMs must be a positive number of ms', {
+      details: { afterMs },
+    });
+  }
+  const urls = (options.iceServers ?? []).flatMap((server) =>
+    Array.isArray(server.urls) ? server.urls : [server.urls],
+  );
+  const hasTurn = urls.some((url) => /^turns?:/i.test(url));
+  if (!hasTurn) {
+    if (setting) {
+      throw new TransportError(
+        'INVALID_OPTIONS',
+        'relayFallback needs a turn: or turns: server in iceServers',
+      );
+    }
+    return undefined;
+  }
+  return { afterMs };
+}
 
 function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
@@ -84,9 +114,18 @@ export class TickwireConnection implements Connection {
       throw error;
     }),
   );
-  private readonly peer: RtcPeer;
-  private readonly unreliable: RtcChannel;
-  private readonly reliable: RtcChannel;
+  // The current negotiation attempt's native objects. A relay fallback replaces all three; every
+  // callback of an earlier attempt is dead from then on (see startAttempt).
+  private peer!: RtcPeer;
+  private unreliable!: RtcChannel;
+  private reliable!: RtcChannel;
+  /** 0 for the first negotiation; each relay fallback starts the next one. */
+  private attempt = 0;
+  private readonly adapter: RtcAdapter;
+  private readonly relayFallback: { afterMs: number } | undefined;
+  private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Candidates the peer sent for an attempt we have not started yet (its offer is on the way). */
+  private readonly earlyCandidates: Array<{ attempt: number; candidate: string; mid: string }> = [];
   private readonly openChannels = new Set<ChannelKind>();
   private remoteDescriptionSet = false;
   private readonly pendingCandidates: Array<{ candidate: string; mid: string }> = [];
@@ -140,49 +179,118 @@ export class TickwireConnection implements Connection {
     // An unobserved rejection must not crash the process; callers that care await `opened`.
     this.opened.catch(() => undefined);
 
+    this.adapter = adapter;
+    this.relayFallback = resolveRelayFallback(options);
     this.setState('connecting');
-    this.peer = adapter.createPeer(
+    this.startAttempt(options.iceTransportPolicy ?? 'all');
+    this.unsubscribeSignal = options.signaler.onMessage((message) => void this.onSignal(message));
+
+    const timeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs), timeoutMs);
+    unrefTimer(this.connectTimer);
+    if (this.relayFallback && this.role === 'offerer' && this.relayFallback.afterMs < timeoutMs) {
+      this.fallbackTimer = setTimeout(() => this.onFallbackTimer(), this.relayFallback.afterMs);
+      unrefTimer(this.fallbackTimer);
+    }
+    if (this.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  /**
+   * Creates the peer connection and both channels of one negotiation attempt. Every native
+   * callback is bound to its attempt and ignored once a later attempt started: the old objects are
+   * closed on a fallback, and their close/state events must not end the connection.
+   */
+  private startAttempt(policy: 'all' | 'relay'): void {
+    const attempt = this.attempt;
+    const live =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A): void => {
+        if (attempt === this.attempt) fn(...args);
+      };
+    this.openChannels.clear();
+    this.remoteDescriptionSet = false;
+    this.pendingCandidates.length = 0;
+    this.peerState = 'new';
+    const options = this.options;
+    this.peer = this.adapter.createPeer(
       {
         iceServers: options.iceServers ?? [],
-        iceTransportPolicy: options.iceTransportPolicy ?? 'all',
-        label: options.label ?? `tickwire-${options.role}`,
+        iceTransportPolicy: policy,
+        label: `${options.label ?? `tickwire-${options.role}`}${attempt > 0 ? `#${attempt}` : ''}`,
         portRange: options.portRange,
         udpMux: options.udpMux,
         bindAddress: options.bindAddress,
       },
       {
-        onLocalDescription: (type, sdp) => this.signal({ kind: 'description', type, sdp }),
-        onLocalCandidate: (candidate, mid) => this.signal({ kind: 'candidate', candidate, mid }),
-        onStateChange: (state) => this.onPeerState(state),
+        onLocalDescription: live((type: 'offer' | 'answer', sdp: string) =>
+          this.signal(this.withAttempt({ kind: 'description', type, sdp })),
+        ),
+        onLocalCandidate: live((candidate: string, mid: string) =>
+          this.signal(this.withAttempt({ kind: 'candidate', candidate, mid })),
+        ),
+        onStateChange: live((state: RtcPeerState) => this.onPeerState(state)),
       },
+    );
+    const onError = live((message: string) =>
+      this.fail('failed', new TransportError('CONNECTION_FAILED', message)),
     );
     this.unreliable = this.peer.createChannel(
       { label: 'tickwire-unreliable', id: UNRELIABLE_CHANNEL_ID, ordered: false, maxRetransmits: 0 },
       {
-        onOpen: () => this.onChannelOpen('unreliable'),
-        onMessage: (data) => this.onUnreliableFrame(data),
-        onClose: () => this.onChannelClose(),
-        onError: (message) => this.fail('failed', new TransportError('CONNECTION_FAILED', message)),
+        onOpen: live(() => this.onChannelOpen('unreliable')),
+        onMessage: live((data: Uint8Array) => this.onUnreliableFrame(data)),
+        onClose: live(() => this.onChannelClose()),
+        onError,
         onBufferedAmountLow: () => undefined,
       },
     );
     this.reliable = this.peer.createChannel(
       { label: 'tickwire-reliable', id: RELIABLE_CHANNEL_ID, ordered: true },
       {
-        onOpen: () => this.onChannelOpen('reliable'),
-        onMessage: (data) => this.onReliableFrame(data),
-        onClose: () => this.onChannelClose(),
-        onError: (message) => this.fail('failed', new TransportError('CONNECTION_FAILED', message)),
-        onBufferedAmountLow: () => this.onReliableDrained(),
+        onOpen: live(() => this.onChannelOpen('reliable')),
+        onMessage: live((data: Uint8Array) => this.onReliableFrame(data)),
+        onClose: live(() => this.onChannelClose()),
+        onError,
+        onBufferedAmountLow: live(() => this.onReliableDrained()),
       },
     );
     this.reliable.setBufferedAmountLowThreshold(this.reliableHighWaterMark / 2);
-    this.unsubscribeSignal = options.signaler.onMessage((message) => void this.onSignal(message));
+  }
 
-    const timeoutMs = options.connectTimeoutMs ?? 15_000;
-    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs), timeoutMs);
-    unrefTimer(this.connectTimer);
+  /** Marks messages of a fallback attempt (the first attempt's carry no mark: older peers agree). */
+  private withAttempt<M extends SignalMessage>(message: M): M {
+    return this.attempt === 0 ? message : { ...message, attempt: this.attempt };
+  }
+
+  private onFallbackTimer(): void {
+    this.fallbackTimer = undefined;
+    // ICE that connected is left to finish (DTLS/SCTP on a slow link), whatever the clock says.
+    if (this._state === 'connecting' && this.attempt === 0 && this.peerState !== 'connected') {
+      this.fallBackToRelay(1, 'timeout');
+    }
+  }
+
+  /**
+   * Gives up on the current negotiation and starts attempt `attempt` relay-only: a new peer
+   * connection whose only candidates are TURN relays, so two symmetric NATs (where hole punching
+   * fails and libdatachannel was seen not to settle on a relay pair by itself) still meet. The
+   * offerer decides and sends a new offer marked with the attempt; the answerer follows it.
+   */
+  private fallBackToRelay(attempt: number, reason: RelayFallbackEvent['reason']): void {
+    this.clearFallbackTimer();
+    const old = { peer: this.peer, unreliable: this.unreliable, reliable: this.reliable };
+    this.attempt = attempt; // from here every callback of the old attempt is ignored
+    old.unreliable.close();
+    old.reliable.close();
+    old.peer.close();
+    this.startAttempt('relay');
+    this.events.emit('relay-fallback', { attempt, reason });
     if (this.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  private clearFallbackTimer(): void {
+    if (this.fallbackTimer !== undefined) clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = undefined;
   }
 
   get state(): ConnectionState {
@@ -517,6 +625,7 @@ export class TickwireConnection implements Connection {
 
   private async onSignal(message: SignalMessage): Promise<void> {
     if (this._state === 'closed' || this._state === 'failed') return;
+    if (message.kind !== 'bye' && !this.admitAttempt(message)) return;
     switch (message.kind) {
       case 'description': {
         const expected = this.role === 'offerer' ? 'answer' : 'offer';
@@ -531,14 +640,16 @@ export class TickwireConnection implements Connection {
         );
         if (!ok) return;
         this.remoteDescriptionSet = true;
+        const attempt = this.attempt;
         for (const c of this.pendingCandidates.splice(0)) {
+          if (attempt !== this.attempt) return;
           await this.runStep(
             'remote-candidate',
             () => this.peer.addRemoteCandidate(c.candidate, c.mid),
             false,
           );
         }
-        if (this.role === 'answerer')
+        if (this.role === 'answerer' && attempt === this.attempt)
           await this.runStep('answer', () => this.peer.setLocalDescription('answer'));
         return;
       }
@@ -566,12 +677,47 @@ export class TickwireConnection implements Connection {
     }
   }
 
+  /**
+   * Which negotiation a description or candidate belongs to: false for one we gave up on (dropped)
+   * or cannot accept. An offer for a later attempt makes the answerer follow the offerer's fallback.
+   */
+  private admitAttempt(message: Exclude<SignalMessage, { kind: 'bye' }>): boolean {
+    const attempt = message.attempt ?? 0;
+    if (attempt === this.attempt) return true;
+    if (attempt < this.attempt) return false;
+    const follows =
+      this.role === 'answerer' &&
+      this._state === 'connecting' &&
+      Number.isInteger(attempt) &&
+      attempt <= MAX_ATTEMPT;
+    if (follows && message.kind === 'candidate') {
+      // The offer of that attempt is on its way (signalers may reorder across message kinds).
+      if (this.earlyCandidates.length < 256) this.earlyCandidates.push({ attempt, ...message });
+      return false;
+    }
+    if (!follows || message.kind !== 'description' || message.type !== 'offer') {
+      this.emitError(
+        new TransportError('SIGNALING', `unexpected ${message.kind} for negotiation attempt ${attempt}`, {
+          details: { attempt, current: this.attempt },
+        }),
+      );
+      return false;
+    }
+    this.fallBackToRelay(attempt, 'peer');
+    for (const c of this.earlyCandidates.splice(0)) {
+      if (c.attempt === attempt) this.pendingCandidates.push({ candidate: c.candidate, mid: c.mid });
+    }
+    return true;
+  }
+
   /** Runs one negotiation step; failure is fatal unless `fatal` is false (a bad candidate is not). */
   private async runStep(step: string, fn: () => Promise<void>, fatal = true): Promise<boolean> {
+    const attempt = this.attempt;
     try {
       await fn();
-      return true;
+      return attempt === this.attempt;
     } catch (cause) {
+      if (attempt !== this.attempt) return false; // a step of an attempt given up on
       const error =
         cause instanceof TransportError
           ? cause
@@ -584,6 +730,12 @@ export class TickwireConnection implements Connection {
 
   private onPeerState(state: RtcPeerState): void {
     this.peerState = state;
+    if (state === 'failed' && this._state === 'connecting' && this.attempt === 0 && this.relayFallback) {
+      // The offerer falls back at once; the answerer waits for its new offer (connectTimeoutMs
+      // still bounds the wait).
+      if (this.role === 'offerer') this.fallBackToRelay(1, 'ice-failed');
+      return;
+    }
     if (state === 'failed') {
       this.fail(
         'failed',
@@ -599,6 +751,7 @@ export class TickwireConnection implements Connection {
     this.openChannels.add(kind);
     if (this.openChannels.size < 2) return;
     this.clearConnectTimer();
+    this.clearFallbackTimer();
     this.setState('open');
     this.pingTimer = setInterval(() => this.sendPing(), this.options.pingIntervalMs ?? 1000);
     unrefTimer(this.pingTimer);
@@ -637,6 +790,7 @@ export class TickwireConnection implements Connection {
   private finish(state: 'closed' | 'failed', event: CloseEvent): void {
     if (this._state === 'closed' || this._state === 'failed') return;
     this.clearConnectTimer();
+    this.clearFallbackTimer();
     if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
     this.lossProber?.stop();

@@ -24,6 +24,15 @@ export interface ConnectionOptions {
   signaler: Signaler;
   iceServers?: IceServerConfig[];
   iceTransportPolicy?: 'all' | 'relay';
+  /**
+   * When the pair is not open `afterMs` (default 5 000) after the start, or ICE fails, the offerer
+   * starts over relay-only (a new peer connection whose only candidates are TURN relays) and the
+   * answerer follows; `relay-fallback` is emitted on both sides. Behind two symmetric NATs hole
+   * punching cannot work, and libdatachannel was seen not to settle on a relay pair by itself in
+   * 15 s while relay-only connected at once. Default: on when `iceServers` has a turn:/turns: URL
+   * and `iceTransportPolicy` is 'all'. `connectTimeoutMs` still bounds the whole connect.
+   */
+  relayFallback?: boolean | { afterMs?: number };
   /** Give up when the channels are not open after this long (default 15 000 ms). */
   connectTimeoutMs?: number;
   /** Unreliable sends are dropped (and counted) while bufferedAmount exceeds this (default 64 KiB). */
@@ -89,6 +98,13 @@ export interface CloseEvent {
   error?: TransportError;
 }
 
+export interface RelayFallbackEvent {
+  /** The negotiation attempt that starts now (the first one is 0). */
+  attempt: number;
+  /** `timeout`: not open after `afterMs`; `ice-failed`: ICE gave up; `peer`: the offerer fell back. */
+  reason: 'timeout' | 'ice-failed' | 'peer';
+}
+
 export interface ConnectionEvents {
   open: () => void;
   message: (event: MessageEvent) => void;
@@ -98,6 +114,8 @@ export interface ConnectionEvents {
   close: (event: CloseEvent) => void;
   /** The reliable channel's buffer drained below its high-water mark after reporting backpressure. */
   drain: () => void;
+  /** The connection gave up on direct/STUN candidates and negotiates again relay-only. */
+  'relay-fallback': (event: RelayFallbackEvent) => void;
   /** A new RTT sample from the transport's ping (ms). */
   rtt: (rttMs: number) => void;
 }

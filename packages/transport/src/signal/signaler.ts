@@ -2,9 +2,21 @@
 // Signaler (the in-process pair for tests, the lobby client in production) can carry them.
 // Trickle ICE: candidates are sent as they are gathered, not after gathering completes.
 
+// `attempt` numbers the negotiations of one connection (absent = 0): a relay fallback negotiates
+// again on a new peer connection, and messages of an attempt given up on must not reach the new one.
 export type SignalMessage =
-  | { readonly kind: 'description'; readonly type: 'offer' | 'answer'; readonly sdp: string }
-  | { readonly kind: 'candidate'; readonly candidate: string; readonly mid: string }
+  | {
+      readonly kind: 'description';
+      readonly type: 'offer' | 'answer';
+      readonly sdp: string;
+      readonly attempt?: number;
+    }
+  | {
+      readonly kind: 'candidate';
+      readonly candidate: string;
+      readonly mid: string;
+      readonly attempt?: number;
+    }
   /** The remote side closed or gave up on this negotiation. */
   | { readonly kind: 'bye'; readonly reason?: string };
 

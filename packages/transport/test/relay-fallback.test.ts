@@ -1,0 +1,106 @@
+// Relay fallback on loopback with a real coturn: the machinery (a second negotiation on new native
+// objects, relay-only, with the first attempt's late events and messages ignored) without a NAT.
+// A fallback that fires before ICE can connect forces it here; test/nat-fallback.test.ts shows the
+// case it exists for, two symmetric NATs.
+import { describe, expect, it } from 'vitest';
+import { hasTurnserver, startCoturn } from '@tickwire/testkit';
+import type { Connection, RelayFallbackEvent, SignalMessage } from '../src/index.js';
+import { connect, createSignalerPair, isTransportError, openNativePeerCount } from '../src/index.js';
+import { nextMessages, onCleanup } from './helpers.js';
+
+const auth = { user: 'tickwire', password: 'turn-password-for-tests' };
+
+function fallbacks(conn: Connection): RelayFallbackEvent[] {
+  const seen: RelayFallbackEvent[] = [];
+  conn.on('relay-fallback', (event) => seen.push(event));
+  return seen;
+}
+
+describe.skipIf(!hasTurnserver)('relay fallback', () => {
+  it('negotiates again relay-only when the first attempt is not open in time, and both sides follow', async () => {
+    const turn = await startCoturn({ auth });
+    onCleanup(() => turn.stop());
+    const iceServers = [{ urls: turn.url, username: turn.auth.user, credential: turn.auth.password }];
+    const before = openNativePeerCount();
+    const [sa, sb] = createSignalerPair();
+    const signals: SignalMessage[] = [];
+    sa.onMessage((m) => signals.push(m)); // what the answerer sent
+    // 1 ms: the offerer gives up on the first attempt before ICE can possibly connect
+    const a = connect({ role: 'offerer', signaler: sa, iceServers, relayFallback: { afterMs: 1 } });
+    const b = connect({ role: 'answerer', signaler: sb, iceServers });
+    onCleanup(() => {
+      a.close();
+      b.close();
+    });
+    const atA = fallbacks(a);
+    const atB = fallbacks(b);
+    await Promise.all([a.opened, b.opened]);
+    expect(atA).toEqual([{ attempt: 1, reason: 'timeout' }]);
+    expect(atB).toEqual([{ attempt: 1, reason: 'peer' }]);
+    // the answer that opened the connection belongs to attempt 1
+    expect(signals.some((m) => m.kind === 'description' && m.attempt === 1)).toBe(true);
+    const pair = await a.selectedCandidatePair();
+    const relay = [pair?.local, pair?.remote].find((c) => c?.type === 'relay');
+    expect(relay).toBeDefined();
+    expect(pair?.remote.address).toBe(turn.relayIp);
+    // both channels work on the new attempt, both ways
+    const atBMsgs = nextMessages(b, 2);
+    a.send('reliable', { r: 1 });
+    a.send('unreliable', { u: 1 });
+    expect((await atBMsgs).map((m) => m.data)).toEqual(expect.arrayContaining([{ r: 1 }, { u: 1 }]));
+    const atAMsgs = nextMessages(a, 1, 'reliable');
+    b.send('reliable', 'back');
+    expect((await atAMsgs)[0]!.data).toBe('back');
+    // the first attempt's native objects are gone: only the live pair's two peers remain
+    expect(openNativePeerCount()).toBe(before + 2);
+    a.close();
+    b.close();
+    expect(openNativePeerCount()).toBe(before);
+  });
+
+  it('stays on the first attempt when it opens in time (no fallback event)', async () => {
+    const turn = await startCoturn({ auth });
+    onCleanup(() => turn.stop());
+    const iceServers = [{ urls: turn.url, username: turn.auth.user, credential: turn.auth.password }];
+    const [sa, sb] = createSignalerPair();
+    const a = connect({ role: 'offerer', signaler: sa, iceServers });
+    const b = connect({ role: 'answerer', signaler: sb, iceServers });
+    onCleanup(() => {
+      a.close();
+      b.close();
+    });
+    const seen = [...[a, b].map(fallbacks)];
+    await Promise.all([a.opened, b.opened]);
+    expect(seen.flat()).toEqual([]);
+    const pair = await a.selectedCandidatePair();
+    expect(pair?.local.type).not.toBe('relay'); // loopback: the direct path wins
+  });
+
+  it('refuses an attempt the answerer cannot follow, without crashing or failing the connection', async () => {
+    const [sa, sb] = createSignalerPair();
+    const b = connect({ role: 'answerer', signaler: sb, connectTimeoutMs: 2000 });
+    onCleanup(() => b.close());
+    const errors: unknown[] = [];
+    b.on('error', (e) => errors.push(e));
+    // a hostile or confused peer: an answer and an offer for attempts that do not exist
+    void sa.send({ kind: 'description', type: 'offer', sdp: 'v=0', attempt: 7 });
+    void sa.send({
+      kind: 'candidate',
+      candidate: 'candidate:1 1 UDP 1 127.0.0.1 9 typ host',
+      mid: '0',
+      attempt: -1,
+    });
+    await expect(b.opened).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => isTransportError(e) && e.code === 'SIGNALING')).toBe(true);
+  });
+
+  it('validates its options', () => {
+    const [sa] = createSignalerPair();
+    const turnServer = [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }];
+    expect(() => connect({ role: 'offerer', signaler: sa, relayFallback: true })).toThrow(/turn/);
+    expect(() =>
+      connect({ role: 'offerer', signaler: sa, iceServers: turnServer, relayFallback: { afterMs: 0 } }),
+    ).toThrow(/afterMs/);
+  });
+});
