@@ -170,9 +170,12 @@ describe.skipIf(!hasChromium)('browser transport against a Node peer', () => {
       await page.waitForFunction(() => (globalThis as any).__tw.state === 'open');
       const answer = fromPage.find((m) => m.kind === 'description');
       expect(answer).toMatchObject({ kind: 'description', type: 'answer' });
-      const echo = nextMessages(node, 1);
+      const echo = nextMessages(node, 2);
       node.send('reliable', { i });
-      expect((await echo)[0]!.data).toEqual({ echo: { i } });
+      node.send('unreliable', { u: i });
+      const got = (await echo).map((m) => [m.channel, m.data]);
+      expect(got).toContainEqual(['reliable', { echo: { i } }]);
+      expect(got).toContainEqual(['unreliable', { echo: { u: i } }]);
       node.close();
       await page.close();
     }

@@ -6,8 +6,18 @@ import type { Connection, ConnectionEvents, ConnectionOptions, MessageEvent } fr
 
 const cleanups: Array<() => void | Promise<void>> = [];
 
+// Every cleanup runs even when one before it throws (a stuck coturn must not leave the peers
+// and namespaces after it behind); the first error is reported once all have run.
 afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
+  let first: unknown;
+  for (const fn of cleanups.splice(0).reverse()) {
+    try {
+      await fn();
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  if (first !== undefined) throw first;
 });
 
 export function onCleanup(fn: () => void | Promise<void>): void {

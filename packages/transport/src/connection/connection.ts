@@ -7,6 +7,7 @@ import type { Codec } from '../codec/index.js';
 import { TransportError } from '../errors.js';
 import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
 import type { SignalMessage } from '../signal/signaler.js';
+import { iceServerUrls } from '../rtc/ice-servers.js';
 import { ReceiveTracker } from '../stats/receive-tracker.js';
 import { RateMeter } from '../stats/rate-meter.js';
 import type { ChannelStats, ConnectionStats } from '../stats/types.js';
@@ -17,6 +18,7 @@ import {
   RELIABLE_HEADER_BYTES,
   UNRELIABLE_HEADER_BYTES,
   writeReliableFrame,
+  writeReliableFrameInto,
   unreliableFlags,
   writeUnreliableFrameInto,
 } from './frame.js';
@@ -84,10 +86,7 @@ function resolveRelayFallback(options: ConnectionOptions): { afterMs: number } |
       details: { afterMs },
     });
   }
-  const urls = (options.iceServers ?? []).flatMap((server) =>
-    Array.isArray(server.urls) ? server.urls : [server.urls],
-  );
-  const hasTurn = urls.some((url) => /^turns?:/i.test(url));
+  const hasTurn = iceServerUrls(options.iceServers ?? []).some((url) => /^turns?:/i.test(url));
   if (!hasTurn) {
     if (setting) {
       throw new TransportError(
@@ -409,7 +408,7 @@ export class TickwireConnection implements Connection {
         details: { stream },
       });
     }
-    if (this.unreliable.bufferedAmount() > this.unreliableHighWaterMark) {
+    if (this.unreliableOverMark()) {
       this.unreliableStats.droppedBackpressure += 1;
       return 'dropped';
     }
@@ -458,7 +457,7 @@ export class TickwireConnection implements Connection {
     // Small frames (most game events) go through the scratch buffer like unreliable ones.
     const frame =
       payload.byteLength <= MAX_UNRELIABLE_PAYLOAD
-        ? this.writeReliableScratch(type, payload)
+        ? this.sendScratch.subarray(0, writeReliableFrameInto(this.sendScratch, type, payload))
         : writeReliableFrame(type, payload);
     try {
       this.reliable.send(frame);
@@ -476,17 +475,13 @@ export class TickwireConnection implements Connection {
     return 'sent';
   }
 
-  private writeReliableScratch(type: FrameType, payload: Uint8Array): Uint8Array {
-    const scratch = this.sendScratch;
-    scratch[0] = type;
-    scratch.set(payload, RELIABLE_HEADER_BYTES);
-    return scratch.subarray(0, RELIABLE_HEADER_BYTES + payload.byteLength);
+  /** Unreliable sends are dropped above the high-water mark; control frames (pings, probes) too. */
+  private unreliableOverMark(): boolean {
+    return this.unreliable.bufferedAmount() > this.unreliableHighWaterMark;
   }
 
   private sendLossProbe(): boolean {
-    if (this._state !== 'open' || this.unreliable.bufferedAmount() > this.unreliableHighWaterMark) {
-      return false;
-    }
+    if (this._state !== 'open' || this.unreliableOverMark()) return false;
     if (!this.writeUnreliable(FrameType.Probe, EMPTY, false, 0)) return false;
     this.lossProbesSent += 1;
     return true;
@@ -494,7 +489,7 @@ export class TickwireConnection implements Connection {
 
   private sendReliableControl(type: FrameType): void {
     try {
-      this.reliable.send(writeReliableFrame(type, new Uint8Array(0)));
+      this.reliable.send(writeReliableFrame(type, EMPTY));
     } catch {
       // The channel is gone; the close path reports that.
     }
@@ -590,7 +585,7 @@ export class TickwireConnection implements Connection {
     if (type === FrameType.Ping) {
       // The peer's first ping can arrive before our own open event (its side opened first): answer
       // it as soon as our channel is natively open, or its first RTT sample waits a ping interval.
-      if (this.unreliable.isOpen() && this.unreliable.bufferedAmount() <= this.unreliableHighWaterMark) {
+      if (this.unreliable.isOpen() && !this.unreliableOverMark()) {
         this.writeUnreliable(FrameType.Pong, body, false, 0);
       }
       return;
@@ -600,7 +595,7 @@ export class TickwireConnection implements Connection {
   }
 
   private sendPing(): void {
-    if (this._state !== 'open' || this.unreliable.bufferedAmount() > this.unreliableHighWaterMark) return;
+    if (this._state !== 'open' || this.unreliableOverMark()) return;
     const id = this.rtt.nextPing(now());
     this.writeUnreliable(FrameType.Ping, new Uint8Array([id >>> 8, id & 0xff]), false, 0);
   }

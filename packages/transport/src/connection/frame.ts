@@ -46,9 +46,15 @@ export function unreliableFlags(type: FrameType, latestOnly: boolean, stream: nu
 
 export function writeReliableFrame(type: FrameType, payload: Uint8Array): Uint8Array {
   const frame = new Uint8Array(RELIABLE_HEADER_BYTES + payload.byteLength);
-  frame[0] = type;
-  frame.set(payload, RELIABLE_HEADER_BYTES);
+  writeReliableFrameInto(frame, type, payload);
   return frame;
+}
+
+/** Writes a reliable frame into `target` (scratch-buffer use, as for unreliable frames); returns its length. */
+export function writeReliableFrameInto(target: Uint8Array, type: FrameType, payload: Uint8Array): number {
+  target[0] = type;
+  target.set(payload, RELIABLE_HEADER_BYTES);
+  return RELIABLE_HEADER_BYTES + payload.byteLength;
 }
 
 /** Signed difference a - b of two 16-bit serial numbers (RFC 1982 style). */

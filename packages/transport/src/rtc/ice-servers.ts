@@ -6,12 +6,16 @@ import type { IceServerConfig } from '../connection/types.js';
 import { TransportError } from '../errors.js';
 
 export function toLibdatachannelIceServers(servers: readonly IceServerConfig[]): (string | IceServer)[] {
-  const out: (string | IceServer)[] = [];
-  for (const server of servers) {
-    const urls = Array.isArray(server.urls) ? server.urls : [server.urls];
-    for (const url of urls) out.push(convert(url, server));
-  }
-  return out;
+  return servers.flatMap((server) => urlsOf(server).map((url) => convert(url, server)));
+}
+
+/** Every URL of every entry (`urls` may be one string or a list). */
+export function iceServerUrls(servers: readonly IceServerConfig[]): string[] {
+  return servers.flatMap(urlsOf);
+}
+
+function urlsOf(server: IceServerConfig): string[] {
+  return Array.isArray(server.urls) ? server.urls : [server.urls];
 }
 
 function convert(url: string, server: IceServerConfig): string | IceServer {

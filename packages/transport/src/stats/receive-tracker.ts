@@ -13,6 +13,11 @@ const DEDUPE_WINDOW = 1024;
 /** How long the minimum transit time is remembered, so slow clock drift cannot pin it. */
 const MIN_TRANSIT_WINDOW_MS = 10_000;
 
+/** Position of `seq` in the dedupe bitmap (seq may be negative after unwrapping). */
+function slotOf(seq: number): number {
+  return ((seq % DEDUPE_WINDOW) + DEDUPE_WINDOW) % DEDUPE_WINDOW;
+}
+
 export class ReceiveTracker {
   private maxSeq: number | undefined;
   private firstSeq = 0;
@@ -93,17 +98,17 @@ export class ReceiveTracker {
   }
 
   private getBit(seq: number): boolean {
-    const slot = ((seq % DEDUPE_WINDOW) + DEDUPE_WINDOW) % DEDUPE_WINDOW;
+    const slot = slotOf(seq);
     return (this.seen[slot >>> 5]! & (1 << (slot & 31))) !== 0;
   }
 
   private setBit(seq: number): void {
-    const slot = ((seq % DEDUPE_WINDOW) + DEDUPE_WINDOW) % DEDUPE_WINDOW;
+    const slot = slotOf(seq);
     this.seen[slot >>> 5]! |= 1 << (slot & 31);
   }
 
   private clearBit(seq: number): void {
-    const slot = ((seq % DEDUPE_WINDOW) + DEDUPE_WINDOW) % DEDUPE_WINDOW;
+    const slot = slotOf(seq);
     this.seen[slot >>> 5]! &= ~(1 << (slot & 31));
   }
 
