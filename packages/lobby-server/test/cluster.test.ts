@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBackend } from '../src/index.js';
 import type { LobbyClient } from '../src/client/index.js';
-import { cleanup, connect, eventually, startLobby } from './helpers.js';
+import { cleanup, connect, eventually, onCleanup, startLobby } from './helpers.js';
 import { startLobbyProcess } from './support/lobby-process.js';
 import type { LobbyProcess } from './support/lobby-process.js';
 import { startRedis } from './support/redis.js';
@@ -217,6 +217,8 @@ describe('two lobby processes on one Redis', () => {
 
   it('reports a Redis outage on /healthz and answers requests with a typed error instead of hanging', async () => {
     const own = await startRedis();
+    // Registered first so it runs last, after the lobby closes, even when startLobby throws.
+    onCleanup(() => own.stop());
     const lobby = await startLobby({ redisUrl: own.url, redisPrefix: 'outage:' });
     try {
       const client = await connect(lobby);

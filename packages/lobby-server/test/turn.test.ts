@@ -2,25 +2,27 @@
 // allocate a relay, a wrong or expired one is refused with 401, and two node-datachannel peers
 // forced to relay-only ICE connect through coturn with the credentials the lobby handed out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn } from '@tickwire/testkit';
+import { hasTurnserver, startCoturn } from '@tickwire/testkit';
 import type { Coturn, CoturnSecretAuth } from '@tickwire/testkit';
 import { connect as connectPeer, createSignalerPair } from '@tickwire/transport';
 import { createTurnCredentials } from '../src/index.js';
 import { cleanup, connect, startLobby } from './helpers.js';
 import { allocate } from './support/turn-client.js';
 
-let coturn: Coturn<CoturnSecretAuth>;
+describe.skipIf(!hasTurnserver)('TURN credentials with coturn (use-auth-secret)', () => {
+  let coturn: Coturn<CoturnSecretAuth>;
 
-beforeAll(async () => {
-  coturn = await startCoturn({ auth: { secret: 'coturn-shared-secret-for-tests' } });
-});
+  beforeAll(async () => {
+    coturn = await startCoturn({ auth: { secret: 'coturn-shared-secret-for-tests' } });
+  });
 
-afterAll(async () => {
-  await cleanup();
-  await coturn.stop();
-});
+  afterAll(async () => {
+    await cleanup();
+    // Unset when startCoturn threw in beforeAll.
+    const started: Coturn<CoturnSecretAuth> | undefined = coturn;
+    await started?.stop();
+  });
 
-describe('TURN credentials with coturn (use-auth-secret)', () => {
   it('hands out credentials that coturn accepts for an allocation', async () => {
     const server = await startLobby({
       turnSecret: coturn.auth.secret,

@@ -3,7 +3,7 @@
 // matches replies to requests, and reconnects after an unexpected close, walking through every
 // lobby URL. It knows nothing about rooms or matches: other messages go to `onServerMessage`.
 // Browser-safe: no Node imports.
-import { LobbyError, isLobbyErrorCode } from '../errors.js';
+import { LobbyCloseCode, LobbyError, isLobbyErrorCode } from '../errors.js';
 import type { LobbyErrorCode } from '../errors.js';
 import type { ServerMessage, WelcomeMessage } from '../protocol/server-messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
@@ -38,7 +38,11 @@ interface Pending {
 }
 
 /** Close codes after which reconnecting would not help. */
-const FINAL_CLOSE_CODES = new Set([4002, 4003, 4009]);
+const FINAL_CLOSE_CODES = new Set<number>([
+  LobbyCloseCode.Unauthorized,
+  LobbyCloseCode.UnsupportedVersion,
+  LobbyCloseCode.SessionTakenOver,
+]);
 
 export class LobbySocket {
   private socket: WebSocketLike | undefined;
@@ -216,7 +220,7 @@ export class LobbySocket {
       !this.closedByUser && this.welcomed && this.options.reconnect && !FINAL_CLOSE_CODES.has(code);
     waiter?.reject(
       new LobbyError(
-        code === 4002 ? 'unauthorized' : 'disconnected',
+        code === LobbyCloseCode.Unauthorized ? 'unauthorized' : 'disconnected',
         `lobby closed the connection (${code} ${reason})`,
       ),
     );

@@ -1,6 +1,7 @@
 // Ends sessions whose reconnection grace period ran out (their seat is freed and the room told)
 // and starts the grace period of sessions whose lobby process died without saying so.
 import type { LobbyContext } from '../server/context.js';
+import type { SessionService } from '../sessions/session-service.js';
 import { keys } from '../state/records.js';
 import type { SessionRecord } from '../state/records.js';
 
@@ -14,6 +15,7 @@ export interface GraceHooks {
 export class GraceSweeper {
   constructor(
     private readonly ctx: LobbyContext,
+    private readonly sessions: SessionService,
     private readonly hooks: GraceHooks,
   ) {}
 
@@ -53,25 +55,10 @@ export class GraceSweeper {
       );
       const ids = await this.ctx.store.setMembers(keys.nodeSessions(node));
       for (const id of ids) {
-        const session = await this.ctx.store.update<SessionRecord, SessionRecord | undefined>(
-          keys.session(id),
-          (current) => {
-            if (!current || current.nodeId !== node || current.conn === undefined)
-              return { next: undefined, result: undefined };
-            const next: SessionRecord = {
-              ...current,
-              conn: undefined,
-              nodeId: undefined,
-              disconnectedAt: this.ctx.now(),
-            };
-            return { next, result: next };
-          },
-        );
-        await this.ctx.store.setRemove(keys.nodeSessions(node), id);
-        if (session) {
-          await this.ctx.store.setAdd(keys.grace, id);
-          await this.hooks.disconnected(session);
-        }
+        // Any connection of `node` (connId undefined): the record is only touched while it still
+        // names that node; the session then leaves the node's set and enters the grace set.
+        const session = await this.sessions.disconnected(id, undefined, node);
+        if (session) await this.hooks.disconnected(session);
       }
       await this.ctx.store.setRemove(keys.nodes, node);
     }

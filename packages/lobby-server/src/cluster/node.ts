@@ -22,10 +22,6 @@ export class ClusterNode {
     private readonly tasks: readonly LeaderTask[],
   ) {}
 
-  get isLeader(): boolean {
-    return this.leader;
-  }
-
   async start(): Promise<void> {
     await this.renew();
     this.timer = setInterval(() => {

@@ -21,11 +21,8 @@ const mode = z
   .min(1)
   .max(32)
   .regex(/^[A-Za-z0-9_.-]+$/);
-const region = z
-  .string()
-  .min(1)
-  .max(32)
-  .regex(/^[A-Za-z0-9_.-]+$/);
+/** Same rules as `mode` (1-32 chars of `[A-Za-z0-9_.-]`). */
+const region = mode;
 const propKey = z.string().regex(/^(?!__)[A-Za-z0-9_.-]{1,32}$/);
 const propValue = z.union([z.string().max(128), z.number().finite(), z.boolean()]);
 const props = z

@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const SHORT_CODE_LENGTH = 6;
+const SHORT_CODE_LENGTH = 6;
 
 export function newShortCode(): string {
   let code = '';

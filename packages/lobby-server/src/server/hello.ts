@@ -36,7 +36,7 @@ export function turnFor(conn: LobbyConnection, sessionId: string): TurnCredentia
   );
 }
 
-async function refuse(conn: LobbyConnection, error: LobbyError, code: number): Promise<void> {
+function refuse(conn: LobbyConnection, error: LobbyError, code: number): Promise<void> {
   conn.sendError(error);
   conn.close(code, error.code);
   return Promise.resolve();

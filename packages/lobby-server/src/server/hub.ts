@@ -34,10 +34,6 @@ export class Hub {
     return this.local.size;
   }
 
-  isLocal(sessionId: string): boolean {
-    return this.local.has(sessionId);
-  }
-
   /** Makes `sink` the holder of the session; any previous holder (here or elsewhere) is closed. */
   async attach(sessionId: string, sink: SessionSink): Promise<void> {
     const previous = this.local.get(sessionId);

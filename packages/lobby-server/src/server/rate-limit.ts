@@ -91,8 +91,4 @@ export class IpTable {
         this.entries.delete(ip);
     }
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -37,7 +37,7 @@ export function createServices(ctx: LobbyContext): Services {
     if (session.roomId !== undefined) await rooms.leave(session.id, 'seat_freed', session.roomId);
     await sessions.remove(session.id);
   };
-  const grace = new GraceSweeper(ctx, {
+  const grace = new GraceSweeper(ctx, sessions, {
     expire: endSession,
     disconnected: async (session) => {
       if (session.roomId !== undefined) await rooms.setConnected(session.id, session.roomId, false);

@@ -19,7 +19,7 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-export function originAllowed(origin: string | undefined, config: ResolvedConfig): boolean {
+function originAllowed(origin: string | undefined, config: ResolvedConfig): boolean {
   if (origin === undefined) return !config.requireOrigin;
   if (config.allowedOrigins.includes('*')) return true;
   return config.allowedOrigins.includes(origin);

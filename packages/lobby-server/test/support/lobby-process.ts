@@ -28,7 +28,10 @@ export async function startLobbyProcess(env: Record<string, string>): Promise<Lo
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout });
   const listening = await new Promise<{ port: number; node: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('lobby process did not start')), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('lobby process did not start'));
+    }, 10_000);
     lines.on('line', (line) => {
       if (!line.includes('"event":"listening"')) return;
       clearTimeout(timer);

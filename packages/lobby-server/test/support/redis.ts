@@ -60,7 +60,8 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {
-      if (child.exitCode === null) {
+      // Idempotent: a second call finds the process gone and only re-runs the forced rm.
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
         await exited;
