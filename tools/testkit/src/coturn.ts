@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ephemeralRange, pickFreePort, pickPortRange } from './ports.js';
+import { SINGLE_PORT_FLOOR, ephemeralRange, pickFreePort, pickPortRange } from './ports.js';
 import { waitForStun } from './stun.js';
 
 /** Where Debian's coturn package installs the server. */
@@ -34,8 +34,6 @@ export const LISTENING_IP = '127.0.0.1';
 /** Probes STUN on `host port [timeoutMs]` and exits 0 on an answer; run where coturn runs. Lies
  * beside src/ and dist/, so the same relative URL works from either. */
 const STUN_PROBE = fileURLToPath(new URL('../scripts/stun-probe.mjs', import.meta.url));
-/** Where single ports start (see ports.ts). */
-const SINGLE_PORT_FLOOR = 20_000;
 
 const RELAY_SPAN = 200;
 const STARTS = 3;

@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 
 /** Where single ports start; ranges end here. */
-const SINGLE_PORT_FLOOR = 20_000;
+export const SINGLE_PORT_FLOOR = 20_000;
 const RANGE_FLOOR = 10_000;
 
 /** The kernel's ephemeral port range (Linux default when it cannot be read). */

@@ -21,7 +21,7 @@ export function wrapConnection(connection: Connection): MessagePeer {
     onMessage: (h) => {
       handler = h;
     },
-    bufferedAmount: (kind) => connection.stats()[kind].bufferedAmount,
+    bufferedAmount: (kind) => connection.bufferedAmount(kind),
     counters: () => {
       const s = connection.stats();
       return {

@@ -5,7 +5,7 @@
 // caller's array: samples are often reused for CDF plots afterwards.
 
 /** Ascending copy of `values` (numeric sort, not the default string sort). */
-export function sortAscending(values: readonly number[]): Float64Array {
+export function sortAscending(values: ArrayLike<number>): Float64Array {
   const sorted = Float64Array.from(values);
   sorted.sort();
   return sorted;

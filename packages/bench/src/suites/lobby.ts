@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { percentileSorted } from '../stats/percentile.js';
 
 export interface LobbySuiteResult {
   name: string;
@@ -154,14 +155,6 @@ async function startLobby(): Promise<LobbyChild> {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
 async function openMany(url: string, count: number, onOpened: (n: number) => void): Promise<Session[]> {
   const sessions: Session[] = [];
   const batch = 250;
@@ -292,13 +285,13 @@ export async function runLobbySuite(opts: {
       {
         name: 'lobby',
         metric: 'signal_p50_ms',
-        value: Math.round(percentile(latencies, 0.5) * 1000) / 1000,
+        value: Math.round(percentileSorted(latencies, 0.5) * 1000) / 1000,
         unit: 'ms',
       },
       {
         name: 'lobby',
         metric: 'signal_p99_ms',
-        value: Math.round(percentile(latencies, 0.99) * 1000) / 1000,
+        value: Math.round(percentileSorted(latencies, 0.99) * 1000) / 1000,
         unit: 'ms',
       },
       { name: 'lobby', metric: 'signals_delivered', value: latencies.length, unit: 'messages' },

@@ -1,5 +1,5 @@
 // Whether one capacity step stayed within budget, and the numbers that decide it.
-import { mean, percentile } from '../../stats/percentile.js';
+import { mean, percentileSorted, sortAscending } from '../../stats/percentile.js';
 import type { TickReport } from './authority-worker.js';
 
 /** Half of the 33.3 ms tick at 30 Hz: the other half belongs to the game simulation. */
@@ -20,12 +20,12 @@ export interface StepVerdict {
 }
 
 export function judgeStep(n: number, report: TickReport, received: number, baselineRss: number): StepVerdict {
-  const work = [...report.workMs];
+  const work = sortAscending(report.workMs);
   const intervalMeanMs = mean(report.intervalMs);
   const v: StepVerdict = {
     n,
-    tickP95Ms: percentile(work, 0.95),
-    tickP99Ms: percentile(work, 0.99),
+    tickP95Ms: percentileSorted(work, 0.95),
+    tickP99Ms: percentileSorted(work, 0.99),
     tickMeanMs: mean(report.workMs),
     intervalMeanMs,
     tickHz: intervalMeanMs > 0 ? 1000 / intervalMeanMs : 0,

@@ -4,6 +4,7 @@
 // client, both in Node: see geckos-stream.ts) for the data-channel path, plain ws.
 import type { Chart } from '../../report/chart-types.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
+import { streamName } from '../loss/analyze.js';
 import { runLossPath } from './loss-path.js';
 import { runSyncPath } from './sync-path.js';
 
@@ -15,7 +16,7 @@ export async function runCompareSuite(options: SuiteOptions): Promise<SuiteOutpu
   results.push(...loss.results);
   notes.push(...loss.notes);
   if (loss.byName.size) {
-    const names = [...new Set([...loss.byName.keys()].map((k) => k.slice(0, k.lastIndexOf('@'))))];
+    const names = [...new Set([...loss.byName.keys()].map(streamName))];
     charts.push({
       kind: 'bar',
       title: 'p99 staleness: tickwire vs the alternatives (40 ms RTT)',

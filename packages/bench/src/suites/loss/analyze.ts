@@ -28,6 +28,9 @@ export function analyzeStream(
   return analyzeStaleness(list, { count: seqs.size, seqs }, fromMs, last);
 }
 
+/** The stream name of a `<stream>@<loss>%` result key. */
+export const streamName = (key: string): string => key.slice(0, key.lastIndexOf('@'));
+
 export function stalenessRows(name: string, r: StalenessResult): BenchResult[] {
   return [
     { name, metric: 'staleness_p50_ms', value: r.p50Ms, unit: 'ms' },

@@ -7,7 +7,7 @@ import { BenchError } from '../../errors.js';
 import type { Chart } from '../../report/chart-types.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
 import type { StalenessResult } from '../../stats/staleness.js';
-import { stalenessRows } from './analyze.js';
+import { stalenessRows, streamName } from './analyze.js';
 import { runPhase } from './phase.js';
 import { FULL_PLAN, QUICK_PLAN, RTT_MS, TUNED_PROBES, TUNED_SCTP, mainGroups, sweepBatches } from './plan.js';
 import { MESSAGE_BYTES, STREAM_HZ } from './streams.js';
@@ -80,9 +80,7 @@ export async function runLossSuite(options: SuiteOptions): Promise<SuiteOutput> 
 }
 
 function charts(byName: ReadonlyMap<string, StalenessResult>, levels: readonly number[]): Chart[] {
-  const transports = [...new Set([...byName.keys()].map((k) => k.slice(0, k.lastIndexOf('@'))))].filter(
-    (t) => !/-(sack|htcp|rtcc|cwnd|probes\d)/.test(t),
-  );
+  const transports = [...new Set([...byName.keys()].map(streamName))];
   const series = (pick: (r: StalenessResult) => number) =>
     transports.map((t) => ({
       name: t,

@@ -9,6 +9,7 @@
 // `reliableLossProbes` (a few tiny unreliable frames right after each reliable send on the same
 // connection): `tickwire-reliable-tuned` is tickwire's reliable channel with it on. `-sctp` streams
 // show the best setSctpSettings alone; the sweep shows the rest.
+import type { LossProbeOptions } from '@tickwire/transport';
 import type { SctpSettings } from 'node-datachannel';
 import type { GroupSpec } from './group.js';
 import type { StreamSpec } from './streams.js';
@@ -17,7 +18,7 @@ export const RTT_MS = 40;
 
 export interface ReliableVariant {
   sctp?: SctpSettings;
-  lossProbes?: { count: number; gapMs: number };
+  lossProbes?: Required<LossProbeOptions>;
 }
 
 /**

@@ -1,6 +1,7 @@
 // What travels in the loss suite and how it is stamped. Every message carries its sequence number
 // and the sender's CLOCK_MONOTONIC time; sender and receiver run on the same machine (different
 // network namespaces share the monotonic clock), so arrival minus stamp is the one-way age.
+import type { LossProbeOptions } from '@tickwire/transport';
 import type { ChannelKind } from '../../peers/types.js';
 
 export type StreamImpl = 'tickwire' | 'ndc' | 'ws' | 'colyseus' | 'geckos';
@@ -18,7 +19,7 @@ export interface StreamSpec {
    * few ms after each reliable send, so SCTP's fast retransmit learns of a lost state from three
    * SACKs within a few ms instead of three ticks later).
    */
-  lossProbes?: { count: number; gapMs: number };
+  lossProbes?: Required<LossProbeOptions>;
 }
 
 /** Bytes per state message (the orientation numbers in the issue used 200 B). */

@@ -6,7 +6,7 @@ import type { ChannelKind, MessagePeer } from '../../peers/types.js';
 
 /**
  * Messages per burst between bufferedAmount checks, about 8 KiB worth: the check costs a native
- * call (and for tickwire a whole stats() object), which must not dominate small-message rates.
+ * call (for every peer alike), which must not dominate small-message rates.
  */
 const batchFor = (size: number): number => Math.max(1, Math.floor(8192 / size));
 
