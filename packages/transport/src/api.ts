@@ -15,9 +15,9 @@ export type {
   SendOptions,
   SendResult,
 } from './connection/types.js';
-export { MAX_UNRELIABLE_PAYLOAD } from './connection/connection.js';
-export { DEFAULT_LOSS_PROBES } from './connection/loss-probes.js';
-export type { LossProbeOptions } from './connection/loss-probes.js';
+export { MAX_UNRELIABLE_PAYLOAD } from './connection/options.js';
+export { DEFAULT_LOSS_PROBES } from './channel/loss-probes.js';
+export type { LossProbeOptions } from './channel/loss-probes.js';
 export type { SignalMessage, Signaler } from './signal/signaler.js';
 export { createSignalerPair } from './signal/in-process.js';
 export type { InProcessSignaler } from './signal/in-process.js';

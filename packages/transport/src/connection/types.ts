@@ -4,7 +4,7 @@ import type { TransportError } from '../errors.js';
 import type { Signaler } from '../signal/signaler.js';
 import type { SelectedPair } from '../rtc/adapter.js';
 import type { ConnectionStats } from '../stats/types.js';
-import type { LossProbeOptions } from './loss-probes.js';
+import type { LossProbeOptions } from '../channel/loss-probes.js';
 
 /** `unreliable`: unordered, no retransmits, latest-only per stream. `reliable`: ordered SCTP. */
 export type ChannelKind = 'unreliable' | 'reliable';
