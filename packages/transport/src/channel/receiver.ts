@@ -96,12 +96,10 @@ export class FrameReceiver {
     this.decodeErrors += 1;
     // The codec's own errors (bombs, limits) are TransportErrors already and say more.
     this.config.onError(
-      cause instanceof TransportError
-        ? cause
-        : new TransportError('DECODE', `undecodable ${channel} frame (${reason})`, {
-            cause,
-            details: { channel, reason },
-          }),
+      TransportError.from(cause, 'DECODE', {
+        message: `undecodable ${channel} frame (${reason})`,
+        details: { channel, reason },
+      }),
     );
   }
 }

@@ -12,7 +12,7 @@ import { Negotiator } from '../negotiation/negotiator.js';
 import { Pinger } from '../stats/pinger.js';
 import { RateMeter } from '../stats/rate-meter.js';
 import type { ConnectionStats } from '../stats/types.js';
-import { Emitter } from './emitter.js';
+import { Emitter } from '../events/emitter.js';
 import { DEFAULT_REMOTE_MAX_MESSAGE, MAX_UNRELIABLE_PAYLOAD, resolveOptions } from './options.js';
 import { RELIABLE_HEADER_BYTES } from '../channel/frame.js';
 import type {
@@ -44,11 +44,8 @@ export class TickwireConnection implements Connection {
   readonly opened: Promise<void>;
   readonly maxUnreliablePayload = MAX_UNRELIABLE_PAYLOAD;
   private _state: ConnectionState = 'new';
-  private readonly events = new Emitter<ConnectionEvents>((error) =>
-    queueMicrotask(() => {
-      throw error;
-    }),
-  );
+  // A throwing handler is rethrown on a microtask, never into the native callback.
+  private readonly events = new Emitter<ConnectionEvents>();
   private readonly interceptors = new Set<MessageInterceptor>();
   private readonly openChannels = new Set<ChannelKind>();
   private resolveOpened!: () => void;

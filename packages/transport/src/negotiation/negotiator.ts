@@ -307,10 +307,10 @@ export class Negotiator {
       return attempt === this.attempt;
     } catch (cause) {
       if (attempt !== this.attempt) return false; // a step of an attempt given up on
-      const error =
-        cause instanceof TransportError
-          ? cause
-          : new TransportError('SIGNALING', `${step} failed: ${String(cause)}`, { cause, details: { step } });
+      const error = TransportError.from(cause, 'SIGNALING', {
+        message: `${step} failed: ${String(cause)}`,
+        details: { step },
+      });
       if (fatal) this.hooks.fail('failed', error);
       else this.hooks.error(error);
       return false;
