@@ -126,6 +126,8 @@ export function createSyncServer<
     });
     const client = new ServerClient<I, D>(connection, clientOptions.data as D, peer, hooks);
     clients.add(client);
+    // A connection that ended before it was added never emits `close` again.
+    if (connection.state === 'closed' || connection.state === 'failed') client.leave('closed');
     return client;
   };
 
