@@ -8,6 +8,7 @@ import { TransportError } from '../errors.js';
 import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
 import type { SignalMessage } from '../signal/signaler.js';
 import type { ResolvedOptions } from '../connection/options.js';
+import { CandidateQueues } from './candidates.js';
 import type {
   ChannelKind,
   CloseEvent,
@@ -20,8 +21,6 @@ const UNRELIABLE_CHANNEL_ID = 0;
 const RELIABLE_CHANNEL_ID = 1;
 /** Highest negotiation attempt a peer may ask for (the first attempt is 0, a relay fallback 1). */
 const MAX_ATTEMPT = 1;
-/** Candidates kept while their description is on the way (a flood cannot grow memory). */
-const MAX_QUEUED_CANDIDATES = 256;
 
 /** What the negotiator reports to its connection. */
 export interface NegotiationHooks {
@@ -55,10 +54,7 @@ export class Negotiator {
   private attempt = 0;
   private peerState: RtcPeerState = 'new';
   private remoteDescriptionSet = false;
-  /** Candidates that arrived before the remote description of their attempt was set. */
-  private readonly pendingCandidates: Array<{ candidate: string; mid: string }> = [];
-  /** Candidates the peer sent for an attempt we have not started yet (its offer is on the way). */
-  private readonly earlyCandidates: Array<{ attempt: number; candidate: string; mid: string }> = [];
+  private readonly candidates = new CandidateQueues();
   private readonly unsubscribeSignal: () => void;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
@@ -130,7 +126,7 @@ export class Negotiator {
         if (attempt === this.attempt) fn(...args);
       };
     this.remoteDescriptionSet = false;
-    this.pendingCandidates.length = 0;
+    this.candidates.reset();
     this.peerState = 'new';
     const { options, raw, hooks } = this;
     this.peer = this.adapter.createPeer(
@@ -225,7 +221,7 @@ export class Negotiator {
         return this.onRemoteDescription(message.type, message.sdp);
       case 'candidate':
         if (!this.remoteDescriptionSet) {
-          if (this.pendingCandidates.length < MAX_QUEUED_CANDIDATES) this.pendingCandidates.push(message);
+          this.candidates.hold(message);
           return;
         }
         await this.runStep(
@@ -257,7 +253,7 @@ export class Negotiator {
     if (!ok) return;
     this.remoteDescriptionSet = true;
     const attempt = this.attempt;
-    for (const c of this.pendingCandidates.splice(0)) {
+    for (const c of this.candidates.release()) {
       if (attempt !== this.attempt) return;
       await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(c.candidate, c.mid), false);
     }
@@ -280,8 +276,7 @@ export class Negotiator {
       attempt <= MAX_ATTEMPT;
     if (follows && message.kind === 'candidate') {
       // The offer of that attempt is on its way (signalers may reorder across message kinds).
-      if (this.earlyCandidates.length < MAX_QUEUED_CANDIDATES)
-        this.earlyCandidates.push({ attempt, ...message });
+      this.candidates.holdEarly(attempt, message);
       return false;
     }
     if (!follows || message.kind !== 'description' || message.type !== 'offer') {
@@ -293,9 +288,7 @@ export class Negotiator {
       return false;
     }
     this.fallBackToRelay(attempt, 'peer');
-    for (const c of this.earlyCandidates.splice(0)) {
-      if (c.attempt === attempt) this.pendingCandidates.push({ candidate: c.candidate, mid: c.mid });
-    }
+    this.candidates.promote(attempt);
     return true;
   }
 
