@@ -16,6 +16,8 @@ export interface DocBlock {
   readonly mode: BlockMode;
   /** Why it is skipped (mode skip only). */
   readonly reason?: string;
+  /** Module file name from a `file NAME.ts` marker, so other blocks of the same page can import it. */
+  readonly fileName?: string;
   /** Hidden code from `prelude` markers, placed before the block (declarations the prose implies). */
   readonly prelude: string;
   /** The code segments in order, each with the markdown line of its first code line. */
@@ -40,6 +42,7 @@ type Marker =
   | { kind: 'run' }
   | { kind: 'skip'; reason: string }
   | { kind: 'continue' }
+  | { kind: 'file'; name: string }
   | { kind: 'prelude'; code: string };
 
 function parseMarker(body: string, file: string, line: number): Marker {
@@ -53,12 +56,22 @@ function parseMarker(body: string, file: string, line: number): Marker {
   }
   if (body.startsWith('skip'))
     throw new DocTestMarkupError(file, line, 'doc-test skip needs a reason: skip (why)');
+  const fileName = /^file\s+(\S+)$/.exec(body);
+  if (fileName) {
+    if (!/^[A-Za-z0-9_-]+\.(ts|mts|tsx)$/.test(fileName[1]!))
+      throw new DocTestMarkupError(
+        file,
+        line,
+        `doc-test file name must be a plain NAME.ts, got "${fileName[1]}"`,
+      );
+    return { kind: 'file', name: fileName[1]! };
+  }
   const prelude = /^prelude\s+([\s\S]+)$/.exec(body);
   if (prelude) return { kind: 'prelude', code: prelude[1]!.trim() };
   throw new DocTestMarkupError(
     file,
     line,
-    `unknown doc-test marker "${body}" (run, skip (why), continue, prelude CODE)`,
+    `unknown doc-test marker "${body}" (run, skip (why), continue, file NAME.ts, prelude CODE)`,
   );
 }
 
@@ -70,6 +83,7 @@ export function parseMarkdown(file: string, text: string): DocBlock[] {
     line: number;
     mode: BlockMode;
     reason?: string;
+    fileName?: string;
     prelude: string[];
     segments: { code: string; line: number }[];
   }[] = [];
@@ -132,12 +146,19 @@ export function parseMarkdown(file: string, text: string): DocBlock[] {
     const prelude = markers.flatMap((m) => (m.marker.kind === 'prelude' ? [m.marker.code] : []));
     const skip = markers.find((m) => m.marker.kind === 'skip')?.marker;
     const run = markers.some((m) => m.marker.kind === 'run');
+    const named = markers.find((m) => m.marker.kind === 'file')?.marker;
     if (skip && (run || markers.some((m) => m.marker.kind === 'continue')))
       throw new DocTestMarkupError(file, open + 1, 'a skipped block cannot also run or continue');
     if (markers.some((m) => m.marker.kind === 'continue')) {
       const previous = blocks.at(-1);
       if (previous === undefined || previous.mode === BlockMode.skip)
         throw new DocTestMarkupError(file, open + 1, 'continue needs a tested ts block before it');
+      if (named)
+        throw new DocTestMarkupError(
+          file,
+          open + 1,
+          'a continued block takes the file name of its first part',
+        );
       previous.segments.push(segment);
       previous.prelude.push(...prelude);
       if (run) previous.mode = BlockMode.run;
@@ -148,6 +169,7 @@ export function parseMarkdown(file: string, text: string): DocBlock[] {
       line: open + 1,
       mode: skip ? BlockMode.skip : run ? BlockMode.run : BlockMode.compile,
       ...(skip?.kind === 'skip' ? { reason: skip.reason } : {}),
+      ...(named?.kind === 'file' ? { fileName: named.name } : {}),
       prelude,
       segments: [segment],
     });

@@ -4,7 +4,10 @@ import type { DocBlock } from './markdown.js';
 
 export interface BlockModule {
   readonly block: DocBlock;
-  /** File name without extension, unique per block: `<md path slug>-L<line>`. */
+  /**
+   * Path without extension, unique per block: `<md path slug>/<NAME>` for a `file NAME.ts` block,
+   * else `<md path slug>/L<line>`. Blocks of one page share a folder, so they can import each other.
+   */
   readonly name: string;
   readonly source: string;
   /** Markdown line of each module line (0-based index); undefined for prelude and harness lines. */
@@ -16,7 +19,8 @@ export function blockName(block: DocBlock): string {
     .replace(/\.md$/i, '')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  return `${slug}-L${block.line}`;
+  const base = block.fileName?.replace(/\.(ts|mts|tsx)$/, '') ?? `L${block.line}`;
+  return `${slug}/${base}`;
 }
 
 export function toModule(block: DocBlock): BlockModule {

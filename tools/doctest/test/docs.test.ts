@@ -49,7 +49,7 @@ for (const [file, modules] of byFile) {
           `block at line ${module.block.line} runs and exits by itself`,
           async () => {
             expect(formatProblems(problems.get(module.name) ?? [])).toBe('');
-            const result = await workspace.run(module, RUN_TIMEOUT_MS);
+            const result = await workspace.run(module, RUN_TIMEOUT_MS, modules);
             const why = `${module.block.file}:${module.block.line}\n${result.output}`;
             expect(result.timedOut, `did not exit within ${RUN_TIMEOUT_MS} ms: ${why}`).toBe(false);
             expect(result.code, why).toBe(0);

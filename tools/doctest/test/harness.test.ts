@@ -62,7 +62,18 @@ describe('parseMarkdown', () => {
     expect(module.source).toContain('const a = 1;\nconsole.log(a);');
   });
 
+  it('names a block by its file marker, so another block of the page can import it', () => {
+    const md = ['<!-- doc-test: file game.ts -->', `${fence}ts`, 'export const speed = 4;', fence].join('\n');
+    const [block] = parseMarkdown('docs/guide/x.md', md);
+    expect(block!.fileName).toBe('game.ts');
+    expect(toModule(block!).name).toBe('docs-guide-x/game');
+    expect(toModule(parseMarkdown('docs/guide/x.md', `${fence}ts\nlet a;\n${fence}`)[0]!).name).toBe(
+      'docs-guide-x/L1',
+    );
+  });
+
   it.each([
+    ['a file name with a path', '<!-- doc-test: file ../x.ts -->\n```ts\nx\n```', /plain NAME.ts/],
     ['a skip without a reason', '<!-- doc-test: skip -->\n```ts\nx\n```', /needs a reason/],
     ['an empty reason', '<!-- doc-test: skip () -->\n```ts\nx\n```', /needs a reason/],
     ['an unknown marker', '<!-- doc-test: runn -->\n```ts\nx\n```', /unknown doc-test marker/],
@@ -103,6 +114,24 @@ describe('compile and run', () => {
     expect(problems.get(bad.name)!.map((p) => p.at)).toEqual(['docs/fake.md:13']);
     expect(problems.get(bad.name)![0]!.message).toMatch(/sendd/);
     expect(problems.get('good')).toEqual([]);
+  });
+
+  it('runs a block that imports another block of its page', async () => {
+    const game = toModule({
+      file: 'docs/fake.md',
+      line: 1,
+      mode: BlockMode.compile,
+      fileName: 'game.ts',
+      prelude: '',
+      segments: [{ code: 'export const speed: number = 4;', line: 2 }],
+    });
+    const main = block(
+      "import { speed } from './game.js';\nif (speed !== 4) throw new Error('wrong');\nconsole.log('speed', speed);",
+    );
+    expect(workspace.check([game, main]).get(main.name)).toEqual([]);
+    const result = await workspace.run(main, 10_000, [game, main]);
+    expect(result).toMatchObject({ code: 0, timedOut: false });
+    expect(result.output).toContain('speed 4');
   });
 
   it('passes a block that exits 0 by itself', async () => {
