@@ -58,7 +58,7 @@ function parseMarker(body: string, file: string, line: number): Marker {
     throw new DocTestMarkupError(file, line, 'doc-test skip needs a reason: skip (why)');
   const fileName = /^file\s+(\S+)$/.exec(body);
   if (fileName) {
-    if (!/^[A-Za-z0-9_-]+\.(ts|mts|tsx)$/.test(fileName[1]!))
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(ts|mts|tsx)$/.test(fileName[1]!) || fileName[1]!.includes('..'))
       throw new DocTestMarkupError(
         file,
         line,
