@@ -1,5 +1,8 @@
 // Totals vitest's JSON reports over every workspace package and prints the closing line CI reads.
 // A package that has tests but left no report (its build or test run crashed) counts as one failure.
+// Arguments from scripts/test.sh: `--check=NAME=STATUS` for each repository-wide check (Prettier,
+// import rules, type check), a non-zero status counting as one failure; `--turbo-status=N`, turbo's
+// exit status, counted as one failure only when no test failure explains it (a lint or build error).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,6 +37,19 @@ for (const group of ['packages', 'tools']) {
       `[summary] ${dir}: ${r.numPassedTests} passed, ${r.numFailedTests + suiteFailures + unexplained} failed, ${r.numPendingTests} skipped`,
     );
   }
+}
+for (const arg of process.argv.slice(2)) {
+  const check = /^--check=([\w-]+)=(\d+)$/.exec(arg);
+  if (!check) continue;
+  if (check[2] !== '0') {
+    console.error(`[summary] check ${check[1]}: failed`);
+    failed += 1;
+  } else console.error(`[summary] check ${check[1]}: ok`);
+}
+const turbo = process.argv.slice(2).find((arg) => arg.startsWith('--turbo-status='));
+if (turbo !== undefined && turbo !== '--turbo-status=0' && failed === 0) {
+  console.error('[summary] build or lint failed (turbo exited with an error, no test failed)');
+  failed += 1;
 }
 console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

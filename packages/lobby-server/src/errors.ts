@@ -103,6 +103,18 @@ export class LobbyError extends Error {
     this.code = code;
     this.details = options.details ?? {};
   }
+
+  /**
+   * The one normaliser for catch blocks: a LobbyError passes through unchanged; anything else
+   * (a bug, a Redis failure, a non-Error throw) becomes a LobbyError with `code` (default
+   * `internal`) that keeps the original as `cause`. `message` replaces the original's message,
+   * e.g. so an internal failure never shows its details to a client.
+   */
+  static from(cause: unknown, code: LobbyErrorCode = 'internal', message?: string): LobbyError {
+    if (cause instanceof LobbyError) return cause;
+    const text = message ?? (cause instanceof Error ? cause.message : String(cause));
+    return new LobbyError(code, text, { cause });
+  }
 }
 
 export function isLobbyError(value: unknown, code?: LobbyErrorCode): value is LobbyError {

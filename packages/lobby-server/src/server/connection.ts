@@ -4,32 +4,23 @@
 // `error`. It must never let an exception escape into the event loop: a bad client only ever
 // costs itself its connection.
 import type { WebSocket } from 'ws';
-import { LobbyCloseCode, LobbyError, isLobbyError } from '../errors.js';
+import { LobbyCloseCode, LobbyError } from '../errors.js';
 import { newId } from '../auth/session-token.js';
 import { parseClientMessage } from '../protocol/parse.js';
 import type { ClientMessage } from '../protocol/schemas.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
 import { SignalGate } from '../signaling/signal-gate.js';
+import type { ConnectionEnv, ConnectionPort } from './connection-port.js';
 import type { LobbyContext } from './context.js';
 import { dispatch } from './handlers.js';
 import type { SessionSink } from './hub.js';
-import type { IpTable } from './rate-limit.js';
 import { TokenBucket } from './rate-limit.js';
-import type { Services } from './services.js';
 
 const VIOLATION_WINDOW_MS = 10_000;
 /** Messages waiting behind a slow handler; more are refused as `rate_limited`. */
 const MAX_QUEUED = 32;
 
-export interface ConnectionEnv {
-  readonly ctx: LobbyContext;
-  readonly services: Services;
-  readonly ipTable: IpTable;
-  readonly ip: string;
-  readonly origin: string | undefined;
-}
-
-export class LobbyConnection implements SessionSink {
+export class LobbyConnection implements SessionSink, ConnectionPort {
   readonly connId = newId(9);
   sessionId: string | undefined;
   role: 'player' | 'server' = 'player';
@@ -153,9 +144,7 @@ export class LobbyConnection implements SessionSink {
   }
 
   sendError(error: unknown, re?: number): void {
-    const lobbyError = isLobbyError(error)
-      ? error
-      : new LobbyError('internal', 'internal error', { cause: error });
+    const lobbyError = LobbyError.from(error, 'internal', 'internal error');
     if (lobbyError.code === 'internal')
       this.ctx.log.error({ err: error, conn: this.connId }, 'request failed');
     this.ctx.metrics.errors.inc({ code: lobbyError.code });

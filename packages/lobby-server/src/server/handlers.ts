@@ -4,16 +4,16 @@ import { LobbyError } from '../errors.js';
 import type { ClientMessage } from '../protocol/schemas.js';
 import type { RequestResults } from '../protocol/server-messages.js';
 import { toRoomView } from '../rooms/room-model.js';
-import type { LobbyConnection } from './connection.js';
+import type { ConnectionPort } from './connection-port.js';
 import { hello, turnFor } from './hello.js';
 
-function player(conn: LobbyConnection): string {
+function player(conn: ConnectionPort): string {
   if (conn.role !== 'player' || conn.sessionId === undefined)
     throw new LobbyError('wrong_role', 'players only');
   return conn.sessionId;
 }
 
-function server(conn: LobbyConnection): string {
+function server(conn: ConnectionPort): string {
   if (conn.role !== 'server' || conn.sessionId === undefined)
     throw new LobbyError('wrong_role', 'dedicated servers only');
   return conn.sessionId;
@@ -21,7 +21,7 @@ function server(conn: LobbyConnection): string {
 
 type Reply = RequestResults[keyof RequestResults] | undefined;
 
-export async function dispatch(conn: LobbyConnection, message: ClientMessage): Promise<Reply> {
+export async function dispatch(conn: ConnectionPort, message: ClientMessage): Promise<Reply> {
   const { services, ctx } = conn.env;
   switch (message.t) {
     case 'hello':

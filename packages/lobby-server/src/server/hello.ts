@@ -10,7 +10,7 @@ import type { ClientMessageOf } from '../protocol/schemas.js';
 import type { TurnCredentials } from '../protocol/views.js';
 import { isMember, toRoomView, withConnected } from '../rooms/room-model.js';
 import type { SessionRecord } from '../state/records.js';
-import type { LobbyConnection } from './connection.js';
+import type { ConnectionPort } from './connection-port.js';
 
 function keyMatches(given: string | undefined, keys: readonly string[]): boolean {
   if (given === undefined) return false;
@@ -21,7 +21,7 @@ function keyMatches(given: string | undefined, keys: readonly string[]): boolean
   });
 }
 
-export function turnFor(conn: LobbyConnection, sessionId: string): TurnCredentials | null {
+export function turnFor(conn: ConnectionPort, sessionId: string): TurnCredentials | null {
   const { config } = conn.ctx;
   if (!config.turnSecret) return null;
   return createTurnCredentials(
@@ -36,13 +36,13 @@ export function turnFor(conn: LobbyConnection, sessionId: string): TurnCredentia
   );
 }
 
-function refuse(conn: LobbyConnection, error: LobbyError, code: number): Promise<void> {
+function refuse(conn: ConnectionPort, error: LobbyError, code: number): Promise<void> {
   conn.sendError(error);
   conn.close(code, error.code);
   return Promise.resolve();
 }
 
-export async function hello(conn: LobbyConnection, message: ClientMessageOf<'hello'>): Promise<void> {
+export async function hello(conn: ConnectionPort, message: ClientMessageOf<'hello'>): Promise<void> {
   if (conn.isReady) throw new LobbyError('out_of_order', 'hello was already accepted');
   const { ctx, services } = conn.env;
   if (!SUPPORTED_VERSIONS.includes(message.v)) {

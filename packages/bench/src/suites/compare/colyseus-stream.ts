@@ -7,7 +7,7 @@ import { Client } from '@colyseus/sdk';
 import { schema, t } from '@colyseus/schema';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { WorkerContext } from '../../ipc/worker.js';
-import type { StreamEndpoints } from '../loss/stream-handlers.js';
+import type { StreamEndpoints } from '../loss/stream-endpoints.js';
 import { readStamp } from '../loss/streams.js';
 
 const StreamState = schema({ seq: t.uint32(), sentMs: t.float64(), pad: t.string() }, 'TwStreamState');

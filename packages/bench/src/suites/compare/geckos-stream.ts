@@ -11,7 +11,7 @@ import geckosClient from '@geckos.io/client';
 import type { ClientChannel } from '@geckos.io/client';
 import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'node-datachannel/polyfill';
 import type { WorkerContext } from '../../ipc/worker.js';
-import type { StreamEndpoints } from '../loss/stream-handlers.js';
+import type { StreamEndpoints } from '../loss/stream-endpoints.js';
 
 /**
  * The geckos.io client is browser code: it calls the global RTCPeerConnection and

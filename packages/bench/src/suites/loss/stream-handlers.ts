@@ -9,9 +9,8 @@ import { createPeer } from '../../peers/factory.js';
 import { releaseNative } from '../../peers/native.js';
 import { monoMs, readStamp, stamp, MESSAGE_BYTES, STREAM_HZ } from './streams.js';
 import type { ArrivalLog, SendLog, StreamSpec } from './streams.js';
+import type { Send, StreamEndpoints } from './stream-endpoints.js';
 import { registerWs } from './ws-stream.js';
-
-type Send = (bytes: Uint8Array) => void;
 
 class GrowingLog {
   seq = new Uint32Array(1024);
@@ -34,16 +33,6 @@ class GrowingLog {
     this.b[this.length] = b;
     this.length += 1;
   }
-}
-
-/** What extra stream kinds (the compare suite's Colyseus and geckos.io) plug into. */
-export interface StreamEndpoints {
-  /** Sender side: stream name -> function that sends one stamped state. */
-  senders: Map<string, Send>;
-  /** Receiver side: starts the arrival log of `name` and returns its recorder. */
-  record(name: string): (bytes: Uint8Array) => void;
-  /** Receiver side, for paths that deliver decoded state instead of bytes. */
-  recordStamp(name: string): (seq: number, sentMs: number) => void;
 }
 
 export function registerStreamHandlers(ctx: WorkerContext): StreamEndpoints {

@@ -2,7 +2,7 @@
 // once per stream (`?stream=` names it), and states travel as binary messages.
 import WebSocket, { WebSocketServer } from 'ws';
 import type { WorkerContext } from '../../ipc/worker.js';
-import type { StreamEndpoints } from './stream-handlers.js';
+import type { StreamEndpoints } from './stream-endpoints.js';
 
 export function registerWs({ ipc, onShutdown }: WorkerContext, streams: StreamEndpoints): void {
   let wsServer: WebSocketServer | undefined;
