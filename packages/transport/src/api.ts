@@ -10,6 +10,7 @@ export type {
   ConnectionState,
   IceServerConfig,
   MessageEvent,
+  MessageInterceptor,
   RelayFallbackEvent,
   SendOptions,
   SendResult,

@@ -31,6 +31,8 @@ import type {
   ConnectionEvents,
   ConnectionOptions,
   ConnectionState,
+  MessageEvent,
+  MessageInterceptor,
   RelayFallbackEvent,
   SendOptions,
   SendResult,
@@ -99,6 +101,13 @@ function resolveRelayFallback(options: ConnectionOptions): { afterMs: number } |
   return { afterMs };
 }
 
+/** Reliable values shaped `{ tw: string, … }` belong to tickwire's layers (see Connection.intercept). */
+function isProtocolMessage(event: MessageEvent): boolean {
+  if (event.channel !== 'reliable' || event.raw) return false;
+  const data = event.data;
+  return typeof data === 'object' && data !== null && typeof (data as { tw?: unknown }).tw === 'string';
+}
+
 function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
 }
@@ -135,6 +144,7 @@ export class TickwireConnection implements Connection {
   private rejectOpened!: (error: TransportError) => void;
   private peerState: RtcPeerState = 'new';
   private reliableOverMark = false;
+  private readonly interceptors = new Set<MessageInterceptor>();
 
   private readonly datagramCodec: Codec = createCodec({ mode: 'datagram' });
   private reliableEncoder: Codec = createCodec({ mode: 'stream' });
@@ -302,6 +312,13 @@ export class TickwireConnection implements Connection {
 
   on<E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]): () => void {
     return this.events.on(event, handler);
+  }
+
+  intercept(interceptor: MessageInterceptor): () => void {
+    this.interceptors.add(interceptor);
+    return () => {
+      this.interceptors.delete(interceptor);
+    };
   }
 
   send(channel: ChannelKind, value: unknown, options?: SendOptions): SendResult {
@@ -537,7 +554,7 @@ export class TickwireConnection implements Connection {
       }
     }
     this.delivered += 1;
-    this.events.emit('message', { channel: 'unreliable', stream, data, raw: type === FrameType.Raw });
+    this.deliver({ channel: 'unreliable', stream, data, raw: type === FrameType.Raw });
   }
 
   private onReliableFrame(frame: Uint8Array): void {
@@ -563,7 +580,23 @@ export class TickwireConnection implements Connection {
         return;
       }
     }
-    this.events.emit('message', { channel: 'reliable', stream: 0, data, raw: type === FrameType.Raw });
+    this.deliver({ channel: 'reliable', stream: 0, data, raw: type === FrameType.Raw });
+  }
+
+  /** Interceptors first (protocol layers), then the application, minus tickwire's own messages. */
+  private deliver(event: MessageEvent): void {
+    for (const interceptor of this.interceptors) {
+      try {
+        if (interceptor(event)) return;
+      } catch (error) {
+        // Same policy as event handlers: never throw into the native callback.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+    if (isProtocolMessage(event)) return;
+    this.events.emit('message', event);
   }
 
   private rejectFrame(channel: ChannelKind, reason: string, cause?: unknown): void {
@@ -799,6 +832,7 @@ export class TickwireConnection implements Connection {
     );
     this.events.emit('close', event);
     this.events.clear();
+    this.interceptors.clear();
   }
 
   private clearConnectTimer(): void {

@@ -92,6 +92,12 @@ export interface MessageEvent {
   raw: boolean;
 }
 
+/**
+ * Sees a message before the application's `message` listeners; returns true when it consumed it
+ * (the listeners then never see it). Protocol layers on the connection (state sync) use this.
+ */
+export type MessageInterceptor = (event: MessageEvent) => boolean;
+
 export interface CloseEvent {
   /** Why the connection ended: `local` (close() called), `remote`, `failed`, `timeout`. */
   reason: 'local' | 'remote' | 'failed' | 'timeout';
@@ -107,6 +113,7 @@ export interface RelayFallbackEvent {
 
 export interface ConnectionEvents {
   open: () => void;
+  /** A message from the peer (never tickwire's own protocol traffic: see `intercept`). */
   message: (event: MessageEvent) => void;
   /** Bad input from the peer or a failed step; the connection stays open unless `close` follows. */
   error: (error: TransportError) => void;
@@ -134,6 +141,13 @@ export interface Connection {
   /** Sends bytes the caller encoded itself. */
   sendRaw(channel: ChannelKind, bytes: Uint8Array, options?: SendOptions): SendResult;
   on<E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]): () => void;
+  /**
+   * For layers built on the connection (state sync), not for game code: `interceptor` sees every
+   * message first and keeps the ones it returns true for away from `message` listeners. Reliable
+   * values that are objects with a string `tw` key are tickwire's own protocol messages: they
+   * reach interceptors only, never `message` listeners. Returns the unsubscribe.
+   */
+  intercept(interceptor: MessageInterceptor): () => void;
   stats(): ConnectionStats;
   /** Bytes queued in one channel's native send buffer (cheap: no stats object is built). */
   bufferedAmount(channel: ChannelKind): number;

@@ -51,11 +51,17 @@ export type { PlayoutOptions } from './client/playout-delay.js';
 export { RenderClock } from './client/render-clock.js';
 export type { RenderClockOptions } from './client/render-clock.js';
 export { InterpolationBuffer } from './client/interpolation.js';
-export type { Sample, SampledEntity } from './client/interpolation.js';
+export type { Sample, SampledEntity, SampledEntityOf } from './client/interpolation.js';
 export { Predictor } from './client/prediction.js';
 export type { PredictorOptions, Reconciliation } from './client/prediction.js';
 export { createSyncServer } from './glue/server.js';
-export type { SyncServer, SyncServerClient, SyncServerEvents, SyncServerOptions } from './glue/server.js';
+export type {
+  LeaveReason,
+  SyncServer,
+  SyncServerClient,
+  SyncServerEvents,
+  SyncServerOptions,
+} from './glue/server.js';
 export { createSyncClient } from './glue/client.js';
 export type {
   SyncClient,
