@@ -19,7 +19,7 @@ function filesUnder(dir: string): string[] {
 
 it('packs the public packages, the starter included', () => {
   expect(packed.packages.map((p) => p.name).sort()).toEqual(
-    expect.arrayContaining(['@tickwire/lobby-server', '@tickwire/transport']),
+    expect.arrayContaining(['@tickwire/lobby-server', '@tickwire/transport', 'create-tickwire']),
   );
 });
 
