@@ -4,8 +4,9 @@
 // TypeScript file type-checks against the shipped declarations.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { explain, run } from './support/run.js';
 
 const packed = inject('packed');
@@ -18,6 +19,10 @@ function tarballOf(name: string): string {
   if (!found) throw new Error(`${name} was not packed`);
   return found.tarball;
 }
+
+// The installed project is large: removed as soon as this file is done (the global teardown
+// removes whatever else the run left).
+afterAll(() => rm(project, { recursive: true, force: true }));
 
 beforeAll(async () => {
   mkdirSync(project, { recursive: true });

@@ -4,8 +4,9 @@
 // `npm test` (type check + lobby, authority and Node clients) and `npm run build` (the Vite +
 // Pixi client bundles for the browser) must pass there.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { explain, run } from './support/run.js';
 
 const packed = inject('packed');
@@ -17,6 +18,10 @@ function tarballOf(name: string): string {
   if (!found) throw new Error(`${name} was not packed`);
   return found.tarball;
 }
+
+// The installed project is large: removed as soon as this file is done (the global teardown
+// removes whatever else the run left).
+afterAll(() => rm(workdir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   mkdirSync(workdir, { recursive: true });

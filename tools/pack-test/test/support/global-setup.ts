@@ -1,7 +1,8 @@
 // Packs every public workspace package once per test run, exactly as it would be published
 // (`pnpm pack` rewrites `workspace:` ranges into versions), into a temporary folder the test files
 // share. The packages must be built first (turbo's `test` task depends on their `build`).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -39,7 +40,7 @@ function publicPackages(): { name: string; version: string; dir: string }[] {
   return found;
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = mkdtempSync(join(tmpdir(), 'tickwire-pack-'));
   const tarballs = join(root, 'tarballs');
   const packages: PackedPackage[] = [];
@@ -56,5 +57,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     packages.push({ ...pkg, tarball: filename });
   }
   project.provide('packed', { root, packages });
-  return () => rmSync(root, { recursive: true, force: true });
+  // Asynchronous: a synchronous delete of two node_modules trees blocks vitest's main process
+  // long enough for it to report its workers as not terminating.
+  return () => rm(root, { recursive: true, force: true });
 }
