@@ -7,6 +7,8 @@ import { explain, run } from './support/run.js';
 const root = resolve(import.meta.dirname, '../../..');
 const guard = join(root, 'scripts/publish-guard.mjs');
 
+// Run with this process's environment: under `pnpm turbo` it carries pnpm's user agent, which
+// npm adopts as its own (the guard's first version was fooled by exactly that).
 it('npm publish of the lobby stops at the guard, before packing anything', async () => {
   const result = await run('npm', ['publish', '--dry-run'], {
     cwd: join(root, 'packages/lobby-server'),
@@ -17,7 +19,7 @@ it('npm publish of the lobby stops at the guard, before packing anything', async
 });
 
 it('the guard lets pnpm through', async () => {
-  const env = { ...process.env, npm_config_user_agent: 'pnpm/12.21.0 npm/? node/v20.20.2 linux x64' };
+  const env = { ...process.env, npm_execpath: '/usr/lib/node_modules/pnpm/bin/pnpm.cjs' };
   const result = await run(process.execPath, [guard], { cwd: root, timeoutMs: 30_000, env });
   expect(result.code, explain(result)).toBe(0);
 });
