@@ -24,7 +24,16 @@ const shared: TestProjectInlineConfiguration['test'] = {
 };
 
 /** Per-package settings on top of `shared`, keyed by folder (e.g. 'packages/game-demo'). */
-const overrides: Record<string, TestProjectInlineConfiguration['test']> = {};
+const overrides: Record<string, TestProjectInlineConfiguration['test']> = {
+  // Each file runs `npm install` once into a temporary project: slow (registry, native packages),
+  // so files run one after another with generous timeouts, and the tarballs are packed once.
+  'tools/pack-test': {
+    globalSetup: ['test/support/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+  },
+};
 
 const packageDirs = ['packages', 'tools'].flatMap((group) =>
   existsSync(join(root, group))
