@@ -97,6 +97,21 @@ describe.each(Object.keys(makers))('%s backend', (kind) => {
     expect(await store.setMembers('empty')).toEqual([]);
   });
 
+  it('keeps ordered indexes and reads them a page at a time after a cursor', async () => {
+    const { store } = await backend();
+    for (const member of ['b', 'd', 'a', 'c', 'b']) await store.indexAdd('ix', member);
+    expect(await store.indexSize('ix')).toBe(4);
+    expect(await store.indexPage('ix', undefined, 3)).toEqual(['a', 'b', 'c']);
+    expect(await store.indexPage('ix', 'b', 10)).toEqual(['c', 'd']);
+    expect(await store.indexPage('ix', 'bb', 1)).toEqual(['c']); // a cursor need not be a member
+    expect(await store.indexPage('ix', 'd', 10)).toEqual([]);
+    await store.indexRemove('ix', 'c');
+    await store.indexRemove('ix', 'zz');
+    expect(await store.indexPage('ix', 'a', 10)).toEqual(['b', 'd']);
+    expect(await store.indexPage('missing', undefined, 10)).toEqual([]);
+    expect(await store.indexSize('missing')).toBe(0);
+  });
+
   it('grants a lease to one owner at a time until it lapses', async () => {
     const { store } = await backend();
     expect(await store.lease('leader', 'n1', 150)).toBe(true);

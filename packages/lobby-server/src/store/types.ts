@@ -29,6 +29,15 @@ export interface Store {
   setRemove(set: string, member: string): Promise<void>;
   setMembers(set: string): Promise<string[]>;
   setSize(set: string): Promise<number>;
+  /**
+   * Ordered indexes: members kept in byte order (ASCII keys), read a page at a time after a cursor,
+   * so a reader's cost is its page, never the whole index. Used for the public room listing.
+   */
+  indexAdd(index: string, member: string): Promise<void>;
+  indexRemove(index: string, member: string): Promise<void>;
+  /** Up to `limit` members strictly after `after` (from the first when undefined), in order. */
+  indexPage(index: string, after: string | undefined, limit: number): Promise<string[]>;
+  indexSize(index: string): Promise<number>;
   /** Takes or renews a lease: true when `owner` holds `key` for the next `ttlMs`. */
   lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** True when somebody holds the lease. */
