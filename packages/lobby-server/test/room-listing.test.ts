@@ -92,8 +92,7 @@ async function seedRooms(
         createdAt: 1_700_000_000_000 + i,
       };
       await store.put(keys.room(room.id), room);
-      await store.indexAdd(keys.publicRooms, listingEntry(room));
-      await store.indexAdd(keys.publicRoomsByMode(room.mode), listingEntry(room));
+      await store.indexAdd([keys.publicRooms, keys.publicRoomsByMode(room.mode)], listingEntry(room));
     }),
   );
   seeded += count;

@@ -90,18 +90,17 @@ export class RoomService {
     await this.ctx.store.put(keys.room(room.id), room);
     await this.ctx.store.setAdd(keys.allRooms, room.id);
     if (room.public) {
-      const entry = listingEntry(room);
-      await this.ctx.store.indexAdd(keys.publicRooms, entry);
-      await this.ctx.store.indexAdd(keys.publicRoomsByMode(room.mode), entry);
+      await this.ctx.store.indexAdd([keys.publicRooms, keys.publicRoomsByMode(room.mode)], listingEntry(room));
     }
   }
 
   private async remove(room: RoomRecord): Promise<void> {
     await this.ctx.store.delete(keys.code(room.code));
     if (room.public) {
-      const entry = listingEntry(room);
-      await this.ctx.store.indexRemove(keys.publicRooms, entry);
-      await this.ctx.store.indexRemove(keys.publicRoomsByMode(room.mode), entry);
+      await this.ctx.store.indexRemove(
+        [keys.publicRooms, keys.publicRoomsByMode(room.mode)],
+        listingEntry(room),
+      );
     }
     await this.ctx.store.setRemove(keys.allRooms, room.id);
   }
@@ -329,7 +328,7 @@ export class RoomService {
       const room = rooms[i];
       if (!room) {
         // Left behind by a process that died between deleting a room and unlisting it.
-        await this.ctx.store.indexRemove(index, entry);
+        await this.ctx.store.indexRemove([index], entry);
         continue;
       }
       const status = authorityStatus(

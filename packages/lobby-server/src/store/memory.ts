@@ -95,7 +95,17 @@ export class MemoryStore implements Store {
     return Promise.resolve(this.sets.get(set)?.size ?? 0);
   }
 
-  indexAdd(index: string, member: string): Promise<void> {
+  indexAdd(indexes: readonly string[], member: string): Promise<void> {
+    for (const index of indexes) this.addTo(index, member);
+    return Promise.resolve();
+  }
+
+  indexRemove(indexes: readonly string[], member: string): Promise<void> {
+    for (const index of indexes) this.removeFrom(index, member);
+    return Promise.resolve();
+  }
+
+  private addTo(index: string, member: string): void {
     let members = this.indexes.get(index);
     if (!members) {
       members = [];
@@ -103,16 +113,14 @@ export class MemoryStore implements Store {
     }
     const at = firstAfter(members, member, true);
     if (members[at] !== member) members.splice(at, 0, member);
-    return Promise.resolve();
   }
 
-  indexRemove(index: string, member: string): Promise<void> {
+  private removeFrom(index: string, member: string): void {
     const members = this.indexes.get(index);
-    if (!members) return Promise.resolve();
+    if (!members) return;
     const at = firstAfter(members, member, true);
     if (members[at] === member) members.splice(at, 1);
     if (members.length === 0) this.indexes.delete(index);
-    return Promise.resolve();
   }
 
   indexPage(index: string, after: string | undefined, limit: number): Promise<string[]> {

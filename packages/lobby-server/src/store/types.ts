@@ -33,8 +33,12 @@ export interface Store {
    * Ordered indexes: members kept in byte order (ASCII keys), read a page at a time after a cursor,
    * so a reader's cost is its page, never the whole index. Used for the public room listing.
    */
-  indexAdd(index: string, member: string): Promise<void>;
-  indexRemove(index: string, member: string): Promise<void>;
+  /**
+   * Adds `member` to every index in `indexes` at once (atomically in Redis). On a Redis Cluster the
+   * indexes must share a hash tag (`{rooms}:…`) so that they live in one slot.
+   */
+  indexAdd(indexes: readonly string[], member: string): Promise<void>;
+  indexRemove(indexes: readonly string[], member: string): Promise<void>;
   /** Up to `limit` members strictly after `after` (from the first when undefined), in order. */
   indexPage(index: string, after: string | undefined, limit: number): Promise<string[]>;
   indexSize(index: string): Promise<number>;
@@ -58,7 +62,7 @@ export interface Bus {
 export interface StateBackend {
   readonly store: Store;
   readonly bus: Bus;
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'redis' | 'redis-cluster';
   /** Health of the backend (Redis PING); the memory backend is always healthy. */
   healthy(): Promise<boolean>;
   /**
