@@ -90,7 +90,10 @@ export class RoomService {
     await this.ctx.store.put(keys.room(room.id), room);
     await this.ctx.store.setAdd(keys.allRooms, room.id);
     if (room.public) {
-      await this.ctx.store.indexAdd([keys.publicRooms, keys.publicRoomsByMode(room.mode)], listingEntry(room));
+      await this.ctx.store.indexAdd(
+        [keys.publicRooms, keys.publicRoomsByMode(room.mode)],
+        listingEntry(room),
+      );
     }
   }
 
