@@ -21,6 +21,11 @@ export const LobbyErrorCode = {
   InvalidToken: 'invalid_token',
   RoomNotFound: 'room_not_found',
   RoomFull: 'room_full',
+  /**
+   * The room's authority (its host player or dedicated server) cannot be reached right now;
+   * `details.status` is `reconnecting` (try again shortly) or `gone`.
+   */
+  AuthorityUnavailable: 'authority_unavailable',
   AlreadyInRoom: 'already_in_room',
   NotInRoom: 'not_in_room',
   NotHost: 'not_host',

@@ -1,7 +1,8 @@
 // One contract for both state backends: the in-memory one and Redis (a real redis-server).
 // Every lobby service relies on exactly these semantics, so both must pass the same suite.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LobbyError, createMemoryBackend, createRedisBackend } from '../src/index.js';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createMemoryBackend, createRedisBackend } from '../src/index.js';
+import { storeContract } from './support/store-contract.js';
 import type { StateBackend } from '../src/index.js';
 import { startRedis } from './support/redis.js';
 import type { RedisServer } from './support/redis.js';
@@ -25,102 +26,9 @@ const makers: Record<string, () => Promise<StateBackend>> = {
 };
 
 describe.each(Object.keys(makers))('%s backend', (kind) => {
-  async function backend(): Promise<StateBackend> {
+  storeContract(async () => {
     const made = await makers[kind]!();
     backends.push(made);
     return made;
-  }
-
-  it('stores JSON documents and returns copies', async () => {
-    const { store } = await backend();
-    expect(await store.get('missing')).toBeUndefined();
-    const doc = { a: 1, nested: { list: [1, 2] } };
-    await store.put('doc', doc);
-    const read = await store.get<typeof doc>('doc');
-    expect(read).toEqual(doc);
-    read!.nested.list.push(3);
-    expect(await store.get('doc')).toEqual(doc);
-    expect(await store.getMany(['doc', 'missing'])).toEqual([doc, undefined]);
-    await store.delete('doc');
-    expect(await store.get('doc')).toBeUndefined();
-  });
-
-  it('writes if absent and expires keys with a TTL', async () => {
-    const { store } = await backend();
-    expect(await store.putIfAbsent('code', 'room1', 100)).toBe(true);
-    expect(await store.putIfAbsent('code', 'room2', 100)).toBe(false);
-    expect(await store.get('code')).toBe('room1');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(await store.get('code')).toBeUndefined();
-    expect(await store.putIfAbsent('code', 'room3')).toBe(true);
-  });
-
-  it('updates atomically under concurrency', async () => {
-    const { store } = await backend();
-    await Promise.all(
-      Array.from({ length: 50 }, () =>
-        store.update<{ n: number }, void>('counter', (current) => ({
-          next: { n: (current?.n ?? 0) + 1 },
-          result: undefined,
-        })),
-      ),
-    );
-    expect(await store.get('counter')).toEqual({ n: 50 });
-  });
-
-  it('lets a mutator keep, delete, or abort by throwing', async () => {
-    const { store } = await backend();
-    await store.put('k', { v: 1 });
-    expect(await store.update<{ v: number }, string>('k', () => ({ next: undefined, result: 'kept' }))).toBe(
-      'kept',
-    );
-    expect(await store.get('k')).toEqual({ v: 1 });
-    await expect(
-      store.update('k', () => {
-        throw new LobbyError('room_full', 'full');
-      }),
-    ).rejects.toMatchObject({ code: 'room_full' });
-    expect(await store.get('k')).toEqual({ v: 1 });
-    await store.update('k', () => ({ next: null, result: undefined }));
-    expect(await store.get('k')).toBeUndefined();
-  });
-
-  it('keeps string sets', async () => {
-    const { store } = await backend();
-    await store.setAdd('s', 'a');
-    await store.setAdd('s', 'b');
-    await store.setAdd('s', 'a');
-    expect((await store.setMembers('s')).sort()).toEqual(['a', 'b']);
-    expect(await store.setSize('s')).toBe(2);
-    await store.setRemove('s', 'a');
-    expect(await store.setMembers('s')).toEqual(['b']);
-    expect(await store.setMembers('empty')).toEqual([]);
-  });
-
-  it('grants a lease to one owner at a time until it lapses', async () => {
-    const { store } = await backend();
-    expect(await store.lease('leader', 'n1', 150)).toBe(true);
-    expect(await store.lease('leader', 'n2', 150)).toBe(false);
-    expect(await store.lease('leader', 'n1', 150)).toBe(true);
-    expect(await store.leaseHeld('leader')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await store.leaseHeld('leader')).toBe(false);
-    expect(await store.lease('leader', 'n2', 150)).toBe(true);
-  });
-
-  it('publishes to subscribers and reports how many received it', async () => {
-    const { bus } = await backend();
-    const got: unknown[] = [];
-    const unsubscribe = await bus.subscribe('ch', (m) => got.push(m));
-    expect(await bus.publish('ch', { hello: 1 })).toBe(1);
-    expect(await bus.publish('nobody', { hello: 2 })).toBe(0);
-    await expect.poll(() => got).toEqual([{ hello: 1 }]);
-    await unsubscribe();
-    expect(await bus.publish('ch', { hello: 3 })).toBe(0);
-    expect(got).toEqual([{ hello: 1 }]);
-  });
-
-  it('reports health', async () => {
-    expect(await (await backend()).healthy()).toBe(true);
   });
 });

@@ -1,19 +1,24 @@
-// `pnpm bench lobby`: how much one lobby process (the real `tickwire-lobby` bin, in a child
-// process so its memory is its own) holds on this machine. Phases, all against the same server:
-//   1. sessions: open N WebSocket sessions (10,000; 1,000 with --quick), each says hello; report
-//      how many are held, and the server's resident memory per session (RSS delta / N).
-//   2. signaling under that load: 100 room pairs relay timestamped ICE candidates (client ->
-//      lobby -> client, one clock), p50/p99 of the relay latency.
-//   3. matchmaking: M held sessions queue for `duel` at once and accept every match; players
-//      matched per second from the first queue.join to the last match.ready.
-// Limits: clients and server share 2 cores on loopback (the clients' own CPU inflates latency);
-// RSS includes V8 heap slack that a GC might return; the lobby runs in-memory (no Redis).
-// Speaks the lobby's JSON protocol with `ws` directly: 10,000 full clients would measure the
+// `pnpm bench lobby`: a lobby cluster at scale on this machine. Several lobby processes (the real
+// `tickwire-lobby` bin, each in its own process) share one redis-server, as in production:
+//   1. sessions: N concurrent WebSocket sessions (50,000; 2,000 with --quick), spread over the
+//      processes; idle ones are held by child processes (lobby-holder.ts) bound to several loopback
+//      source addresses (127.0.0.2-5), so no process runs out of descriptors or source ports.
+//      Every process (lobbies, holders) runs under a raised `ulimit -n`. Reports sessions held,
+//      each lobby process's RSS and CPU per 1,000 sessions, Redis memory and commands per session.
+//   2. idle: 10 s with every session held: lobby CPU and Redis commands per session per minute.
+//   3. signaling under that load: 100 room pairs whose host and guest sit on different processes
+//      (relayed through Redis pub/sub) relay timestamped ICE candidates, p50/p99 of the relay.
+//   4. matchmaking: M sessions (10,000; 500 with --quick) queue for `duel` at once and accept
+//      every match; players matched per second from the first queue.join to the last match.ready.
+// Limits: clients, lobbies and Redis share 2 cores on loopback (the clients' own CPU inflates the
+// latencies); RSS includes V8 heap slack that a GC might return.
+// Speaks the lobby's JSON protocol with `ws` directly: 50,000 full clients would measure the
 // client library, not the server.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
@@ -29,6 +34,54 @@ export interface LobbySuiteResult {
 type Message = { t: string; re?: number; [key: string]: unknown };
 
 const LOBBY_BIN = fileURLToPath(new URL('../../../lobby-server/dist/bin.js', import.meta.url));
+const HOLDER = fileURLToPath(new URL('./lobby-holder.js', import.meta.url));
+/**
+ * Descriptors wanted per process. Where raising the hard limit is not permitted (a container
+ * without CAP_SYS_RESOURCE), the soft limit is raised to the hard one instead, and the sessions
+ * are spread so that no process needs more (lobby processes and holders stay under 20,000).
+ */
+const NOFILE = 200_000;
+
+/** Spawns `node <args>` under a raised `ulimit -n` (root may raise the hard limit too). */
+function spawnNode(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdio: 'pipe' | 'ignore' = 'pipe',
+): ChildProcess {
+  return spawn(
+    'sh',
+    [
+      '-c',
+      `ulimit -n ${NOFILE} 2>/dev/null || ulimit -n $(ulimit -Hn); exec "$0" "$@"`,
+      process.execPath,
+      ...args,
+    ],
+    {
+      env,
+      stdio: [stdio === 'pipe' ? 'pipe' : 'ignore', 'pipe', 'inherit'],
+    },
+  );
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0) * 1024;
+}
 
 /** One raw protocol session: a socket plus a callback for every server message. */
 class Session {
@@ -70,11 +123,12 @@ class Session {
   }
 }
 
-function openSession(url: string): Promise<Session> {
+function openSession(url: string, localAddress?: string): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, { perMessageDeflate: false, ...(localAddress ? { localAddress } : {}) });
     const session = new Session(ws);
-    const timer = setTimeout(() => reject(new Error('hello timed out')), 30_000);
+    // Generous: on a loaded machine a handshake waits its turn behind thousands of others.
+    const timer = setTimeout(() => reject(new Error('hello timed out')), 120_000);
     ws.once('open', () => session.send({ t: 'hello', v: 1, name: 'bench' }));
     ws.once('close', (code) => {
       clearTimeout(timer);
@@ -90,37 +144,117 @@ function openSession(url: string): Promise<Session> {
   });
 }
 
-interface LobbyChild {
-  readonly url: string;
-  readonly httpUrl: string;
+interface Child {
   readonly child: ChildProcess;
-  rssBytes(): Promise<number>;
   stop(): Promise<void>;
 }
 
-async function startLobby(): Promise<LobbyChild> {
-  const child = spawn(process.execPath, [LOBBY_BIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      LOBBY_SECRET: 'bench-lobby-secret-0123456789',
-      // One client machine opens every session: lift the per-IP defences, keep everything else.
-      LOBBY_CONNECTIONS_PER_IP: '100000',
-      LOBBY_IP_CONNECTS_PER_SECOND: '100000',
-      LOBBY_IP_CONNECT_BURST: '100000',
-      LOBBY_IP_MESSAGES_PER_SECOND: '1000000',
-      LOBBY_IP_MESSAGE_BURST: '1000000',
-      LOBBY_IDLE_TIMEOUT_MS: '600000',
-      LOBBY_HELLO_TIMEOUT_MS: '60000',
-      LOBBY_MAX_CANDIDATES: '100000',
-      LOBBY_TICK_MS: '50',
-      LOBBY_ACCEPT_TIMEOUT_MS: '60000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+function stopper(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): () => Promise<void> {
   const exited = once(child, 'exit');
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
+interface RedisChild extends Child {
+  readonly url: string;
+  info(): Promise<{ commands: number; usedMemory: number }>;
+}
+
+async function startRedis(): Promise<RedisChild> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxclients',
+      '10000',
+    ],
+    { stdio: 'ignore' },
+  );
+  const stop = stopper(child);
+  const info = async () => {
+    const text = await redisInfo(port);
+    return {
+      commands: Number(/total_commands_processed:(\d+)/.exec(text)?.[1] ?? 0),
+      usedMemory: Number(/used_memory:(\d+)/.exec(text)?.[1] ?? 0),
+    };
+  };
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      await info();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`redis-server did not start: ${String(error)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return { url: `redis://127.0.0.1:${port}`, child, stop, info };
+}
+
+/** INFO over a raw socket: the bench needs no Redis client for two numbers. */
+function redisInfo(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('INFO\r\n'));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      const header = /^\$(\d+)\r\n/.exec(text);
+      if (header && Buffer.byteLength(text) >= header[0].length + Number(header[1])) {
+        socket.destroy();
+        resolve(text);
+      }
+    });
+    socket.once('error', reject);
+  });
+}
+
+interface LobbyChild extends Child {
+  readonly url: string;
+  readonly httpUrl: string;
+  readonly pid: number;
+  sessions(): Promise<number>;
+}
+
+async function startLobby(redisUrl: string): Promise<LobbyChild> {
+  const child = spawnNode([LOBBY_BIN], {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    REDIS_URL: redisUrl,
+    LOBBY_REDIS_PREFIX: `bench${process.pid}:`,
+    LOBBY_SECRET: 'bench-lobby-secret-0123456789',
+    // One client machine opens every session: lift the per-IP defences, keep everything else.
+    LOBBY_CONNECTIONS_PER_IP: '100000',
+    LOBBY_IP_CONNECTS_PER_SECOND: '100000',
+    LOBBY_IP_CONNECT_BURST: '100000',
+    LOBBY_IP_MESSAGES_PER_SECOND: '1000000',
+    LOBBY_IP_MESSAGE_BURST: '1000000',
+    LOBBY_IDLE_TIMEOUT_MS: '600000',
+    LOBBY_HELLO_TIMEOUT_MS: '60000',
+    LOBBY_MAX_CANDIDATES: '100000',
+    LOBBY_TICK_MS: '50',
+    LOBBY_ACCEPT_TIMEOUT_MS: '60000',
+    // A process starved of CPU by this very bench must not be taken for dead.
+    LOBBY_NODE_TTL_MS: '60000',
+  });
+  const stop = stopper(child);
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
@@ -135,35 +269,78 @@ async function startLobby(): Promise<LobbyChild> {
     child.once('exit', (code) =>
       reject(new Error(`lobby exited with ${code} (is packages/lobby-server built?)`)),
     );
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
   });
+  const httpUrl = `http://127.0.0.1:${port}`;
   return {
     url: `ws://127.0.0.1:${port}/`,
-    httpUrl: `http://127.0.0.1:${port}`,
+    httpUrl,
+    pid: child.pid!,
     child,
-    rssBytes: async () => {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
-      return Number(kb ?? 0) * 1024;
-    },
+    stop,
+    sessions: async () =>
+      ((await (await fetch(`${httpUrl}/healthz`)).json()) as { sessions: number }).sessions,
+  };
+}
+
+interface Holder extends Child {
+  readonly done: Promise<{ done: number; failed: number }>;
+  readonly pid: number;
+}
+
+function startHolder(
+  count: number,
+  localAddress: string,
+  urls: readonly string[],
+  onOpened: (n: number) => void,
+): Holder {
+  const child = spawnNode([HOLDER, String(count), localAddress, urls.join(',')], process.env);
+  const lines = createInterface({ input: child.stdout! });
+  const done = new Promise<{ done: number; failed: number }>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const report = JSON.parse(line) as { opened?: number; done?: number; failed: number };
+      if (report.opened !== undefined) onOpened(report.opened);
+      if (report.done !== undefined) resolve({ done: report.done, failed: report.failed });
+    });
+    child.once('exit', (code) => reject(new Error(`session holder exited with ${code}`)));
+  });
+  done.catch(() => undefined);
+  return {
+    child,
+    pid: child.pid!,
+    done,
+    // Closing its stdin tells the holder to close its sockets and exit.
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      child.stdin?.end();
+      await stopper(child, 'SIGTERM')();
     },
   };
 }
 
-async function openMany(url: string, count: number, onOpened: (n: number) => void): Promise<Session[]> {
+/** Opens `count` sessions round-robin over `urls`, 100 handshakes at a time; failures are counted. */
+async function openMany(
+  urls: readonly string[],
+  count: number,
+  localAddress: string,
+  onOpened: (n: number) => void,
+): Promise<{ sessions: Session[]; failed: number }> {
   const sessions: Session[] = [];
-  const batch = 250;
+  let failed = 0;
+  const batch = 100;
   for (let i = 0; i < count; i += batch) {
     const size = Math.min(batch, count - i);
-    sessions.push(...(await Promise.all(Array.from({ length: size }, () => openSession(url)))));
+    const settled = await Promise.allSettled(
+      Array.from({ length: size }, (_, k) => openSession(urls[(i + k) % urls.length]!, localAddress)),
+    );
+    for (const result of settled) {
+      if (result.status === 'fulfilled') sessions.push(result.value);
+      else failed += 1;
+    }
     onOpened(sessions.length);
   }
-  return sessions;
+  return { sessions, failed };
 }
 
 async function measureSignaling(sessions: Session[], pairs: number, signals: number): Promise<number[]> {
@@ -240,64 +417,172 @@ async function measureMatchmaking(players: Session[]): Promise<{ matched: number
   return { matched, seconds: ((matched > 0 ? lastReady : performance.now()) - started) / 1000 };
 }
 
+interface ProcessSample {
+  readonly cpuMs: number;
+  readonly rss: number;
+}
+
+async function sample(pids: readonly number[]): Promise<ProcessSample[]> {
+  return Promise.all(pids.map(async (pid) => ({ cpuMs: await cpuMs(pid), rss: await rssOf(pid) })));
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
 export async function runLobbySuite(opts: {
   quick: boolean;
   onProgress?: (fraction: number) => void;
 }): Promise<LobbySuiteResult[]> {
   const progress = opts.onProgress ?? (() => undefined);
-  const target = opts.quick ? 1_000 : 10_000;
-  const matchPlayers = opts.quick ? 200 : 2_000;
+  const processes = opts.quick ? 2 : 4;
+  const target = opts.quick ? 2_000 : 50_000;
+  const matchPlayers = opts.quick ? 500 : 10_000;
   const signals = opts.quick ? 2_000 : 10_000;
-  const lobby = await startLobby();
+  const pairs = 100;
+  const holders = opts.quick ? 1 : 4;
+  const redis = await startRedis();
+  const children: Child[] = [redis];
   const sessions: Session[] = [];
   try {
-    // Let the fresh process settle before the baseline reading.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const rssBefore = await lobby.rssBytes();
-    sessions.push(...(await openMany(lobby.url, target, (n) => progress(0.5 * (n / target)))));
+    const lobbies = await Promise.all(Array.from({ length: processes }, () => startLobby(redis.url)));
+    children.push(...lobbies);
+    const urls = lobbies.map((l) => l.url);
+    // Let the fresh processes settle before the baseline readings.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const pids = lobbies.map((l) => l.pid);
+    const base = await sample(pids);
+    const redisBase = await redis.info();
+
+    // Active sessions (signaling pairs, then the matchmaking queue) live in this process; the rest
+    // are held idle by the holders, each from its own loopback source address.
+    const active = 2 * pairs + matchPlayers;
+    const idle = Math.max(0, target - active);
+    const opened = new Array<number>(holders + 1).fill(0);
+    const report = () => progress(0.5 * (opened.reduce((a, b) => a + b, 0) / target));
+    const held = Array.from({ length: holders }, (_, i) =>
+      startHolder(
+        Math.floor(idle / holders) + (i < idle % holders ? 1 : 0),
+        `127.0.0.${i + 2}`,
+        urls,
+        (n) => {
+          opened[i] = n;
+          report();
+        },
+      ),
+    );
+    children.push(...held);
+    const mine = await openMany(urls, active, '127.0.0.1', (n) => {
+      opened[holders] = n;
+      report();
+    });
+    sessions.push(...mine.sessions);
+    const holderResults = await Promise.all(held.map((h) => h.done));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const held = sessions.filter((s) => s.open).length;
-    const health = (await (await fetch(`${lobby.httpUrl}/healthz`)).json()) as { sessions: number };
-    const rssAfter = await lobby.rssBytes();
+    const after = await sample(pids);
+    const redisAfter = await redis.info();
+    const perProcess = await Promise.all(lobbies.map((l) => l.sessions()));
+    const total = perProcess.reduce((a, b) => a + b, 0);
     progress(0.55);
 
-    const latencies = await measureSignaling(sessions, 100, signals);
+    // Idle: every session held, nothing asked.
+    const idleMs = opts.quick ? 3_000 : 10_000;
+    const idleStart = await sample(pids);
+    const redisIdleStart = await redis.info();
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    const idleEnd = await sample(pids);
+    const redisIdleEnd = await redis.info();
+    const holderRss = await Promise.all(held.map((h) => rssOf(h.pid).catch(() => 0)));
+    progress(0.6);
+
+    const redisBeforeSignals = await redis.info();
+    const latencies = await measureSignaling(sessions, pairs, signals);
+    const redisAfterSignals = await redis.info();
     progress(0.75);
-    const mm = await measureMatchmaking(sessions.slice(200, 200 + matchPlayers));
+    const queued = sessions.slice(2 * pairs);
+    const redisBeforeMatch = await redis.info();
+    const mm = await measureMatchmaking(queued);
+    const redisAfterMatch = await redis.info();
+    const stillHeld = (await Promise.all(lobbies.map((l) => l.sessions()))).reduce((a, b) => a + b, 0);
     progress(1);
 
-    return [
-      { name: 'lobby', metric: 'sessions_held', value: Math.min(held, health.sessions), unit: 'sessions' },
-      {
-        name: 'lobby',
-        metric: 'bytes_per_session',
-        value: Math.round((rssAfter - rssBefore) / target),
-        unit: 'bytes',
-      },
-      { name: 'lobby', metric: 'server_rss_mb', value: Math.round(rssAfter / 1e5) / 10, unit: 'MB' },
-      {
-        name: 'lobby',
-        metric: 'matched_per_s',
-        value: Math.round(mm.matched / mm.seconds),
-        unit: 'players/s',
-      },
-      { name: 'lobby', metric: 'matched_players', value: mm.matched, unit: 'players' },
-      {
-        name: 'lobby',
-        metric: 'signal_p50_ms',
-        value: Math.round(percentileSorted(latencies, 0.5) * 1000) / 1000,
-        unit: 'ms',
-      },
-      {
-        name: 'lobby',
-        metric: 'signal_p99_ms',
-        value: Math.round(percentileSorted(latencies, 0.99) * 1000) / 1000,
-        unit: 'ms',
-      },
-      { name: 'lobby', metric: 'signals_delivered', value: latencies.length, unit: 'messages' },
-    ];
+    const results: LobbySuiteResult[] = [];
+    const add = (name: string, metric: string, value: number, unit: string) =>
+      results.push({ name, metric, value, unit });
+    lobbies.forEach((_, i) => {
+      const name = `lobby-${i + 1}`;
+      const k = perProcess[i]! / 1000;
+      add(name, 'sessions', perProcess[i]!, 'sessions');
+      add(name, 'rss_mb', round(after[i]!.rss / 1e6), 'MB');
+      add(name, 'rss_mb_per_1k_sessions', round((after[i]!.rss - base[i]!.rss) / 1e6 / k, 2), 'MB');
+      add(name, 'open_cpu_ms_per_1k_sessions', Math.round((after[i]!.cpuMs - base[i]!.cpuMs) / k), 'ms');
+      add(
+        name,
+        'idle_cpu_pct_per_1k_sessions',
+        round((((idleEnd[i]!.cpuMs - idleStart[i]!.cpuMs) / idleMs) * 100) / k, 3),
+        '% of a core',
+      );
+    });
+    const name = 'cluster';
+    add(name, 'processes', processes, 'lobby processes');
+    add(
+      name,
+      'sessions_held',
+      Math.min(total, holderResults.reduce((a, h) => a + h.done, 0) + sessions.filter((x) => x.open).length),
+      'sessions',
+    );
+    add(name, 'sessions_after_matchmaking', stillHeld, 'sessions');
+    add(
+      name,
+      'sessions_failed_to_open',
+      mine.failed + holderResults.reduce((a, h) => a + h.failed, 0),
+      'sessions',
+    );
+    add(name, 'redis_mb', round(redisAfter.usedMemory / 1e6), 'MB');
+    add(
+      name,
+      'redis_bytes_per_session',
+      Math.round((redisAfter.usedMemory - redisBase.usedMemory) / total),
+      'bytes',
+    );
+    add(
+      name,
+      'redis_cmds_per_session_open',
+      round((redisAfter.commands - redisBase.commands) / total),
+      'commands',
+    );
+    add(
+      name,
+      'redis_cmds_per_session_min_idle',
+      round(((redisIdleEnd.commands - redisIdleStart.commands) / total) * (60_000 / idleMs), 3),
+      'commands',
+    );
+    add(
+      name,
+      'redis_cmds_per_signal',
+      round((redisAfterSignals.commands - redisBeforeSignals.commands) / Math.max(1, latencies.length), 2),
+      'commands',
+    );
+    add(
+      name,
+      'redis_cmds_per_matched_player',
+      round((redisAfterMatch.commands - redisBeforeMatch.commands) / Math.max(1, mm.matched)),
+      'commands',
+    );
+    add(
+      name,
+      'holder_rss_mb_per_1k_sessions',
+      round(holderRss.reduce((a, b) => a + b, 0) / 1e6 / Math.max(1, idle / 1000), 2),
+      'MB',
+    );
+    add(name, 'matched_players', mm.matched, 'players');
+    add(name, 'matched_per_s', Math.round(mm.matched / mm.seconds), 'players/s');
+    add(name, 'signal_p50_ms', round(percentileSorted(latencies, 0.5), 3), 'ms');
+    add(name, 'signal_p99_ms', round(percentileSorted(latencies, 0.99), 3), 'ms');
+    add(name, 'signals_delivered', latencies.length, 'messages');
+    return results;
   } finally {
     for (const session of sessions) session.ws.terminate();
-    await lobby.stop();
+    // Holders and lobbies first, Redis last (lobbies leave the cluster through it).
+    for (const child of children.slice(1).reverse()) await child.stop().catch(() => undefined);
+    await redis.stop();
   }
 }

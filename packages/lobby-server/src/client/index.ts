@@ -1,7 +1,7 @@
 // @tickwire/lobby-server/client: what game code (browser or Node) and dedicated game servers use
 // to talk to a lobby. Browser-safe: nothing here imports Node modules.
 export { LobbyClient } from './lobby-client.js';
-export type { LobbyClientOptions } from './lobby-client.js';
+export type { LobbyClientOptions, RoomListFilter } from './lobby-client.js';
 export type { LobbyClientEvents } from './events.js';
 export { PeerSignaler } from './signaler.js';
 export type { SocketFactory, WebSocketLike } from './socket.js';

@@ -12,7 +12,14 @@ import type {
   ServerMessage,
   WelcomeMessage,
 } from '../protocol/server-messages.js';
-import type { RegionLatency, RoomProps, RoomSummary, RoomView, TurnCredentials } from '../protocol/views.js';
+import type {
+  RegionLatency,
+  RoomPage,
+  RoomProps,
+  RoomSummary,
+  RoomView,
+  TurnCredentials,
+} from '../protocol/views.js';
 import { Emitter } from './emitter.js';
 import type { LobbyClientEvents } from './events.js';
 import { LobbySocket } from './lobby-socket.js';
@@ -44,6 +51,15 @@ export interface LobbyClientOptions {
 }
 
 type RequestBody<K extends RequestType> = Omit<ClientMessageOf<K>, 't' | 'id'>;
+
+export interface RoomListFilter {
+  mode?: string;
+  props?: RoomProps;
+  notFull?: boolean;
+  /** Also list rooms whose authority is reconnecting or gone (see `authorityStatus`). */
+  includeUnavailable?: boolean;
+  limit?: number;
+}
 
 export class LobbyClient {
   private readonly events: Emitter<LobbyClientEvents>;
@@ -194,10 +210,14 @@ export class LobbyClient {
     this.setRoom(null, null);
   }
 
-  async listRooms(
-    filter: { mode?: string; props?: RoomProps; notFull?: boolean; limit?: number } = {},
-  ): Promise<RoomSummary[]> {
+  /** The first page of public rooms whose authority is online (see `listRoomsPage` for more). */
+  async listRooms(filter: RoomListFilter = {}): Promise<RoomSummary[]> {
     return (await this.request('room.list', filter)).rooms;
+  }
+
+  /** One page of public rooms; pass the page's `next` as `cursor` to read the following one. */
+  listRoomsPage(filter: RoomListFilter & { cursor?: string } = {}): Promise<RoomPage> {
+    return this.request('room.list', filter);
   }
 
   async kick(playerId: string): Promise<void> {

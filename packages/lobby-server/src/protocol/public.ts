@@ -25,6 +25,8 @@ export type {
   RegionLatency,
   RoomProps,
   RoomSummary,
+  RoomPage,
+  AuthorityStatus,
   RoomView,
   TurnCredentials,
 } from './views.js';

@@ -81,7 +81,10 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
     mode: mode.optional(),
     props: props.optional(),
     notFull: z.boolean().optional(),
+    includeUnavailable: z.boolean().optional(),
     limit: z.number().int().min(1).max(100).optional(),
+    /** `next` of the previous page (rooms/listing.ts checks its shape). */
+    cursor: z.string().max(80).optional(),
   }),
   msg(T.RoomKick, { playerId: idString }),
   msg(T.Signal, { to: idString, data: signalDataSchema }),

@@ -3,7 +3,7 @@
 import type { LobbyErrorCode } from '../errors.js';
 import type { MatchCancelReason, QueueWaitReason, RoomLeftReason, RoomUpdateReason } from './codes.js';
 import type { SignalData } from './schemas.js';
-import type { Authority, RegionLatency, RoomSummary, RoomView, TurnCredentials } from './views.js';
+import type { Authority, RegionLatency, RoomPage, RoomView, TurnCredentials } from './views.js';
 
 /** Public key that verifies join tokens (Ed25519 JWK). */
 export interface JoinKeyJwk {
@@ -40,7 +40,7 @@ export interface RequestResults {
   'room.create': { room: RoomView; joinToken: string };
   'room.join': { room: RoomView; joinToken: string };
   'room.leave': Record<string, never>;
-  'room.list': { rooms: RoomSummary[] };
+  'room.list': RoomPage;
   'room.kick': Record<string, never>;
   signal: Record<string, never>;
   'turn.refresh': { turn: TurnCredentials };

@@ -21,6 +21,14 @@ export type Authority =
       readonly region: string;
     };
 
+/**
+ * Whether a room's authority can be reached right now: `online`; `reconnecting` (the host player's
+ * lobby connection dropped and its grace period runs, or a dedicated server missed heartbeats
+ * briefly); `gone` (the host left with nobody connected to take over, or the server is dead).
+ * Joining a room that is not `online` fails at once with `authority_unavailable`.
+ */
+export type AuthorityStatus = 'online' | 'reconnecting' | 'gone';
+
 export interface RoomView {
   readonly id: string;
   /** Short code to share with friends (join by code). */
@@ -32,6 +40,7 @@ export interface RoomView {
   readonly hostId: string;
   readonly members: readonly MemberView[];
   readonly authority: Authority;
+  readonly authorityStatus: AuthorityStatus;
   /** Set for matchmade rooms. */
   readonly matchId?: string;
   readonly region?: string;
@@ -44,7 +53,16 @@ export interface RoomSummary {
   readonly mode: string;
   readonly players: number;
   readonly maxPlayers: number;
+  /** The room's props, cut to a bounded size in listings (`propsTruncated` says so). */
   readonly props: RoomProps;
+  readonly propsTruncated?: true;
+  readonly authorityStatus: AuthorityStatus;
+}
+
+/** One page of `room.list` / `GET /rooms`; pass `next` back as `cursor` for the following page. */
+export interface RoomPage {
+  readonly rooms: RoomSummary[];
+  readonly next?: string;
 }
 
 export interface IceServer {

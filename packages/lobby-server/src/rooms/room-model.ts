@@ -1,9 +1,23 @@
 // Pure functions over RoomRecord: membership changes, host migration and the views clients see.
 // No I/O here, so the rules (who becomes host, when a room is full) are easy to read and test.
-import type { RoomProps, RoomSummary, RoomView } from '../protocol/views.js';
+import type { AuthorityStatus, RoomProps, RoomView } from '../protocol/views.js';
 import type { MemberRecord, RoomRecord } from '../state/records.js';
 
-export function toRoomView(room: RoomRecord): RoomView {
+/**
+ * What the room document alone says about its authority. A host player is `online` while its
+ * lobby connection is, `reconnecting` during its grace period, and `gone` once its seat is freed
+ * with nobody connected to take over. A dedicated server's liveness lives in the game-server
+ * registry: the caller passes it (`serverAlive`), and without it the room says `online`.
+ */
+export function authorityStatus(room: RoomRecord, serverAlive = true): AuthorityStatus {
+  if (room.authority.kind === 'server') return serverAlive ? 'online' : 'gone';
+  const hostId = room.authority.playerId;
+  const host = room.members.find((member) => member.id === hostId);
+  if (!host) return 'gone';
+  return host.connected ? 'online' : 'reconnecting';
+}
+
+export function toRoomView(room: RoomRecord, status: AuthorityStatus = authorityStatus(room)): RoomView {
   return {
     id: room.id,
     code: room.code,
@@ -14,19 +28,9 @@ export function toRoomView(room: RoomRecord): RoomView {
     hostId: room.hostId,
     members: room.members.map(({ id, name, connected }) => ({ id, name, connected })),
     authority: room.authority,
+    authorityStatus: status,
     ...(room.matchId ? { matchId: room.matchId } : {}),
     ...(room.region ? { region: room.region } : {}),
-  };
-}
-
-export function toRoomSummary(room: RoomRecord): RoomSummary {
-  return {
-    id: room.id,
-    code: room.code,
-    mode: room.mode,
-    players: room.members.length,
-    maxPlayers: room.maxPlayers,
-    props: room.props,
   };
 }
 
@@ -38,9 +42,24 @@ export function withMember(room: RoomRecord, member: MemberRecord): RoomRecord {
   return { ...room, members: [...room.members, member] };
 }
 
-/** The member who should host next: the earliest connected one, else the earliest at all. */
+/**
+ * The member who should host next: the earliest connected one. Never one who is only reconnecting:
+ * nobody could reach its authority. With nobody connected the host seat stays vacant (`hostId`
+ * names no member, the authority is `gone`) until a member is back (see `withConnected`).
+ */
 function nextHost(members: readonly MemberRecord[]): string | undefined {
-  return (members.find((member) => member.connected) ?? members[0])?.id;
+  return members.find((member) => member.connected)?.id;
+}
+
+function withHost(room: RoomRecord, hostId: string): RoomRecord {
+  const authority =
+    room.authority.kind === 'player' ? { kind: 'player' as const, playerId: hostId } : room.authority;
+  return { ...room, hostId, authority };
+}
+
+/** True when the host left and nobody connected could take over yet. */
+export function hostVacant(room: RoomRecord): boolean {
+  return !isMember(room, room.hostId);
 }
 
 /**
@@ -54,23 +73,35 @@ export function withoutMember(
   const members = room.members.filter((member) => member.id !== sessionId);
   if (members.length === 0) return { room: undefined, hostChanged: false };
   if (room.hostId !== sessionId) return { room: { ...room, members }, hostChanged: false };
-  const hostId = nextHost(members) ?? room.hostId;
-  const authority =
-    room.authority.kind === 'player' ? { kind: 'player' as const, playerId: hostId } : room.authority;
-  return { room: { ...room, members, hostId, authority }, hostChanged: true };
+  const hostId = nextHost(members);
+  // Vacant: the departed host stays named (so the room says `gone`) until somebody is back.
+  if (hostId === undefined) return { room: { ...room, members }, hostChanged: false };
+  return { room: withHost({ ...room, members }, hostId), hostChanged: true };
 }
 
-export function withConnected(room: RoomRecord, sessionId: string, connected: boolean): RoomRecord {
-  return {
+/**
+ * Marks a member (dis)connected. A member who is back in a room whose host seat is vacant takes
+ * it: it is connected now, so its authority can be reached.
+ */
+export function withConnected(
+  room: RoomRecord,
+  sessionId: string,
+  connected: boolean,
+): { room: RoomRecord; hostChanged: boolean } {
+  const next = {
     ...room,
     members: room.members.map((member) => (member.id === sessionId ? { ...member, connected } : member)),
   };
+  if (connected && hostVacant(next)) return { room: withHost(next, sessionId), hostChanged: true };
+  return { room: next, hostChanged: false };
 }
 
 export interface RoomFilter {
   readonly mode?: string;
   readonly props?: RoomProps;
   readonly notFull?: boolean;
+  /** Also list rooms whose authority is reconnecting or gone (flagged by `authorityStatus`). */
+  readonly includeUnavailable?: boolean;
 }
 
 export function matchesFilter(room: RoomRecord, filter: RoomFilter): boolean {

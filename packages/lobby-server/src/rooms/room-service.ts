@@ -6,21 +6,23 @@ import { LobbyError } from '../errors.js';
 import { newId } from '../auth/session-token.js';
 import type { RoomLeftReason, RoomUpdateReason } from '../protocol/codes.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
-import type { Authority, RoomProps, RoomSummary } from '../protocol/views.js';
+import type { Authority, AuthorityStatus, RoomPage, RoomProps, RoomSummary } from '../protocol/views.js';
+import type { GameServerRecord } from '../matchmaking/records.js';
 import type { LobbyContext } from '../server/context.js';
 import { keys } from '../state/records.js';
 import type { MemberRecord, RoomRecord, SessionRecord } from '../state/records.js';
 import type { RoomFilter } from './room-model.js';
 import {
   authorityId,
+  authorityStatus,
   isMember,
   matchesFilter,
-  toRoomSummary,
   toRoomView,
   withConnected,
   withMember,
   withoutMember,
 } from './room-model.js';
+import { LISTING_SCAN_SLACK, listingEntry, roomIdOfEntry, toListedRoom } from './listing.js';
 import { newShortCode, normalizeCode } from './short-code.js';
 
 export interface CreateRoomInput {
@@ -87,13 +89,44 @@ export class RoomService {
   private async insert(room: RoomRecord): Promise<void> {
     await this.ctx.store.put(keys.room(room.id), room);
     await this.ctx.store.setAdd(keys.allRooms, room.id);
-    if (room.public) await this.ctx.store.setAdd(keys.publicRooms, room.id);
+    if (room.public) {
+      await this.ctx.store.indexAdd(
+        [keys.publicRooms, keys.publicRoomsByMode(room.mode)],
+        listingEntry(room),
+      );
+    }
   }
 
   private async remove(room: RoomRecord): Promise<void> {
     await this.ctx.store.delete(keys.code(room.code));
-    await this.ctx.store.setRemove(keys.publicRooms, room.id);
+    if (room.public) {
+      await this.ctx.store.indexRemove(
+        [keys.publicRooms, keys.publicRoomsByMode(room.mode)],
+        listingEntry(room),
+      );
+    }
     await this.ctx.store.setRemove(keys.allRooms, room.id);
+  }
+
+  /** Dedicated servers that sent a heartbeat within `serverTtlMs`, among `serverIds`. */
+  private async liveServers(serverIds: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(serverIds)];
+    if (unique.length === 0) return new Set();
+    const records = await this.ctx.store.getMany<GameServerRecord>(unique.map((id) => keys.gameServer(id)));
+    const now = this.ctx.now();
+    return new Set(
+      unique.filter((_, i) => {
+        const record = records[i];
+        return record !== undefined && now - record.lastHeartbeat <= this.ctx.config.serverTtlMs;
+      }),
+    );
+  }
+
+  /** The room's authority status, asking the game-server registry for a dedicated server's. */
+  async statusOf(room: RoomRecord): Promise<AuthorityStatus> {
+    if (room.authority.kind !== 'server') return authorityStatus(room);
+    const live = await this.liveServers([room.authority.serverId]);
+    return authorityStatus(room, live.has(room.authority.serverId));
   }
 
   async create(sessionId: string, input: CreateRoomInput): Promise<RoomRecord> {
@@ -172,12 +205,25 @@ export class RoomService {
       throw new LobbyError('bad_request', 'give exactly one of roomId and code');
     }
     const roomId = await this.resolve(target);
+    // A dedicated server's liveness is read once up front; a host player's is in the document.
+    const before = await this.get(roomId);
+    if (!before) throw new LobbyError('room_not_found', 'no room with that id or code');
+    const serverAlive =
+      before.authority.kind !== 'server' ||
+      (await this.liveServers([before.authority.serverId])).has(before.authority.serverId);
     const session = await this.claimSeat(sessionId, roomId);
     let room: RoomRecord;
     try {
       room = await this.ctx.store.update<RoomRecord, RoomRecord>(keys.room(roomId), (current) => {
         if (!current) throw new LobbyError('room_not_found', 'no room with that id or code');
         if (isMember(current, sessionId)) return { next: undefined, result: current };
+        // Fail now, not after a joiner's WebRTC negotiation times out against nobody.
+        const status = authorityStatus(current, serverAlive);
+        if (status !== 'online') {
+          throw new LobbyError('authority_unavailable', `the room's authority is ${status}`, {
+            details: { status },
+          });
+        }
         if (current.members.length >= current.maxPlayers) {
           throw new LobbyError('room_full', 'the room is full', {
             details: { maxPlayers: current.maxPlayers },
@@ -245,27 +291,66 @@ export class RoomService {
     await this.leave(playerId, 'kicked');
   }
 
-  async setConnected(sessionId: string, roomId: string, connected: boolean): Promise<void> {
-    const room = await this.ctx.store.update<RoomRecord, RoomRecord | undefined>(
-      keys.room(roomId),
-      (current) => {
-        if (!current || !isMember(current, sessionId)) return { next: undefined, result: undefined };
-        const next = withConnected(current, sessionId, connected);
-        return { next, result: next };
-      },
-    );
-    if (room) await this.notify(room, connected ? 'reconnected' : 'disconnected', sessionId, [sessionId]);
+  /**
+   * Marks a member (dis)connected and returns the room as it is now. A member back in a room whose
+   * host seat was vacant becomes its host; the others get fresh join tokens. The member itself is
+   * not told here: it learns the room from its `welcome`, which is sent after this.
+   */
+  async setConnected(sessionId: string, roomId: string, connected: boolean): Promise<RoomRecord | undefined> {
+    const outcome = await this.ctx.store.update<
+      RoomRecord,
+      { room: RoomRecord; hostChanged: boolean } | undefined
+    >(keys.room(roomId), (current) => {
+      if (!current || !isMember(current, sessionId)) return { next: undefined, result: undefined };
+      const next = withConnected(current, sessionId, connected);
+      return { next: next.room, result: next };
+    });
+    if (!outcome) return undefined;
+    const { room, hostChanged } = outcome;
+    await this.notify(room, connected ? 'reconnected' : 'disconnected', sessionId, [sessionId], hostChanged);
+    if (hostChanged) await this.notify(room, 'host_changed', sessionId, [sessionId], false);
+    return room;
   }
 
-  async list(filter: RoomFilter, limit: number): Promise<RoomSummary[]> {
-    const ids = await this.ctx.store.setMembers(keys.publicRooms);
-    const rooms = await this.ctx.store.getMany<RoomRecord>(ids.map((id) => keys.room(id)));
+  /**
+   * One page of public rooms, oldest first. Reads one index page of at most `limit` +
+   * LISTING_SCAN_SLACK entries and those rooms, whatever the number of rooms: a page may hold
+   * fewer than `limit` rooms when entries did not match, and `next` continues after the last
+   * entry read. Unless `includeUnavailable`, rooms whose authority is not online are left out.
+   */
+  async list(filter: RoomFilter, limit: number, cursor?: string): Promise<RoomPage> {
+    const index = filter.mode === undefined ? keys.publicRooms : keys.publicRoomsByMode(filter.mode);
+    const budget = limit + LISTING_SCAN_SLACK;
+    const entries = await this.ctx.store.indexPage(index, cursor, budget);
+    const rooms = await this.ctx.store.getMany<RoomRecord>(entries.map((e) => keys.room(roomIdOfEntry(e))));
+    const live = await this.liveServers(
+      rooms.flatMap((room) => (room?.authority.kind === 'server' ? [room.authority.serverId] : [])),
+    );
     const result: RoomSummary[] = [];
-    for (const room of rooms) {
-      if (room && matchesFilter(room, filter)) result.push(toRoomSummary(room));
-      if (result.length >= limit) break;
+    for (const [i, entry] of entries.entries()) {
+      const room = rooms[i];
+      if (!room) {
+        // Left behind by a process that died between deleting a room and unlisting it.
+        await this.ctx.store.indexRemove([index], entry);
+        continue;
+      }
+      const status = authorityStatus(
+        room,
+        room.authority.kind !== 'server' || live.has(room.authority.serverId),
+      );
+      if (!matchesFilter(room, filter)) continue;
+      if (status !== 'online' && !filter.includeUnavailable) continue;
+      result.push(toListedRoom(room, status));
+      if (result.length >= limit) {
+        return i < entries.length - 1 || entries.length === budget
+          ? { rooms: result, next: entry }
+          : { rooms: result };
+      }
     }
-    return result;
+    const last = entries.at(-1);
+    return entries.length === budget && last !== undefined
+      ? { rooms: result, next: last }
+      : { rooms: result };
   }
 
   count(): Promise<number> {

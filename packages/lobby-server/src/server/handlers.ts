@@ -4,6 +4,7 @@ import { LobbyError } from '../errors.js';
 import type { ClientMessage } from '../protocol/schemas.js';
 import type { RequestResults } from '../protocol/server-messages.js';
 import { toRoomView } from '../rooms/room-model.js';
+import { listRooms } from '../rooms/list-request.js';
 import type { ConnectionPort } from './connection-port.js';
 import { hello, turnFor } from './hello.js';
 
@@ -63,17 +64,8 @@ export async function dispatch(conn: ConnectionPort, message: ClientMessage): Pr
         throw new LobbyError('not_in_room', 'you are not in a room');
       return {};
     }
-    case 'room.list': {
-      const rooms = await services.rooms.list(
-        {
-          ...(message.mode === undefined ? {} : { mode: message.mode }),
-          ...(message.props === undefined ? {} : { props: message.props }),
-          ...(message.notFull === undefined ? {} : { notFull: message.notFull }),
-        },
-        message.limit ?? 50,
-      );
-      return { rooms };
-    }
+    case 'room.list':
+      return listRooms(services.rooms, message);
     case 'room.kick':
       await services.rooms.kick(player(conn), message.playerId, () =>
         services.queues.dropTicketOf(message.playerId),

@@ -89,8 +89,9 @@ export async function hello(conn: ConnectionPort, message: ClientMessageOf<'hell
   let room = session.roomId === undefined ? undefined : await services.rooms.get(session.roomId);
   if (room && !isMember(room, session.id)) room = undefined;
   if (room && wasDisconnected) {
-    await services.rooms.setConnected(session.id, room.id, true);
-    room = withConnected(room, session.id, true);
+    room =
+      (await services.rooms.setConnected(session.id, room.id, true)) ??
+      withConnected(room, session.id, true).room;
   }
   const view = room ? toRoomView(room) : null;
   conn.signals.setRoom(view);

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LobbyContext } from './context.js';
 import type { Services } from './services.js';
+import { listRoomsOverHttp } from '../rooms/list-request.js';
 
 export interface HttpEnv {
   readonly ctx: LobbyContext;
@@ -60,9 +61,9 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, env:
       json(res, 200, { keys: [env.ctx.joinSigner.publicJwk] });
       return;
     case '/rooms': {
-      const mode = url.searchParams.get('mode');
-      const rooms = await env.services.rooms.list({ ...(mode ? { mode } : {}), notFull: true }, 100);
-      json(res, 200, { rooms });
+      const page = await listRoomsOverHttp(env.services.rooms, url.searchParams);
+      if ('error' in page) json(res, 400, page);
+      else json(res, 200, page);
       return;
     }
     default:

@@ -53,7 +53,9 @@ export const keys = {
   node: (id: string) => `node:${id}`,
   nodeSessions: (id: string) => `node-sessions:${id}`,
   leader: 'leader',
-  publicRooms: 'rooms:public',
+  /** Ordered index of public rooms (see rooms/listing.ts); `{rooms}` keeps the indexes on one slot. */
+  publicRooms: '{rooms}:public',
+  publicRoomsByMode: (mode: string) => `{rooms}:public:mode:${mode}`,
   allRooms: 'rooms:all',
   tickets: 'tickets',
   matches: 'matches',

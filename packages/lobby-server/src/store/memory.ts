@@ -11,6 +11,8 @@ interface Entry {
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>();
   private readonly sets = new Map<string, Set<string>>();
+  /** Sorted arrays: a binary search finds a member or a cursor in O(log n). */
+  private readonly indexes = new Map<string, string[]>();
 
   private read(key: string): string | undefined {
     const entry = this.entries.get(key);
@@ -93,6 +95,44 @@ export class MemoryStore implements Store {
     return Promise.resolve(this.sets.get(set)?.size ?? 0);
   }
 
+  indexAdd(indexes: readonly string[], member: string): Promise<void> {
+    for (const index of indexes) this.addTo(index, member);
+    return Promise.resolve();
+  }
+
+  indexRemove(indexes: readonly string[], member: string): Promise<void> {
+    for (const index of indexes) this.removeFrom(index, member);
+    return Promise.resolve();
+  }
+
+  private addTo(index: string, member: string): void {
+    let members = this.indexes.get(index);
+    if (!members) {
+      members = [];
+      this.indexes.set(index, members);
+    }
+    const at = firstAfter(members, member, true);
+    if (members[at] !== member) members.splice(at, 0, member);
+  }
+
+  private removeFrom(index: string, member: string): void {
+    const members = this.indexes.get(index);
+    if (!members) return;
+    const at = firstAfter(members, member, true);
+    if (members[at] === member) members.splice(at, 1);
+    if (members.length === 0) this.indexes.delete(index);
+  }
+
+  indexPage(index: string, after: string | undefined, limit: number): Promise<string[]> {
+    const members = this.indexes.get(index) ?? [];
+    const from = after === undefined ? 0 : firstAfter(members, after, false);
+    return Promise.resolve(members.slice(from, from + Math.max(0, limit)));
+  }
+
+  indexSize(index: string): Promise<number> {
+    return Promise.resolve(this.indexes.get(index)?.length ?? 0);
+  }
+
   lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const raw = this.read(key);
     if (raw !== undefined && JSON.parse(raw) !== owner) return Promise.resolve(false);
@@ -107,8 +147,22 @@ export class MemoryStore implements Store {
   close(): Promise<void> {
     this.entries.clear();
     this.sets.clear();
+    this.indexes.clear();
     return Promise.resolve();
   }
+}
+
+/** Position of the first member `>= value` (inclusive) or `> value` in a sorted array. */
+function firstAfter(members: readonly string[], value: string, inclusive: boolean): number {
+  let low = 0;
+  let high = members.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const member = members[mid]!;
+    if (member < value || (!inclusive && member === value)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 export class MemoryBus implements Bus {

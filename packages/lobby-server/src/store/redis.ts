@@ -1,7 +1,10 @@
 // The scale-out backend: documents, sets and leases in Redis, the bus on Redis pub/sub. Atomic
 // updates are optimistic: read, run the pure mutator, then a Lua compare-and-set that writes only
 // if the stored string is still the one that was read; on conflict, read again and retry.
-import { Redis } from 'ioredis';
+// Runs on one Redis or on a Redis Cluster (`redis-cluster://host:port,host:port`): every command
+// and script touches one key, except index updates, whose keys share a hash tag (one slot), and
+// multi-key reads, which a cluster connection sends as single-key reads pipelined per node.
+import { Cluster, Redis } from 'ioredis';
 import type { Bus, BusHandler, Mutation, StateBackend, Store } from './types.js';
 import { settlesWithin } from '../server/deadline.js';
 
@@ -50,9 +53,12 @@ class PendingCommands {
   }
 }
 
-const pendingByConnection = new WeakMap<Redis, PendingCommands>();
+/** One Redis server or a Redis Cluster: the commands used here exist on both. */
+type Connection = Redis | Cluster;
 
-function pendingOf(redis: Redis): PendingCommands {
+const pendingByConnection = new WeakMap<Connection, PendingCommands>();
+
+function pendingOf(redis: Connection): PendingCommands {
   let pending = pendingByConnection.get(redis);
   if (!pending) {
     pending = new PendingCommands();
@@ -65,10 +71,14 @@ export class RedisStore implements Store {
   private readonly pending: PendingCommands;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Connection,
     private readonly prefix: string,
   ) {
     this.pending = pendingOf(redis);
+  }
+
+  private get cluster(): boolean {
+    return this.redis instanceof Cluster;
   }
 
   /** Every command goes through here, so a shutdown can fail the ones Redis will never answer. */
@@ -87,7 +97,10 @@ export class RedisStore implements Store {
 
   async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
     if (keys.length === 0) return [];
-    const raws = await this.send(this.redis.mget(...keys.map((key) => this.k(key))));
+    // MGET must stay in one slot on a cluster; single GETs are auto-pipelined per node instead.
+    const raws = this.cluster
+      ? await Promise.all(keys.map((key) => this.send(this.redis.get(this.k(key)))))
+      : await this.send(this.redis.mget(...keys.map((key) => this.k(key))));
     return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as T)));
   }
 
@@ -140,6 +153,31 @@ export class RedisStore implements Store {
     return this.send(this.redis.scard(this.k(set)));
   }
 
+  // A sorted set with every score 0 orders its members by bytes: ZRANGE BYLEX reads one page in
+  // O(log n + page), whatever the size of the index.
+  // Several indexes change in one MULTI: a reader never sees a room in one and not the other.
+  async indexAdd(indexes: readonly string[], member: string): Promise<void> {
+    const multi = this.redis.multi();
+    for (const index of indexes) multi.zadd(this.k(index), 0, member);
+    await this.send(multi.exec());
+  }
+
+  async indexRemove(indexes: readonly string[], member: string): Promise<void> {
+    const multi = this.redis.multi();
+    for (const index of indexes) multi.zrem(this.k(index), member);
+    await this.send(multi.exec());
+  }
+
+  indexPage(index: string, after: string | undefined, limit: number): Promise<string[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    const from = after === undefined ? '-' : `(${after}`;
+    return this.send(this.redis.zrangebylex(this.k(index), from, '+', 'LIMIT', 0, limit));
+  }
+
+  indexSize(index: string): Promise<number> {
+    return this.send(this.redis.zcard(this.k(index)));
+  }
+
   async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const reply = await this.send(
       this.redis.eval(LEASE_SCRIPT, 1, this.k(key), JSON.stringify(owner), String(ttlMs)),
@@ -162,8 +200,8 @@ export class RedisBus implements Bus {
   private readonly subscriptions: PendingCommands;
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: Connection,
+    private readonly subscriber: Connection,
     private readonly prefix: string,
     private readonly onHandlerError: (error: unknown) => void,
   ) {
@@ -220,11 +258,34 @@ export class RedisBus implements Bus {
   }
 }
 
+const CLUSTER_SCHEME = 'redis-cluster://';
+
+/** `redis-cluster://h1:p1,h2:p2` names seed nodes of a Redis Cluster; anything else is one Redis. */
+export function clusterSeeds(url: string): Array<{ host: string; port: number }> | undefined {
+  if (!url.startsWith(CLUSTER_SCHEME)) return undefined;
+  const seeds = url
+    .slice(CLUSTER_SCHEME.length)
+    .replace(/\/.*$/, '')
+    .split(',')
+    .filter((seed) => seed.length > 0)
+    .map((seed) => {
+      const at = seed.lastIndexOf(':');
+      const port = Number(seed.slice(at + 1));
+      if (at <= 0 || !Number.isInteger(port) || port < 1 || port > 65_535) {
+        throw new Error(`invalid Redis Cluster seed "${seed}" (expected host:port)`);
+      }
+      return { host: seed.slice(0, at), port };
+    });
+  if (seeds.length === 0) throw new Error('a redis-cluster:// URL needs at least one host:port');
+  return seeds;
+}
+
 export async function createRedisBackend(
   url: string,
   prefix: string,
   onHandlerError: (error: unknown) => void,
 ): Promise<StateBackend> {
+  if (/[{}]/.test(prefix)) throw new Error('the Redis key prefix must not contain { or } (hash tags)');
   // Commands fail fast while Redis is down (instead of queueing forever), so requests get a
   // typed `internal` error and /healthz reports the outage. `disconnectTimeout`: how long
   // `disconnect()` gives Redis to close its end of the socket. Disconnecting while Redis is down
@@ -236,19 +297,40 @@ export async function createRedisBackend(
     enableOfflineQueue: true,
     disconnectTimeout: 500,
   };
-  const commands = new Redis(url, options);
-  const subscriber = new Redis(url, options);
+  const seeds = clusterSeeds(url);
+  // On a cluster, commands wait through a failover (MOVED/TRYAGAIN/CLUSTERDOWN are retried while
+  // a replica takes over) instead of failing: a seat is never lost to a promotion.
+  const makeConnection = (): Connection =>
+    seeds
+      ? new Cluster(seeds, {
+          lazyConnect: true,
+          enableOfflineQueue: true,
+          enableAutoPipelining: true,
+          retryDelayOnFailover: 100,
+          retryDelayOnClusterDown: 100,
+          retryDelayOnTryAgain: 100,
+          maxRedirections: 32,
+          redisOptions: { maxRetriesPerRequest: 8, disconnectTimeout: 500 },
+        })
+      : new Redis(url, options);
+  const commands = makeConnection();
+  const subscriber = makeConnection();
   const connections = [commands, subscriber];
   commands.on('error', onHandlerError);
   subscriber.on('error', onHandlerError);
-  await Promise.all([commands.connect(), subscriber.connect()]);
+  try {
+    await Promise.all([commands.connect(), subscriber.connect()]);
+  } catch (error) {
+    for (const connection of connections) connection.disconnect();
+    throw error;
+  }
   const store = new RedisStore(commands, prefix);
   const bus = new RedisBus(commands, subscriber, prefix, onHandlerError);
   let closed = false;
   return {
     store,
     bus,
-    kind: 'redis',
+    kind: seeds ? 'redis-cluster' : 'redis',
     healthy: async () => {
       // A probe must answer promptly: while the connection is down, say so at once instead of
       // queueing a PING behind ioredis's reconnect cycle (up to ~15 s with its default backoff),

@@ -29,6 +29,19 @@ export interface Store {
   setRemove(set: string, member: string): Promise<void>;
   setMembers(set: string): Promise<string[]>;
   setSize(set: string): Promise<number>;
+  /**
+   * Ordered indexes: members kept in byte order (ASCII keys), read a page at a time after a cursor,
+   * so a reader's cost is its page, never the whole index. Used for the public room listing.
+   */
+  /**
+   * Adds `member` to every index in `indexes` at once (atomically in Redis). On a Redis Cluster the
+   * indexes must share a hash tag (`{rooms}:…`) so that they live in one slot.
+   */
+  indexAdd(indexes: readonly string[], member: string): Promise<void>;
+  indexRemove(indexes: readonly string[], member: string): Promise<void>;
+  /** Up to `limit` members strictly after `after` (from the first when undefined), in order. */
+  indexPage(index: string, after: string | undefined, limit: number): Promise<string[]>;
+  indexSize(index: string): Promise<number>;
   /** Takes or renews a lease: true when `owner` holds `key` for the next `ttlMs`. */
   lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** True when somebody holds the lease. */
@@ -49,7 +62,7 @@ export interface Bus {
 export interface StateBackend {
   readonly store: Store;
   readonly bus: Bus;
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'redis' | 'redis-cluster';
   /** Health of the backend (Redis PING); the memory backend is always healthy. */
   healthy(): Promise<boolean>;
   /**

@@ -1,0 +1,115 @@
+// The lobby on a real Redis Cluster (issue 12): three masters with a replica each, started here
+// from Debian's redis-server. The store contract passes on it, the listing indexes share one slot,
+// and a lobby keeps every seat while the master holding its room fails over to its replica.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createRedisBackend } from '../src/index.js';
+import type { StateBackend } from '../src/index.js';
+import { keys } from '../src/state/records.js';
+import type { RoomRecord } from '../src/state/records.js';
+import { cleanup, connect, onCleanup, startLobby } from './helpers.js';
+import { startRedisCluster } from './support/redis-cluster.js';
+import type { RedisCluster } from './support/redis-cluster.js';
+import { storeContract } from './support/store-contract.js';
+
+let cluster: RedisCluster;
+const backends: StateBackend[] = [];
+let prefix = 0;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 60_000);
+
+afterEach(cleanup);
+
+afterAll(async () => {
+  for (const backend of backends) await backend.close();
+  await cluster?.stop();
+});
+
+async function clusterBackend(): Promise<{ backend: StateBackend; prefix: string }> {
+  const name = `rc${(prefix += 1)}:`;
+  const backend = await createRedisBackend(cluster.url, name, () => undefined);
+  backends.push(backend);
+  return { backend, prefix: name };
+}
+
+describe('store contract on a Redis Cluster', () => {
+  it('is a cluster backend', async () => {
+    expect((await clusterBackend()).backend.kind).toBe('redis-cluster');
+  });
+  storeContract(async () => (await clusterBackend()).backend);
+});
+
+describe('a lobby on a Redis Cluster', () => {
+  it('keeps the listing indexes of one lobby in one slot, and rooms spread over the masters', async () => {
+    const { backend, prefix: p } = await clusterBackend();
+    const server = await startLobby({ backend });
+    const admin = new Redis({ port: cluster.nodes[0]!.port, host: '127.0.0.1' });
+    onCleanup(() => admin.disconnect());
+    const slot = (key: string) => admin.call('CLUSTER', 'KEYSLOT', p + key) as Promise<number>;
+    expect(await slot(keys.publicRoomsByMode('duel'))).toBe(await slot(keys.publicRooms));
+    const rooms = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const host = await connect(server, { name: `h${i}` });
+        return host.createRoom({ mode: i % 2 ? 'duel' : 'ffa', maxPlayers: 2, public: true });
+      }),
+    );
+    const masters = new Set(await Promise.all(rooms.map((r) => cluster.masterOf(p + keys.room(r.id)))));
+    expect(masters.size).toBeGreaterThan(1);
+    const listed = await (await connect(server)).listRooms({ mode: 'duel' });
+    expect(listed.map((r) => r.id).sort()).toEqual(
+      rooms
+        .filter((r) => r.mode === 'duel')
+        .map((r) => r.id)
+        .sort(),
+    );
+  });
+
+  it('loses no seat while the master holding a room fails over to its replica mid-test', async () => {
+    const { backend, prefix: p } = await clusterBackend();
+    const server = await startLobby({ backend });
+    const host = await connect(server, { name: 'host' });
+    const room = await host.createRoom({ mode: 'duel', maxPlayers: 3, public: true });
+    const guests = [await connect(server, { name: 'g1' }), await connect(server, { name: 'g2' })];
+    for (const guest of guests) await guest.joinRoom({ code: room.code });
+    const seated = [host.sessionId, ...guests.map((g) => g.sessionId)];
+
+    // Listings and pings keep flowing while the slot moves; none may fail.
+    const watcher = await connect(server);
+    let busy = true;
+    const traffic = (async () => {
+      let served = 0;
+      while (busy) {
+        await watcher.listRooms();
+        await watcher.ping();
+        served += 1;
+      }
+      return served;
+    })();
+    const moved = await cluster.failover(p + keys.room(room.id));
+    busy = false;
+    expect(moved.to).not.toBe(moved.from);
+    expect(await cluster.masterOf(p + keys.room(room.id))).toBe(moved.to);
+    expect(await traffic).toBeGreaterThan(0);
+
+    // Every seat is still there, read from the promoted replica.
+    const stored = await backend.store.get<RoomRecord>(keys.room(room.id));
+    expect(stored?.members.map((m) => m.id)).toEqual(seated);
+    const newcomer = await connect(server);
+    await expect(newcomer.joinRoom({ roomId: room.id })).rejects.toMatchObject({ code: 'room_full' });
+    // And the room takes writes on its new master: a guest leaves, the newcomer takes the seat.
+    const left = host.waitFor('roomUpdate', (u) => u.reason === 'left');
+    await guests[0]!.leaveRoom();
+    await left;
+    const joined = await newcomer.joinRoom({ roomId: room.id });
+    expect(joined.members.map((m) => m.id)).toEqual([
+      host.sessionId,
+      guests[1]!.sessionId,
+      newcomer.sessionId,
+    ]);
+    const signal = host.waitFor('signal');
+    newcomer.signalerFor(host.sessionId).send({ kind: 'bye', reason: 'after failover' });
+    expect(await signal).toEqual([newcomer.sessionId, { kind: 'bye', reason: 'after failover' }]);
+  }, 60_000);
+});
