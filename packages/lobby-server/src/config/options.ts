@@ -31,7 +31,31 @@ export const settings = {
   requireOrigin: bool('LOBBY_REQUIRE_ORIGIN', 'Refuse WebSocket upgrades that carry no Origin header.'),
   trustProxy: bool(
     'LOBBY_TRUST_PROXY',
-    'Take the client IP from X-Forwarded-For (only behind a proxy you run).',
+    'Take the client IP from X-Forwarded-For (only behind a proxy you run; see trustedProxies).',
+  ),
+  trustedProxies: int(
+    'LOBBY_TRUSTED_PROXIES',
+    'With trustProxy: how many proxies you run in front of the lobby. The client is the X-Forwarded-For entry that many hops from the right; entries further left are client-written and ignored.',
+  ),
+  socketsPerIp: int(
+    'LOBBY_SOCKETS_PER_IP',
+    'Open TCP connections per client address (IPv6: per /64), counted when accepted, before any HTTP is read; more are reset. Not applied with trustProxy (every socket then comes from the proxy).',
+  ),
+  maxSockets: int(
+    'LOBBY_MAX_SOCKETS',
+    'Open TCP connections in total; more are dropped when accepted. Lowered at startup to stay 64 under the open-file limit (ulimit -n).',
+  ),
+  headersTimeoutMs: int(
+    'LOBBY_HEADERS_TIMEOUT_MS',
+    'A connection that has not sent complete request headers within this long (silent, or half a request) is closed with 408.',
+  ),
+  requestTimeoutMs: int(
+    'LOBBY_REQUEST_TIMEOUT_MS',
+    'A whole HTTP request must arrive within this long (408).',
+  ),
+  keepAliveTimeoutMs: int(
+    'LOBBY_KEEP_ALIVE_TIMEOUT_MS',
+    'An idle keep-alive HTTP connection is closed after this long.',
   ),
   maxPayload: int(
     'LOBBY_MAX_PAYLOAD',
@@ -164,6 +188,12 @@ export const defaultSettings: LobbySettings = {
   allowedOrigins: ['*'],
   requireOrigin: false,
   trustProxy: false,
+  trustedProxies: 1,
+  socketsPerIp: 128,
+  maxSockets: 10_000,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
   maxPayload: 8 * 1024,
   maxFragments: 32,
   sendBufferCap: 256 * 1024,

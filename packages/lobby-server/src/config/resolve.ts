@@ -14,6 +14,12 @@ export interface ResolvedConfig extends LobbySettings {
 const positive: Array<keyof LobbySettings> = [
   'maxPayload',
   'maxFragments',
+  'trustedProxies',
+  'socketsPerIp',
+  'maxSockets',
+  'headersTimeoutMs',
+  'requestTimeoutMs',
+  'keepAliveTimeoutMs',
   'sendBufferCap',
   'heartbeatMs',
   'idleTimeoutMs',

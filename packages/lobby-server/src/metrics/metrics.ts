@@ -16,6 +16,8 @@ export interface LobbyMetrics {
   readonly signalsRelayed: Counter;
   readonly upgradesRejected: Counter<'reason'>;
   readonly wsErrors: Counter<'code'>;
+  readonly socketsRefused: Counter<'reason'>;
+  readonly socketsOpen: Gauge;
 }
 
 export interface MetricsSources {
@@ -23,6 +25,8 @@ export interface MetricsSources {
   roomCount(): Promise<number>;
   /** Players waiting per mode. */
   queueSizes(): Promise<Map<string, number>>;
+  /** TCP sockets admitted and still open on this process. */
+  openSockets(): number;
 }
 
 export function createMetrics(sources: MetricsSources, processMetrics: boolean): LobbyMetrics {
@@ -100,6 +104,20 @@ export function createMetrics(sources: MetricsSources, processMetrics: boolean):
       help: 'WebSocket protocol errors (ws limits: fragments, payload, framing), by ws code',
       labelNames: ['code'],
       registers,
+    }),
+    socketsRefused: new Counter({
+      name: 'lobby_sockets_refused_total',
+      help: 'TCP connections refused when accepted (per_address, global)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    socketsOpen: new Gauge({
+      name: 'lobby_sockets_open',
+      help: 'TCP connections open on this process (HTTP and WebSocket)',
+      registers,
+      collect() {
+        this.set(sources.openSockets());
+      },
     }),
     upgradesRejected: new Counter({
       name: 'lobby_upgrades_rejected_total',

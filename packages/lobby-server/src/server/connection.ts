@@ -25,7 +25,10 @@ export interface ConnectionEnv {
   readonly ctx: LobbyContext;
   readonly services: Services;
   readonly ipTable: IpTable;
+  /** The client's address. */
   readonly ip: string;
+  /** What per-address limits count under (see server/address-key.ts). */
+  readonly ipKey: string;
   readonly origin: string | undefined;
 }
 
@@ -104,7 +107,7 @@ export class LobbyConnection implements SessionSink {
     this.lastMessageAt = now;
     if (
       !this.bucket.take(now) ||
-      !this.env.ipTable.takeMessage(this.env.ip, now) ||
+      !this.env.ipTable.takeMessage(this.env.ipKey, now) ||
       this.queued >= MAX_QUEUED
     ) {
       this.sendError(new LobbyError('rate_limited', 'too many messages; slow down'));
@@ -239,7 +242,7 @@ export class LobbyConnection implements SessionSink {
     const wasReady = this.sessionId !== undefined;
     if (this.state !== 'closed') this.ctx.metrics.closes.inc({ code: String(code) });
     this.state = 'closed';
-    this.env.ipTable.closed(this.env.ip);
+    this.env.ipTable.closed(this.env.ipKey);
     try {
       await this.chain;
       if (wasReady && this.sessionId !== undefined) {
