@@ -104,6 +104,14 @@ export const settings = {
     'ICE candidates one peer may send per negotiation (per description).',
   ),
   maxNegotiations: int('LOBBY_MAX_NEGOTIATIONS', 'Unanswered offers one session may have open at once.'),
+  peerSignalBytesPerSecond: int(
+    'LOBBY_PEER_SIGNAL_BYTES_PER_SECOND',
+    'Signaling bytes per second one session may relay to any one peer (burst: 4 s worth); more is refused with rate_limited.',
+  ),
+  inboundSignalBytesPerSecond: int(
+    'LOBBY_INBOUND_SIGNAL_BYTES_PER_SECOND',
+    'Signaling bytes per second one session accepts from all peers together (burst: 4 s worth); a recipient is never dropped for signals, the senders are throttled.',
+  ),
   offerTimeoutMs: int(
     'LOBBY_OFFER_TIMEOUT_MS',
     'An offer not answered in time is reaped: both sides get a `bye`.',
@@ -211,6 +219,8 @@ export const defaultSettings: LobbySettings = {
   roomsPerMinute: 10,
   maxCandidates: 32,
   maxNegotiations: 16,
+  peerSignalBytesPerSecond: 16 * 1024,
+  inboundSignalBytesPerSecond: 64 * 1024,
   offerTimeoutMs: 30_000,
   graceMs: 30_000,
   joinTokenTtlSeconds: 120,

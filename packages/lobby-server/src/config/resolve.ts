@@ -35,6 +35,8 @@ const positive: Array<keyof LobbySettings> = [
   'roomsPerMinute',
   'maxCandidates',
   'maxNegotiations',
+  'peerSignalBytesPerSecond',
+  'inboundSignalBytesPerSecond',
   'offerTimeoutMs',
   'graceMs',
   'joinTokenTtlSeconds',

@@ -14,6 +14,7 @@ export interface LobbyMetrics {
   readonly waitSeconds: Histogram<'mode'>;
   readonly matches: Counter<'outcome'>;
   readonly signalsRelayed: Counter;
+  readonly signalsDropped: Counter<'reason'>;
   readonly upgradesRejected: Counter<'reason'>;
   readonly wsErrors: Counter<'code'>;
   readonly socketsRefused: Counter<'reason'>;
@@ -97,6 +98,12 @@ export function createMetrics(sources: MetricsSources, processMetrics: boolean):
     signalsRelayed: new Counter({
       name: 'lobby_signals_relayed_total',
       help: 'Signaling messages relayed',
+      registers,
+    }),
+    signalsDropped: new Counter({
+      name: 'lobby_signals_dropped_total',
+      help: 'Signals refused by a relay budget (sender_budget, recipient_budget, recipient_backlog)',
+      labelNames: ['reason'],
       registers,
     }),
     wsErrors: new Counter({

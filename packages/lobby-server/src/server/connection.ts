@@ -12,7 +12,7 @@ import type { ServerMessage } from '../protocol/server-messages.js';
 import { SignalGate } from '../signaling/signal-gate.js';
 import type { LobbyContext } from './context.js';
 import { dispatch } from './handlers.js';
-import type { SessionSink } from './hub.js';
+import type { DeliveryOutcome, SessionSink } from './hub.js';
 import type { IpTable } from './rate-limit.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Services } from './services.js';
@@ -151,6 +151,8 @@ export class LobbyConnection implements SessionSink {
         this.send({ t: 'ok', re: message.id, data: data ?? {} });
       }
     } catch (error) {
+      // Refused for a rate (e.g. a signaling budget): repeated, it ends the connection (4008).
+      if (isLobbyError(error, 'rate_limited')) this.violation(this.ctx.now());
       this.sendError(error, message.id);
     }
   }
@@ -188,9 +190,14 @@ export class LobbyConnection implements SessionSink {
   }
 
   // SessionSink: messages for this session from anywhere in the cluster.
-  deliver(message: ServerMessage): void {
-    if (message.t === 'signal' && !this.signals.admit(message)) return;
+  deliver(message: ServerMessage): DeliveryOutcome {
+    if (message.t === 'signal') {
+      const verdict = this.signals.admit(message, this.ws.bufferedAmount);
+      if (verdict === 'drop') return 'dropped';
+      if (verdict === 'throttle') return 'throttled';
+    }
     this.send(message);
+    return 'delivered';
   }
 
   takenOver(): void {
