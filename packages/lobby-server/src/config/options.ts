@@ -98,6 +98,14 @@ export const settings = {
     'LOBBY_MAX_VIOLATIONS',
     'Rate-limited or malformed messages tolerated per 10 s before close 4008.',
   ),
+  codeFailuresPerMinute: int(
+    'LOBBY_CODE_FAILURES_PER_MINUTE',
+    'Wrong private-room codes one address may try per minute (each is also a violation); one more locks the address out of joins by code.',
+  ),
+  codeLockoutMs: int(
+    'LOBBY_CODE_LOCKOUT_MS',
+    'How long an address that guessed too many wrong codes may not join by code (rate_limited with retryAfterMs).',
+  ),
   roomsPerMinute: int('LOBBY_ROOMS_PER_MINUTE', 'Rooms one session may create per minute.'),
   maxCandidates: int(
     'LOBBY_MAX_CANDIDATES',
@@ -216,6 +224,8 @@ export const defaultSettings: LobbySettings = {
   ipConnectsPerSecond: 10,
   ipConnectBurst: 30,
   maxViolations: 20,
+  codeFailuresPerMinute: 10,
+  codeLockoutMs: 60_000,
   roomsPerMinute: 10,
   maxCandidates: 32,
   maxNegotiations: 16,

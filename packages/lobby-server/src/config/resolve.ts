@@ -32,6 +32,8 @@ const positive: Array<keyof LobbySettings> = [
   'ipConnectsPerSecond',
   'ipConnectBurst',
   'maxViolations',
+  'codeFailuresPerMinute',
+  'codeLockoutMs',
   'roomsPerMinute',
   'maxCandidates',
   'maxNegotiations',

@@ -19,6 +19,7 @@ export interface LobbyMetrics {
   readonly wsErrors: Counter<'code'>;
   readonly socketsRefused: Counter<'reason'>;
   readonly socketsOpen: Gauge;
+  readonly codeLockouts: Counter;
 }
 
 export interface MetricsSources {
@@ -125,6 +126,11 @@ export function createMetrics(sources: MetricsSources, processMetrics: boolean):
       collect() {
         this.set(sources.openSockets());
       },
+    }),
+    codeLockouts: new Counter({
+      name: 'lobby_code_lockouts_total',
+      help: 'Addresses locked out of joins by code after too many wrong private-room codes',
+      registers,
     }),
     upgradesRejected: new Counter({
       name: 'lobby_upgrades_rejected_total',

@@ -130,7 +130,8 @@ export class LobbyConnection implements SessionSink {
       });
   }
 
-  private violation(now: number): void {
+  /** Counts a broken rule; too many within 10 s close the connection (4008). */
+  violation(now: number): void {
     if (now - this.violationWindowStart > VIOLATION_WINDOW_MS) {
       this.violationWindowStart = now;
       this.violations = 0;

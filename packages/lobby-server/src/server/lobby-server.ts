@@ -116,6 +116,8 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
     connectBurst: config.ipConnectBurst,
     messagesPerSecond: config.ipMessagesPerSecond,
     messageBurst: config.ipMessageBurst,
+    codeFailuresPerMinute: config.codeFailuresPerMinute,
+    codeLockoutMs: config.codeLockoutMs,
   });
   const connections = new Set<LobbyConnection>();
   const startedAt = ctx.now();
