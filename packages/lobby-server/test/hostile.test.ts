@@ -214,13 +214,13 @@ describe('resource caps', () => {
     expect(await host.ping()).toBeGreaterThan(0);
   }, 90_000);
 
-  it('rate-limits the HTTP API per IP, but never the health and metrics probes', async () => {
+  it('rate-limits the HTTP API per IP, /metrics included, but never the health probe', async () => {
     const server = await startLobby({ ipMessagesPerSecond: 1, ipMessageBurst: 3 });
     const statuses = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await fetch(`${server.httpUrl}/rooms`)).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
-    expect((await fetch(`${server.httpUrl}/metrics`)).status).toBe(200);
+    expect((await fetch(`${server.httpUrl}/metrics`)).status).toBe(429);
   });
 
   it('caps connections per IP and connects per second with HTTP 429', async () => {

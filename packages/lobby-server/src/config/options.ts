@@ -106,6 +106,10 @@ export const settings = {
     'LOBBY_CODE_LOCKOUT_MS',
     'How long an address that guessed too many wrong codes may not join by code (rate_limited with retryAfterMs).',
   ),
+  kickBanMs: int(
+    'LOBBY_KICK_BAN_MS',
+    'A kicked player (its session, user id and address) may not rejoin that room for this long.',
+  ),
   roomsPerMinute: int('LOBBY_ROOMS_PER_MINUTE', 'Rooms one session may create per minute.'),
   maxCandidates: int(
     'LOBBY_MAX_CANDIDATES',
@@ -226,6 +230,7 @@ export const defaultSettings: LobbySettings = {
   maxViolations: 20,
   codeFailuresPerMinute: 10,
   codeLockoutMs: 60_000,
+  kickBanMs: 300_000,
   roomsPerMinute: 10,
   maxCandidates: 32,
   maxNegotiations: 16,

@@ -34,6 +34,7 @@ const positive: Array<keyof LobbySettings> = [
   'maxViolations',
   'codeFailuresPerMinute',
   'codeLockoutMs',
+  'kickBanMs',
   'roomsPerMinute',
   'maxCandidates',
   'maxNegotiations',

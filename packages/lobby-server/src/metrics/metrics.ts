@@ -1,6 +1,26 @@
 // Prometheus metrics of one lobby process, in its own registry (several lobbies can live in one
 // test process). Counters only count here; rates (messages/s) are PromQL's job: rate(...[1m]).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LobbyCloseCode } from '../errors.js';
+
+/** Close codes a label may name: the lobby's own and the standard ones a peer or `ws` produce. */
+const KNOWN_CLOSE_CODES = new Set<number>([
+  ...Object.values(LobbyCloseCode),
+  1002,
+  1003,
+  1005,
+  1006,
+  1007,
+  1011,
+]);
+
+/**
+ * The `code` label of `lobby_closes_total`: a client chooses the code it closes with, and every
+ * distinct label value is a new time series kept forever, so unknown codes share one label.
+ */
+export function closeCodeLabel(code: number): string {
+  return KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other';
+}
 
 export interface LobbyMetrics {
   readonly registry: Registry;

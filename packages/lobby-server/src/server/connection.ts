@@ -6,6 +6,7 @@
 import type { WebSocket } from 'ws';
 import { LobbyCloseCode, LobbyError, isLobbyError } from '../errors.js';
 import { newId } from '../auth/session-token.js';
+import { closeCodeLabel } from '../metrics/metrics.js';
 import { parseClientMessage } from '../protocol/parse.js';
 import type { ClientMessage } from '../protocol/schemas.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
@@ -38,7 +39,6 @@ export class LobbyConnection implements SessionSink {
   role: 'player' | 'server' = 'player';
   /** Whom this session may signal, and the relay (see signaling/signal-gate.ts). */
   readonly signals: SignalGate;
-  readonly roomCreations: TokenBucket;
   readonly closed: Promise<void>;
 
   private state: 'hello' | 'ready' | 'closed' = 'hello';
@@ -65,7 +65,6 @@ export class LobbyConnection implements SessionSink {
     this.lastPingAt = now;
     this.violationWindowStart = now;
     this.bucket = new TokenBucket(config.messagesPerSecond, config.messageBurst, now);
-    this.roomCreations = new TokenBucket(config.roomsPerMinute / 60, config.roomsPerMinute, now);
     this.signals = new SignalGate(
       env.ctx,
       () => this.sessionId,
@@ -242,13 +241,13 @@ export class LobbyConnection implements SessionSink {
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.ctx.metrics.closes.inc({ code: String(code) });
+    this.ctx.metrics.closes.inc({ code: closeCodeLabel(code) });
     this.ws.close(code, reason);
   }
 
   private async onClose(code: number): Promise<void> {
     const wasReady = this.sessionId !== undefined;
-    if (this.state !== 'closed') this.ctx.metrics.closes.inc({ code: String(code) });
+    if (this.state !== 'closed') this.ctx.metrics.closes.inc({ code: closeCodeLabel(code) });
     this.state = 'closed';
     this.env.ipTable.closed(this.env.ipKey);
     try {

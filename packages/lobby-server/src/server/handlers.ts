@@ -52,7 +52,7 @@ export async function dispatch(conn: LobbyConnection, message: ClientMessage): P
       return { serverTime: ctx.now() };
     case 'room.create': {
       const id = player(conn);
-      if (!conn.roomCreations.take(ctx.now())) {
+      if (!(await services.sessions.takeRoomCreation(id, ctx.config.roomsPerMinute))) {
         throw new LobbyError('room_limit', 'too many rooms created; wait a minute', {
           details: { perMinute: ctx.config.roomsPerMinute },
         });
