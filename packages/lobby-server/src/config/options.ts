@@ -242,7 +242,7 @@ export const defaultSettings: LobbySettings = {
   turnSecret: '',
   turnUrls: [],
   stunUrls: [],
-  turnTtlSeconds: 3_600,
+  turnTtlSeconds: 600,
   modes: [],
   defaultMatchSize: 2,
   acceptTimeoutMs: 15_000,
