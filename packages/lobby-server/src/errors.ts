@@ -29,6 +29,8 @@ export const LobbyErrorCode = {
   AlreadyInRoom: 'already_in_room',
   NotInRoom: 'not_in_room',
   NotHost: 'not_host',
+  /** Kicked from this room a moment ago: no rejoining until the ban runs out (`retryAfterMs`). */
+  Banned: 'banned',
   /** The session created too many rooms in the current window. */
   RoomLimit: 'room_limit',
   /** A signal addressed to somebody who is not in the sender's room. */

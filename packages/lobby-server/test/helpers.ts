@@ -79,8 +79,13 @@ export class RawClient {
     );
   }
 
-  static async open(url: string, headers: Record<string, string> = {}): Promise<RawClient> {
-    const ws = new WebSocket(url, { headers });
+  /** `localAddress` (e.g. 127.0.0.7) makes the client look like another host to the lobby. */
+  static async open(
+    url: string,
+    headers: Record<string, string> = {},
+    localAddress?: string,
+  ): Promise<RawClient> {
+    const ws = new WebSocket(url, { headers, ...(localAddress === undefined ? {} : { localAddress }) });
     const client = new RawClient(ws);
     onCleanup(() => ws.terminate());
     await new Promise<void>((resolve, reject) => {

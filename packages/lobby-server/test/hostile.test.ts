@@ -174,55 +174,53 @@ describe('fragments (ws CVE-2026-48779) and header floods (ws CVE-2024-37890)', 
 });
 
 describe('resource caps', () => {
-  it('drops a slow reader whose send buffer passes the cap, without disturbing the sender', async () => {
+  it('drops a slow reader whose send buffer passes the cap, without disturbing the others', async () => {
+    // Signals can no longer fill a send buffer (relay-budget.test.ts); room updates still can.
     const server = await startLobby({
-      maxPayload: 64 * 1024,
-      sendBufferCap: 64 * 1024,
+      sendBufferCap: 16 * 1024,
+      roomsPerMinute: 1_000,
       messagesPerSecond: 100_000,
       messageBurst: 100_000,
       ipMessagesPerSecond: 100_000,
       ipMessageBurst: 100_000,
     });
-    const sender = await connect(server);
-    const room = await sender.createRoom({ mode: 'duel', maxPlayers: 2, public: false });
+    const host = await connect(server);
+    const props = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, 'v'.repeat(128)]));
+    const room = await host.createRoom({ mode: 'duel', maxPlayers: 16, public: false, props });
     const slow = await RawClient.open(server.url);
     const welcome = await slow.hello();
     slow.send({ t: 'room.join', id: 1, roomId: room.id });
     await slow.next('ok');
     // Stop reading: the kernel buffers fill, then the lobby's send buffer grows.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const dropped = sender.waitFor(
+    const dropped = host.waitFor(
       'roomUpdate',
       (u) => u.reason === 'disconnected' && u.playerId === welcome.sessionId,
-      20_000,
+      60_000,
     );
-    const sdp = `v=0\r\n${'a=x\r\n'.repeat(3_000)}`;
-    const toSlow = sender.signalerFor(welcome.sessionId);
-    let sent = 0;
-    const errors: string[] = [];
-    sender.on('error', (e) => errors.push(e.code));
+    const churner = await connect(server);
+    let cycles = 0;
     while (
-      sender.room?.members.find((m) => m.id === welcome.sessionId)?.connected !== false &&
-      sent < 4_000
+      host.room?.members.find((m) => m.id === welcome.sessionId)?.connected !== false &&
+      cycles < 20_000
     ) {
-      toSlow.send({ kind: 'description', type: 'answer', sdp });
-      sent += 1;
-      if (sent % 50 === 0) await sender.ping();
+      await churner.joinRoom({ roomId: room.id });
+      await churner.leaveRoom();
+      cycles += 1;
     }
     await dropped;
-    expect(errors.every((code) => code === 'peer_unavailable')).toBe(true);
     expect(await metric(server, 'lobby_closes_total{code="4010"}')).toBe(1);
-    expect(sent).toBeLessThan(4_000);
-    expect(await sender.ping()).toBeGreaterThan(0);
-  });
+    expect(cycles).toBeLessThan(20_000);
+    expect(await host.ping()).toBeGreaterThan(0);
+  }, 90_000);
 
-  it('rate-limits the HTTP API per IP, but never the health and metrics probes', async () => {
+  it('rate-limits the HTTP API per IP, /metrics included, but never the health probe', async () => {
     const server = await startLobby({ ipMessagesPerSecond: 1, ipMessageBurst: 3 });
     const statuses = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await fetch(`${server.httpUrl}/rooms`)).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
-    expect((await fetch(`${server.httpUrl}/metrics`)).status).toBe(200);
+    expect((await fetch(`${server.httpUrl}/metrics`)).status).toBe(429);
   });
 
   it('caps connections per IP and connects per second with HTTP 429', async () => {

@@ -1,6 +1,26 @@
 // Prometheus metrics of one lobby process, in its own registry (several lobbies can live in one
 // test process). Counters only count here; rates (messages/s) are PromQL's job: rate(...[1m]).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LobbyCloseCode } from '../errors.js';
+
+/** Close codes a label may name: the lobby's own and the standard ones a peer or `ws` produce. */
+const KNOWN_CLOSE_CODES = new Set<number>([
+  ...Object.values(LobbyCloseCode),
+  1002,
+  1003,
+  1005,
+  1006,
+  1007,
+  1011,
+]);
+
+/**
+ * The `code` label of `lobby_closes_total`: a client chooses the code it closes with, and every
+ * distinct label value is a new time series kept forever, so unknown codes share one label.
+ */
+export function closeCodeLabel(code: number): string {
+  return KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other';
+}
 
 export interface LobbyMetrics {
   readonly registry: Registry;
@@ -14,8 +34,12 @@ export interface LobbyMetrics {
   readonly waitSeconds: Histogram<'mode'>;
   readonly matches: Counter<'outcome'>;
   readonly signalsRelayed: Counter;
+  readonly signalsDropped: Counter<'reason'>;
   readonly upgradesRejected: Counter<'reason'>;
   readonly wsErrors: Counter<'code'>;
+  readonly socketsRefused: Counter<'reason'>;
+  readonly socketsOpen: Gauge;
+  readonly codeLockouts: Counter;
 }
 
 export interface MetricsSources {
@@ -23,6 +47,8 @@ export interface MetricsSources {
   roomCount(): Promise<number>;
   /** Players waiting per mode. */
   queueSizes(): Promise<Map<string, number>>;
+  /** TCP sockets admitted and still open on this process. */
+  openSockets(): number;
 }
 
 export function createMetrics(sources: MetricsSources, processMetrics: boolean): LobbyMetrics {
@@ -95,10 +121,35 @@ export function createMetrics(sources: MetricsSources, processMetrics: boolean):
       help: 'Signaling messages relayed',
       registers,
     }),
+    signalsDropped: new Counter({
+      name: 'lobby_signals_dropped_total',
+      help: 'Signals refused by a relay budget (sender_budget, recipient_budget, recipient_backlog)',
+      labelNames: ['reason'],
+      registers,
+    }),
     wsErrors: new Counter({
       name: 'lobby_ws_errors_total',
       help: 'WebSocket protocol errors (ws limits: fragments, payload, framing), by ws code',
       labelNames: ['code'],
+      registers,
+    }),
+    socketsRefused: new Counter({
+      name: 'lobby_sockets_refused_total',
+      help: 'TCP connections refused when accepted (per_address, global)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    socketsOpen: new Gauge({
+      name: 'lobby_sockets_open',
+      help: 'TCP connections open on this process (HTTP and WebSocket)',
+      registers,
+      collect() {
+        this.set(sources.openSockets());
+      },
+    }),
+    codeLockouts: new Counter({
+      name: 'lobby_code_lockouts_total',
+      help: 'Addresses locked out of joins by code after too many wrong private-room codes',
       registers,
     }),
     upgradesRejected: new Counter({

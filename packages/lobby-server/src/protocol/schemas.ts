@@ -3,6 +3,7 @@
 // fields are stripped, never stored. Keys starting with `__` are refused (prototype pollution).
 import { z } from 'zod';
 import { ClientMessageType as T } from './codes.js';
+import { displayNameProblem, displayTextProblem } from './display-text.js';
 
 const requestId = z
   .number()
@@ -10,7 +11,15 @@ const requestId = z
   .min(0)
   .max(2 ** 31 - 1)
   .optional();
-const name = z.string().trim().min(1).max(32);
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .superRefine((value, ctx) => {
+    const problem = displayNameProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const idString = z
   .string()
   .min(1)
@@ -24,7 +33,14 @@ const mode = z
 /** Same rules as `mode` (1-32 chars of `[A-Za-z0-9_.-]`). */
 const region = mode;
 const propKey = z.string().regex(/^(?!__)[A-Za-z0-9_.-]{1,32}$/);
-const propValue = z.union([z.string().max(128), z.number().finite(), z.boolean()]);
+const propText = z
+  .string()
+  .max(128)
+  .superRefine((value, ctx) => {
+    const problem = displayTextProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const propValue = z.union([propText, z.number().finite(), z.boolean()]);
 const props = z
   .record(propKey, propValue)
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 properties' });

@@ -23,6 +23,7 @@ import {
   withoutMember,
 } from './room-model.js';
 import { LISTING_SCAN_SLACK, listingEntry, roomIdOfEntry, toListedRoom } from './listing.js';
+import { banOf, withBan } from './bans.js';
 import { newShortCode, normalizeCode } from './short-code.js';
 
 export interface CreateRoomInput {
@@ -224,6 +225,12 @@ export class RoomService {
             details: { status },
           });
         }
+        const ban = banOf(current, session, this.ctx.now());
+        if (ban) {
+          throw new LobbyError('banned', 'you were kicked from this room', {
+            details: { retryAfterMs: ban.until - this.ctx.now() },
+          });
+        }
         if (current.members.length >= current.maxPlayers) {
           throw new LobbyError('room_full', 'the room is full', {
             details: { maxPlayers: current.maxPlayers },
@@ -288,6 +295,12 @@ export class RoomService {
       throw new LobbyError('peer_not_in_room', 'that player is not a guest in your room');
     }
     await beforeRemoval();
+    const kicked = await this.ctx.store.get<SessionRecord>(keys.session(playerId));
+    const now = this.ctx.now();
+    await this.ctx.store.update<RoomRecord, void>(keys.room(room.id), (current) => ({
+      next: current ? withBan(current, kicked, playerId, now + this.ctx.config.kickBanMs, now) : undefined,
+      result: undefined,
+    }));
     await this.leave(playerId, 'kicked');
   }
 

@@ -5,14 +5,17 @@ import type { ServerMessage } from '../protocol/server-messages.js';
 import type { SignalGate } from '../signaling/signal-gate.js';
 import type { LobbyContext } from './context.js';
 import type { SessionSink } from './hub.js';
-import type { IpTable, TokenBucket } from './rate-limit.js';
+import type { IpTable } from './rate-limit.js';
 import type { Services } from './services.js';
 
 export interface ConnectionEnv {
   readonly ctx: LobbyContext;
   readonly services: Services;
   readonly ipTable: IpTable;
+  /** The client's address. */
   readonly ip: string;
+  /** What per-address limits count under (see server/address-key.ts). */
+  readonly ipKey: string;
   readonly origin: string | undefined;
 }
 
@@ -25,7 +28,6 @@ export interface ConnectionPort extends SessionSink {
   readonly ctx: LobbyContext;
   /** Whom this session may signal, and the relay (see signaling/signal-gate.ts). */
   readonly signals: SignalGate;
-  readonly roomCreations: TokenBucket;
   readonly isReady: boolean;
   becomeReady(sessionId: string, role: 'player' | 'server'): void;
   send(message: ServerMessage): void;

@@ -6,6 +6,7 @@
 import type { WebSocket } from 'ws';
 import { LobbyCloseCode, LobbyError } from '../errors.js';
 import { newId } from '../auth/session-token.js';
+import { closeCodeLabel } from '../metrics/metrics.js';
 import { parseClientMessage } from '../protocol/parse.js';
 import type { ClientMessage } from '../protocol/schemas.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
@@ -13,7 +14,7 @@ import { SignalGate } from '../signaling/signal-gate.js';
 import type { ConnectionEnv, ConnectionPort } from './connection-port.js';
 import type { LobbyContext } from './context.js';
 import { dispatch } from './handlers.js';
-import type { SessionSink } from './hub.js';
+import type { DeliveryOutcome, SessionSink } from './hub.js';
 import { TokenBucket } from './rate-limit.js';
 
 const VIOLATION_WINDOW_MS = 10_000;
@@ -26,7 +27,6 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
   role: 'player' | 'server' = 'player';
   /** Whom this session may signal, and the relay (see signaling/signal-gate.ts). */
   readonly signals: SignalGate;
-  readonly roomCreations: TokenBucket;
   readonly closed: Promise<void>;
 
   private state: 'hello' | 'ready' | 'closed' = 'hello';
@@ -53,7 +53,6 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
     this.lastPingAt = now;
     this.violationWindowStart = now;
     this.bucket = new TokenBucket(config.messagesPerSecond, config.messageBurst, now);
-    this.roomCreations = new TokenBucket(config.roomsPerMinute / 60, config.roomsPerMinute, now);
     this.signals = new SignalGate(
       env.ctx,
       () => this.sessionId,
@@ -95,7 +94,7 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
     this.lastMessageAt = now;
     if (
       !this.bucket.take(now) ||
-      !this.env.ipTable.takeMessage(this.env.ip, now) ||
+      !this.env.ipTable.takeMessage(this.env.ipKey, now) ||
       this.queued >= MAX_QUEUED
     ) {
       this.sendError(new LobbyError('rate_limited', 'too many messages; slow down'));
@@ -118,7 +117,8 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
       });
   }
 
-  private violation(now: number): void {
+  /** Counts a broken rule; too many within 10 s close the connection (4008). */
+  violation(now: number): void {
     if (now - this.violationWindowStart > VIOLATION_WINDOW_MS) {
       this.violationWindowStart = now;
       this.violations = 0;
@@ -139,6 +139,8 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
         this.send({ t: 'ok', re: message.id, data: data ?? {} });
       }
     } catch (error) {
+      // Refused for a rate (e.g. a signaling budget): repeated, it ends the connection (4008).
+      if (isLobbyError(error, 'rate_limited')) this.violation(this.ctx.now());
       this.sendError(error, message.id);
     }
   }
@@ -174,9 +176,14 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
   }
 
   // SessionSink: messages for this session from anywhere in the cluster.
-  deliver(message: ServerMessage): void {
-    if (message.t === 'signal' && !this.signals.admit(message)) return;
+  deliver(message: ServerMessage): DeliveryOutcome {
+    if (message.t === 'signal') {
+      const verdict = this.signals.admit(message, this.ws.bufferedAmount);
+      if (verdict === 'drop') return 'dropped';
+      if (verdict === 'throttle') return 'throttled';
+    }
     this.send(message);
+    return 'delivered';
   }
 
   takenOver(): void {
@@ -220,15 +227,15 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.ctx.metrics.closes.inc({ code: String(code) });
+    this.ctx.metrics.closes.inc({ code: closeCodeLabel(code) });
     this.ws.close(code, reason);
   }
 
   private async onClose(code: number): Promise<void> {
     const wasReady = this.sessionId !== undefined;
-    if (this.state !== 'closed') this.ctx.metrics.closes.inc({ code: String(code) });
+    if (this.state !== 'closed') this.ctx.metrics.closes.inc({ code: closeCodeLabel(code) });
     this.state = 'closed';
-    this.env.ipTable.closed(this.env.ip);
+    this.env.ipTable.closed(this.env.ipKey);
     try {
       await this.chain;
       if (wasReady && this.sessionId !== undefined) {

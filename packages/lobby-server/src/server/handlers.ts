@@ -1,6 +1,6 @@
 // Maps each validated client message to the service that handles it and returns the data of
 // its `ok` reply. Role and state checks live here; the rules themselves live in the services.
-import { LobbyError } from '../errors.js';
+import { LobbyError, isLobbyError } from '../errors.js';
 import type { ClientMessage } from '../protocol/schemas.js';
 import type { RequestResults } from '../protocol/server-messages.js';
 import { toRoomView } from '../rooms/room-model.js';
@@ -20,6 +20,27 @@ function server(conn: ConnectionPort): string {
   return conn.sessionId;
 }
 
+/** Joins by code are refused while the address is locked out for guessing codes. */
+function checkCodeLockout(conn: LobbyConnection): void {
+  const waitMs = conn.env.ipTable.codeLockout(conn.env.ipKey, conn.ctx.now());
+  if (waitMs > 0) {
+    conn.violation(conn.ctx.now());
+    throw new LobbyError('rate_limited', 'too many wrong room codes; try again later', {
+      details: { retryAfterMs: waitMs },
+    });
+  }
+}
+
+/** A wrong code is a violation, and counts against the address's code budget. */
+function codeFailed(conn: LobbyConnection): void {
+  const now = conn.ctx.now();
+  conn.violation(now);
+  if (conn.env.ipTable.codeFailed(conn.env.ipKey, now)) {
+    conn.ctx.metrics.codeLockouts.inc();
+    conn.ctx.log.info({ ip: conn.env.ip }, 'address locked out of joins by code');
+  }
+}
+
 type Reply = RequestResults[keyof RequestResults] | undefined;
 
 export async function dispatch(conn: ConnectionPort, message: ClientMessage): Promise<Reply> {
@@ -32,7 +53,7 @@ export async function dispatch(conn: ConnectionPort, message: ClientMessage): Pr
       return { serverTime: ctx.now() };
     case 'room.create': {
       const id = player(conn);
-      if (!conn.roomCreations.take(ctx.now())) {
+      if (!(await services.sessions.takeRoomCreation(id, ctx.config.roomsPerMinute))) {
         throw new LobbyError('room_limit', 'too many rooms created; wait a minute', {
           details: { perMinute: ctx.config.roomsPerMinute },
         });
@@ -49,10 +70,16 @@ export async function dispatch(conn: ConnectionPort, message: ClientMessage): Pr
     }
     case 'room.join': {
       const id = player(conn);
-      const room = await services.rooms.join(id, {
-        ...(message.roomId === undefined ? {} : { roomId: message.roomId }),
-        ...(message.code === undefined ? {} : { code: message.code }),
-      });
+      if (message.code !== undefined) checkCodeLockout(conn);
+      const room = await services.rooms
+        .join(id, {
+          ...(message.roomId === undefined ? {} : { roomId: message.roomId }),
+          ...(message.code === undefined ? {} : { code: message.code }),
+        })
+        .catch((error: unknown) => {
+          if (message.code !== undefined && isLobbyError(error, 'room_not_found')) codeFailed(conn);
+          throw error;
+        });
       const view = toRoomView(room);
       conn.signals.setRoom(view);
       return { room: view, joinToken: await services.rooms.joinToken(room, id) };

@@ -30,8 +30,9 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, env:
     json(res, 405, { error: 'method not allowed' });
     return;
   }
-  // Probes (/healthz, /metrics) are exempt: monitoring must work while a client floods.
-  if (url.pathname !== '/healthz' && url.pathname !== '/metrics' && !env.admit(req)) {
+  // The health probe is exempt: monitoring must work while a client floods. /metrics is not: it
+  // reads the state backend and renders every series, too costly to serve without limit.
+  if (url.pathname !== '/healthz' && !env.admit(req)) {
     json(res, 429, { error: 'too many requests' });
     return;
   }

@@ -5,10 +5,13 @@ import { keys } from '../state/records.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
 import type { Bus } from '../store/types.js';
 
+/** What a sink did with a message: `throttled` = refused by its inbound relay budget. */
+export type DeliveryOutcome = 'delivered' | 'dropped' | 'throttled';
+
 /** What a connection exposes to the hub. */
 export interface SessionSink {
   readonly connId: string;
-  deliver(message: ServerMessage): void;
+  deliver(message: ServerMessage): DeliveryOutcome;
   /** The session was resumed on another connection: close this one (4009). */
   takenOver(): void;
 }
@@ -69,6 +72,18 @@ export class Hub {
       return true;
     }
     return (await this.bus.publish(keys.sessionChannel(sessionId), { k: 'msg', m: message })) > 0;
+  }
+
+  /**
+   * Like `send`, for a relayed signal whose sender must learn when the recipient refused it:
+   * `throttled` (over the recipient's budget) is known only when the recipient is on this process;
+   * on another process the recipient still drops it, but the sender cannot be told.
+   */
+  async relay(sessionId: string, message: ServerMessage): Promise<'delivered' | 'throttled' | 'absent'> {
+    const attached = this.local.get(sessionId);
+    if (attached) return attached.sink.deliver(message) === 'throttled' ? 'throttled' : 'delivered';
+    const receivers = await this.bus.publish(keys.sessionChannel(sessionId), { k: 'msg', m: message });
+    return receivers > 0 ? 'delivered' : 'absent';
   }
 
   async sendMany(sessionIds: Iterable<string>, message: ServerMessage): Promise<void> {

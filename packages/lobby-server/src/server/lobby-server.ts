@@ -26,7 +26,10 @@ import { handleHttp } from './http-routes.js';
 import { Hub } from './hub.js';
 import { IpTable } from './rate-limit.js';
 import { createServices } from './services.js';
-import { checkUpgrade, clientIp, refuseUpgrade } from './upgrade.js';
+import { requestKey } from './address-key.js';
+import { SocketAdmission } from './admission.js';
+import { effectiveSocketCap, openFileLimit } from './fd-limit.js';
+import { checkUpgrade, refuseUpgrade, trustedHops } from './upgrade.js';
 
 export interface LobbyServerOptions extends Partial<LobbySettings> {
   /** Operator hook that verifies `hello.auth` (e.g. `createJwtVerifier`). Without it: guests. */
@@ -74,11 +77,12 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
   const ownsBackend = options.backend === undefined;
 
   // Metrics read services that need the context that holds the metrics: late-bound sources.
-  const late: { services?: ReturnType<typeof createServices> } = {};
+  const late: { services?: ReturnType<typeof createServices>; admission?: SocketAdmission } = {};
   const metrics = createMetrics(
     {
       roomCount: async () => (late.services ? late.services.rooms.count() : 0),
       queueSizes: async () => (late.services ? late.services.queues.sizes() : new Map()),
+      openSockets: () => late.admission?.openSockets ?? 0,
     },
     options.processMetrics ?? false,
   );
@@ -112,6 +116,8 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
     connectBurst: config.ipConnectBurst,
     messagesPerSecond: config.ipMessagesPerSecond,
     messageBurst: config.ipMessageBurst,
+    codeFailuresPerMinute: config.codeFailuresPerMinute,
+    codeLockoutMs: config.codeLockoutMs,
   });
   const connections = new Set<LobbyConnection>();
   const startedAt = ctx.now();
@@ -126,9 +132,18 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
   } as ConstructorParameters<typeof WebSocketServer>[0]);
 
   const http = createServer(
-    { maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 5_000 },
+    {
+      maxHeaderSize: 8 * 1024,
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // Node enforces the two timeouts above only when this sweep runs (default every 30 s, so a
+      // silent socket lived ~30 s whatever headersTimeout said): sweep often enough that a socket
+      // is closed within a second of its deadline.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, config.headersTimeoutMs / 4)),
+    },
     (req, res) => {
-      const admit = (r: typeof req) => ipTable.takeMessage(clientIp(r, config.trustProxy), ctx.now());
+      const admit = (r: typeof req) => ipTable.takeMessage(requestKey(r, trustedHops(config)), ctx.now());
       handleHttp(req, res, { ctx, services, admit, healthy: () => backend.healthy(), startedAt }).catch(
         (error: unknown) => {
           log.error({ err: error }, 'http request failed');
@@ -139,9 +154,28 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
     },
   );
   http.maxHeadersCount = MAX_HEADERS_COUNT;
+  const fileLimit = openFileLimit();
+  const socketCap = effectiveSocketCap(config.maxSockets, fileLimit);
+  if (socketCap < config.maxSockets) {
+    log.warn(
+      { maxSockets: config.maxSockets, openFileLimit: fileLimit, cap: socketCap },
+      'socket cap lowered',
+    );
+  }
+  const admission = new SocketAdmission(
+    // Behind a proxy every socket comes from the proxy: only the global cap applies at accept time.
+    { perAddress: config.trustProxy ? 0 : config.socketsPerIp, total: socketCap },
+    (reason) => metrics.socketsRefused.inc({ reason }),
+  );
+  admission.install(http);
+  late.admission = admission;
   http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const status =
-      error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     socket.destroy();
   });
@@ -158,7 +192,7 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
       refuseUpgrade(socket, verdict.status);
       return;
     }
-    ipTable.opened(verdict.ip, ctx.now());
+    ipTable.opened(verdict.key, ctx.now());
     let handed = false;
     try {
       wss.handleUpgrade(req, socket, head, (ws) => {
@@ -168,6 +202,7 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
           services,
           ipTable,
           ip: verdict.ip,
+          ipKey: verdict.key,
           origin: verdict.origin,
         });
         connections.add(conn);
@@ -175,7 +210,7 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
       });
     } finally {
       // ws answered the upgrade itself (e.g. 400 for a missing key) without a connection.
-      if (!handed) socket.once('close', () => ipTable.closed(verdict.ip));
+      if (!handed) socket.once('close', () => ipTable.closed(verdict.key));
     }
   });
 

@@ -37,12 +37,19 @@ export interface IpLimits {
   readonly connectBurst: number;
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
+  /** Wrong private-room codes an address may try per minute (also the burst). */
+  readonly codeFailuresPerMinute: number;
+  /** How long an address that used them up may not join by code at all. */
+  readonly codeLockoutMs: number;
 }
 
 interface IpEntry {
   connections: number;
   readonly connects: TokenBucket;
   readonly messages: TokenBucket;
+  readonly codeFailures: TokenBucket;
+  /** Joins by code refused until then (0 = not locked out). */
+  codesLockedUntil: number;
 }
 
 export class IpTable {
@@ -57,6 +64,12 @@ export class IpTable {
         connections: 0,
         connects: new TokenBucket(this.limits.connectsPerSecond, this.limits.connectBurst, now),
         messages: new TokenBucket(this.limits.messagesPerSecond, this.limits.messageBurst, now),
+        codeFailures: new TokenBucket(
+          this.limits.codeFailuresPerMinute / 60,
+          this.limits.codeFailuresPerMinute,
+          now,
+        ),
+        codesLockedUntil: 0,
       };
       this.entries.set(ip, entry);
     }
@@ -84,10 +97,32 @@ export class IpTable {
     return this.entry(ip, now).messages.take(now);
   }
 
-  /** Forgets addresses with no connection and full buckets. */
+  /** Milliseconds `ip` must still wait before it may join by code again (0 = it may). */
+  codeLockout(ip: string, now: number): number {
+    return Math.max(0, (this.entries.get(ip)?.codesLockedUntil ?? 0) - now);
+  }
+
+  /**
+   * Counts a wrong private-room code: online guessing costs the address its budget, then every
+   * join by code (right or wrong) for `codeLockoutMs`. True when this failure started a lockout.
+   */
+  codeFailed(ip: string, now: number): boolean {
+    const entry = this.entry(ip, now);
+    if (entry.codeFailures.take(now)) return false;
+    entry.codesLockedUntil = now + this.limits.codeLockoutMs;
+    return true;
+  }
+
+  /** Forgets addresses with no connection, full buckets and no lockout. */
   prune(now: number): void {
     for (const [ip, entry] of this.entries) {
-      if (entry.connections === 0 && entry.connects.full(now) && entry.messages.full(now))
+      if (
+        entry.connections === 0 &&
+        entry.connects.full(now) &&
+        entry.messages.full(now) &&
+        entry.codeFailures.full(now) &&
+        entry.codesLockedUntil <= now
+      )
         this.entries.delete(ip);
     }
   }

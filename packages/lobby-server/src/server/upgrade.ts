@@ -4,19 +4,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { addressKey, clientAddress } from './address-key.js';
 import type { IpTable } from './rate-limit.js';
 
 export type UpgradeVerdict =
-  | { readonly ok: true; readonly ip: string; readonly origin: string | undefined }
+  | {
+      readonly ok: true;
+      /** The client's address (for the identity hook and logs). */
+      readonly ip: string;
+      /** What per-address limits count under (IPv6: the /64). */
+      readonly key: string;
+      readonly origin: string | undefined;
+    }
   | { readonly ok: false; readonly status: number; readonly reason: string };
 
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
+/** How many X-Forwarded-For hops to trust: none unless trustProxy is on. */
+export function trustedHops(config: ResolvedConfig): number {
+  return config.trustProxy ? config.trustedProxies : 0;
 }
 
 function originAllowed(origin: string | undefined, config: ResolvedConfig): boolean {
@@ -34,10 +38,11 @@ export function checkUpgrade(
   const originHeader = req.headers.origin;
   const origin = typeof originHeader === 'string' ? originHeader : undefined;
   if (!originAllowed(origin, config)) return { ok: false, status: 403, reason: 'origin' };
-  const ip = clientIp(req, config.trustProxy);
-  const admitted = ipTable.admit(ip, now);
+  const ip = clientAddress(req, trustedHops(config));
+  const key = addressKey(ip);
+  const admitted = ipTable.admit(key, now);
   if (admitted !== 'ok') return { ok: false, status: 429, reason: admitted };
-  return { ok: true, ip, origin };
+  return { ok: true, ip, key, origin };
 }
 
 const STATUS_TEXT: Record<number, string> = {

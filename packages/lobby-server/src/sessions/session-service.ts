@@ -43,6 +43,20 @@ export class SessionService {
   }
 
   /** Takes a session over with its resume token; the previous connection (if any) is replaced. */
+  /**
+   * Counts one room creation against the session's per-minute limit; false when it is used up.
+   * Kept in the session record, so neither a resume nor another lobby process resets it.
+   */
+  takeRoomCreation(sessionId: string, perMinute: number): Promise<boolean> {
+    const now = this.ctx.now();
+    return this.ctx.store.update<SessionRecord, boolean>(keys.session(sessionId), (current) => {
+      if (!current) throw new LobbyError('invalid_token', 'session no longer exists');
+      const recent = (current.roomsCreatedAt ?? []).filter((at) => now - at < 60_000);
+      if (recent.length >= perMinute) return { next: undefined, result: false };
+      return { next: { ...current, roomsCreatedAt: [...recent, now] }, result: true };
+    });
+  }
+
   async resume(token: string, connId: string): Promise<{ session: SessionRecord; wasDisconnected: boolean }> {
     const sessionId = verifySessionToken(this.ctx.config.secret, token);
     if (sessionId === undefined) throw new LobbyError('invalid_token', 'resume token is not valid');

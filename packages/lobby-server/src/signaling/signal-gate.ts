@@ -8,23 +8,42 @@ import type { SignalData } from '../protocol/schemas.js';
 import type { ServerMessage, ServerMessageOf } from '../protocol/server-messages.js';
 import type { RoomView } from '../protocol/views.js';
 import type { LobbyContext } from '../server/context.js';
+import { TokenBucket } from '../server/rate-limit.js';
 import { NegotiationTracker } from './negotiations.js';
+import { PeerBudgets, signalBytes } from './relay-budget.js';
 
 /** Rooms a dedicated server remembers for signaling with their players. */
 const MAX_ASSIGNED_ROOMS = 1_024;
+
+/** Why an incoming signal was not delivered. */
+export type InboundVerdict = 'deliver' | 'drop' | 'throttle';
 
 export class SignalGate {
   /** The room this session sits in, as last told to the client. */
   room: RoomView | null = null;
   private readonly assignedRooms = new Map<string, RoomView>();
   private readonly negotiations: NegotiationTracker;
+  /** What this session may send to each peer. */
+  private readonly outgoing: PeerBudgets;
+  /** What this session accepts from all peers together. */
+  private readonly inbound: TokenBucket;
 
   constructor(
     private readonly ctx: LobbyContext,
     private readonly self: () => string | undefined,
     private readonly sendToSelf: (message: ServerMessage) => void,
   ) {
-    this.negotiations = new NegotiationTracker(ctx.config);
+    const { config } = ctx;
+    this.negotiations = new NegotiationTracker(config);
+    this.outgoing = new PeerBudgets({
+      bytesPerSecond: config.peerSignalBytesPerSecond,
+      burstBytes: config.peerSignalBytesPerSecond * 4,
+    });
+    this.inbound = new TokenBucket(
+      config.inboundSignalBytesPerSecond,
+      config.inboundSignalBytesPerSecond * 4,
+      ctx.now(),
+    );
   }
 
   /** Follows what the client is told, so the gate's rooms never differ from the client's. */
@@ -47,7 +66,9 @@ export class SignalGate {
     const peers = room ? room.members.map((m) => m.id) : [];
     if (room?.authority.kind === 'server') peers.push(room.authority.serverId);
     for (const assigned of this.assignedRooms.values()) peers.push(...assigned.members.map((m) => m.id));
-    this.negotiations.retainOnly(new Set(peers));
+    const retained = new Set(peers);
+    this.negotiations.retainOnly(retained);
+    this.outgoing.retainOnly(retained);
   }
 
   mayExchange(peer: string): boolean {
@@ -68,17 +89,41 @@ export class SignalGate {
     }
     const member = this.room?.members.find((m) => m.id === to);
     if (member && !member.connected) throw new LobbyError('peer_unavailable', 'that player is reconnecting');
-    this.negotiations.outgoing(to, data, this.ctx.now());
-    const delivered = await this.ctx.hub.send(to, { t: 'signal', from, data });
-    if (!delivered) throw new LobbyError('peer_unavailable', 'that player is not connected');
+    const now = this.ctx.now();
+    if (!this.outgoing.take(to, signalBytes(data), now)) {
+      this.ctx.metrics.signalsDropped.inc({ reason: 'sender_budget' });
+      throw new LobbyError('rate_limited', 'too much signaling to that peer; slow down', {
+        details: { bytesPerSecond: this.ctx.config.peerSignalBytesPerSecond },
+      });
+    }
+    this.negotiations.outgoing(to, data, now);
+    const outcome = await this.ctx.hub.relay(to, { t: 'signal', from, data });
+    if (outcome === 'absent') throw new LobbyError('peer_unavailable', 'that player is not connected');
+    if (outcome === 'throttled') {
+      throw new LobbyError('rate_limited', 'that peer is receiving too much signaling; slow down');
+    }
     this.ctx.metrics.signalsRelayed.inc();
   }
 
-  /** An incoming signal: false when it must be dropped (sender not, or no longer, a peer). */
-  admit(message: ServerMessageOf<'signal'>): boolean {
-    if (!this.mayExchange(message.from)) return false;
+  /**
+   * An incoming signal, before it is queued to this client: dropped when the sender is not (or no
+   * longer) a peer, throttled when it would pass this session's inbound budget or when the client
+   * already has half of `sendBufferCap` unread (signals are the only messages that can be refused,
+   * so a flood of them can never get this client dropped as a slow reader).
+   */
+  admit(message: ServerMessageOf<'signal'>, bufferedBytes: number): InboundVerdict {
+    if (!this.mayExchange(message.from)) return 'drop';
+    const bytes = signalBytes(message.data);
+    if (bufferedBytes + bytes > this.ctx.config.sendBufferCap / 2) {
+      this.ctx.metrics.signalsDropped.inc({ reason: 'recipient_backlog' });
+      return 'throttle';
+    }
+    if (!this.inbound.take(this.ctx.now(), bytes)) {
+      this.ctx.metrics.signalsDropped.inc({ reason: 'recipient_budget' });
+      return 'throttle';
+    }
     this.negotiations.incoming(message.from, message.data);
-    return true;
+    return 'deliver';
   }
 
   /** Offers that waited too long for an answer: both sides get a `bye`. */

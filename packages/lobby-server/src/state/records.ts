@@ -17,6 +17,15 @@ export interface SessionRecord {
   readonly nodeId?: string;
   readonly disconnectedAt?: number;
   readonly createdAt: number;
+  /** When this session created its recent rooms (the per-minute limit survives a resume). */
+  readonly roomsCreatedAt?: readonly number[];
+}
+
+/** A kicked player kept out of a room until `until`. */
+export interface RoomBan {
+  readonly sessionId: string;
+  readonly userId?: string;
+  readonly until: number;
 }
 
 export interface MemberRecord {
@@ -41,6 +50,8 @@ export interface RoomRecord {
   readonly matchId?: string;
   readonly region?: string;
   readonly createdAt: number;
+  /** Kicked players kept out for a while (see rooms/bans.ts). */
+  readonly bans?: readonly RoomBan[];
 }
 
 export const keys = {

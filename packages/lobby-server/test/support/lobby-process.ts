@@ -20,8 +20,20 @@ export interface LobbyProcess {
 
 const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
-export async function startLobbyProcess(env: Record<string, string>): Promise<LobbyProcess> {
-  const child = spawn(process.execPath, [bin], {
+export interface LobbyProcessOptions {
+  /** Open-file limit (soft and hard) of the lobby process, set with util-linux `prlimit`. */
+  readonly openFiles?: number;
+}
+
+export async function startLobbyProcess(
+  env: Record<string, string>,
+  options: LobbyProcessOptions = {},
+): Promise<LobbyProcess> {
+  const [command, args] =
+    options.openFiles === undefined
+      ? [process.execPath, [bin]]
+      : ['prlimit', [`--nofile=${options.openFiles}:${options.openFiles}`, process.execPath, bin]];
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

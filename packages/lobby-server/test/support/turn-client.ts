@@ -1,6 +1,7 @@
 // A minimal STUN/TURN client (RFC 5389/5766) over UDP, just enough to prove what coturn thinks
-// of a credential: Allocate with the long-term mechanism (401 challenge, then MESSAGE-INTEGRITY
-// keyed by MD5(username:realm:password)). Answers the error code or the relayed address.
+// of a credential and of a peer: Allocate with the long-term mechanism (401 challenge, then
+// MESSAGE-INTEGRITY keyed by MD5(username:realm:password)), then CreatePermission for IPv4 peers.
+// Answers the error code or the relayed address.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 
@@ -11,6 +12,7 @@ const ATTR = {
   errorCode: 0x0009,
   realm: 0x0014,
   nonce: 0x0015,
+  xorPeer: 0x0012,
   xorRelayed: 0x0016,
   transport: 0x0019,
 } as const;
@@ -98,6 +100,76 @@ function xorAddress(value: Buffer): { address: string; port: number } {
   const port = value.readUInt16BE(2) ^ (MAGIC >>> 16);
   const address = (value.readUInt32BE(4) ^ MAGIC) >>> 0;
   return { address: [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.'), port };
+}
+
+function errorCodeOf(response: Parsed): number {
+  const error = response.attrs.get(ATTR.errorCode);
+  return error ? (error[2] ?? 0) * 100 + (error[3] ?? 0) : 0;
+}
+
+/** XOR-PEER-ADDRESS for an IPv4 peer. */
+function xorPeer(address: string, port: number): Buffer {
+  const value = Buffer.alloc(8);
+  value.writeUInt8(1, 1);
+  value.writeUInt16BE(port ^ (MAGIC >>> 16), 2);
+  const octets = address.split('.').map(Number);
+  const raw =
+    (((octets[0] ?? 0) << 24) | ((octets[1] ?? 0) << 16) | ((octets[2] ?? 0) << 8) | (octets[3] ?? 0)) >>> 0;
+  value.writeUInt32BE((raw ^ MAGIC) >>> 0, 4);
+  return attribute(ATTR.xorPeer, value);
+}
+
+/** A live allocation: its socket stays open so permissions can be asked on the same 5-tuple. */
+export interface TurnAllocation {
+  readonly result: AllocateResult;
+  /** CreatePermission for an IPv4 peer: 200 when granted, else coturn's error code (403 = denied). */
+  permit(peer: string): Promise<number>;
+  /** Closes the socket (coturn keeps the allocation until its lifetime ends or coturn stops). */
+  close(): void;
+}
+
+/** Allocates and keeps the socket for further requests. */
+export async function openAllocation(
+  port: number,
+  username: string,
+  password: string,
+): Promise<TurnAllocation> {
+  const socket = new StunSocket(port);
+  try {
+    const transport = attribute(ATTR.transport, Buffer.from([17, 0, 0, 0]));
+    const challenge = await socket.exchange(message(0x0003, randomBytes(12), [transport]));
+    const realm = challenge.attrs.get(ATTR.realm);
+    const nonce = challenge.attrs.get(ATTR.nonce);
+    if (!realm || !nonce) throw new Error('TURN server sent no realm/nonce challenge');
+    const key = createHash('md5').update(`${username}:${realm.toString()}:${password}`).digest();
+    const auth = (): Buffer[] => [
+      attribute(ATTR.username, Buffer.from(username)),
+      attribute(ATTR.realm, realm),
+      attribute(ATTR.nonce, nonce),
+    ];
+    const response = await socket.exchange(message(0x0003, randomBytes(12), [...auth(), transport], key));
+    let result: AllocateResult;
+    if (response.type === 0x0103) {
+      const relayed = response.attrs.get(ATTR.xorRelayed);
+      const { address, port: relayedPort } = relayed ? xorAddress(relayed) : { address: '', port: 0 };
+      result = { ok: true, relayedAddress: address, relayedPort };
+    } else {
+      result = { ok: false, errorCode: errorCodeOf(response) };
+    }
+    return {
+      result,
+      permit: async (peer) => {
+        const answer = await socket.exchange(
+          message(0x0008, randomBytes(12), [xorPeer(peer, 9), ...auth()], key),
+        );
+        return answer.type === 0x0108 ? 200 : errorCodeOf(answer);
+      },
+      close: () => socket.close(),
+    };
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
 }
 
 /** Tries a TURN allocation with long-term credentials. */

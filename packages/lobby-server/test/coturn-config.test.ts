@@ -1,0 +1,109 @@
+// The coturn configuration shipped with the lobby (coturn/turnserver.conf) against a real
+// turnserver: relaying to loopback, private, shared, link-local (cloud metadata), benchmarking,
+// multicast and broadcast addresses is refused (CreatePermission → 403) while a public peer is
+// allowed, one session's credentials hold at most `user-quota` allocations, and the lobby's
+// short-lived credentials are accepted until they expire.
+//
+// The test environment needs a few overrides on the command line, and only these: where coturn
+// listens and relays (127.0.0.1 and 127.0.0.2, test-chosen ports), the shared secret, and files
+// in a temporary folder. Everything about peers, quotas and credentials comes from the file; in
+// particular testkit's --allow-loopback-peers and -n (ignore the config file) are taken out.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTurnserver, startCoturn, waitForStun } from '@tickwire/testkit';
+import type { Coturn, CoturnSecretAuth } from '@tickwire/testkit';
+import { createTurnCredentials } from '../src/index.js';
+import { cleanup, connect, startLobby } from './helpers.js';
+import { openAllocation } from './support/turn-client.js';
+import type { TurnAllocation } from './support/turn-client.js';
+
+const CONFIG = fileURLToPath(new URL('../coturn/turnserver.conf', import.meta.url));
+/** Test-only flags testkit passes that would weaken the shipped configuration. */
+const DROPPED = new Set(['-n', '--allow-loopback-peers']);
+
+describe.skipIf(!hasTurnserver)('shipped coturn configuration', () => {
+  let coturn: Coturn<CoturnSecretAuth>;
+  const allocations: TurnAllocation[] = [];
+
+  beforeAll(async () => {
+    coturn = await startCoturn({
+      auth: { secret: 'shipped-config-secret-for-tests' },
+      spawn: (command, args, options) =>
+        spawn(command, ['-c', CONFIG, ...args.filter((arg) => !DROPPED.has(arg))], options),
+      probe: (target, signal) => waitForStun(target.port, { host: target.host, timeoutMs: 10_000, signal }),
+    });
+  });
+
+  afterAll(async () => {
+    for (const allocation of allocations) allocation.close();
+    await cleanup();
+    const started: Coturn<CoturnSecretAuth> | undefined = coturn;
+    await started?.stop();
+  });
+
+  async function allocation(id: string): Promise<TurnAllocation> {
+    const credentials = createTurnCredentials(
+      { secret: coturn.auth.secret, ttlSeconds: 300, turnUrls: [coturn.url], stunUrls: [] },
+      id,
+    );
+    const opened = await openAllocation(coturn.port, credentials.username, credentials.credential);
+    allocations.push(opened);
+    return opened;
+  }
+
+  it('refuses permissions to internal, link-local, metadata and multicast peers with 403', async () => {
+    const turn = await allocation('perm');
+    expect(turn.result).toMatchObject({ ok: true, relayedAddress: coturn.relayIp });
+    const denied = [
+      '127.0.0.1', // loopback: the lobby, Redis, anything bound to localhost
+      '127.0.0.2', // coturn's own relay address
+      '10.1.2.3',
+      '172.16.5.5',
+      '192.168.1.1',
+      '100.64.0.1', // shared address space (CGNAT)
+      '169.254.169.254', // cloud metadata
+      '169.254.1.1',
+      '0.0.0.0',
+      '198.18.0.1',
+      '224.0.0.251', // multicast (mDNS)
+      '239.255.255.250', // multicast (SSDP)
+      '255.255.255.255',
+    ];
+    const answers: Record<string, number> = {};
+    for (const peer of denied) answers[peer] = await turn.permit(peer);
+    expect(answers).toEqual(Object.fromEntries(denied.map((peer) => [peer, 403])));
+    // A public peer is allowed: the denials above are the ranges, not TURN being broken.
+    expect(await turn.permit('203.0.113.9')).toBe(200);
+    expect(await turn.permit('8.8.8.8')).toBe(200);
+  });
+
+  it('holds one session to user-quota (8) allocations at once', async () => {
+    const results = [];
+    for (let i = 0; i < 9; i += 1) results.push((await allocation('quota')).result);
+    expect(results.slice(0, 8).every((r) => r.ok)).toBe(true);
+    expect(results[8]).toEqual({ ok: false, errorCode: 486 });
+    // Another session is not affected.
+    expect((await allocation('other-session')).result.ok).toBe(true);
+  });
+
+  it("accepts the lobby's session-scoped credentials and refuses expired ones", async () => {
+    const server = await startLobby({ turnSecret: coturn.auth.secret, turnUrls: [coturn.url] });
+    const client = await connect(server);
+    const turn = client.turn!;
+    // Short-lived by default, and scoped to the session it was minted for.
+    expect(turn.ttlSeconds).toBe(600);
+    expect(turn.username.endsWith(`:${client.sessionId}`)).toBe(true);
+    const live = await openAllocation(coturn.port, turn.username, turn.credential);
+    allocations.push(live);
+    expect(live.result.ok).toBe(true);
+    const expired = createTurnCredentials(
+      { secret: coturn.auth.secret, ttlSeconds: 600, turnUrls: [coturn.url], stunUrls: [] },
+      client.sessionId!,
+      Date.now() - 601_000,
+    );
+    const refused = await openAllocation(coturn.port, expired.username, expired.credential);
+    allocations.push(refused);
+    expect(refused.result).toEqual({ ok: false, errorCode: 401 });
+  });
+});
