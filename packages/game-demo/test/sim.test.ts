@@ -190,3 +190,20 @@ describe('simulation', () => {
     expect(parseInput({ mx: 0, my: 0, aim: 0, fire: false, lag: 60 })?.lag).toBe(15);
   });
 });
+
+describe('warm-up', () => {
+  it('has no clock until startRound, which resets scores and starts a timed round', () => {
+    const game = new Game({ seed: 9, warmup: true, roundTicks: 60 });
+    const ship = game.addPlayer(1, 'a');
+    ship.score = 2;
+    for (let i = 0; i < 500; i++) game.step();
+    expect(game.phase).toBe('warmup');
+    expect(game.secondsLeft()).toBe(0);
+    game.startRound();
+    const events = game.step();
+    expect(events).toEqual([{ kind: 'round-start', round: 1 }]);
+    expect(game.phase).toBe('playing');
+    expect(ship.score).toBe(0);
+    expect(game.secondsLeft()).toBe(1);
+  });
+});

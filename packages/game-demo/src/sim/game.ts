@@ -14,6 +14,8 @@ export interface GameOptions {
   /** Round length in ticks (default ROUND.ticks). */
   roundTicks?: number;
   lagCompensation?: boolean;
+  /** Start in warm-up (no clock, until startRound) instead of a running round. */
+  warmup?: boolean;
 }
 
 const PICKUP_SPOTS: readonly { kind: PickupKind; x: number; y: number }[] = [
@@ -37,11 +39,14 @@ export class Game {
   private readonly rng: Rng;
   private readonly roundTicks: number;
   private nextBulletId = 1;
+  /** Events raised between steps (startRound called by the host), reported with the next step. */
+  private pendingEvents: GameEvent[] = [];
 
   constructor(options: GameOptions) {
     this.rng = new Rng(options.seed);
     this.roundTicks = options.roundTicks ?? ROUND.ticks;
-    this.phaseEndTick = this.roundTicks;
+    this.phase = options.warmup === true ? Phase.Warmup : Phase.Playing;
+    this.phaseEndTick = options.warmup === true ? Infinity : this.roundTicks;
     this.lagCompensation = options.lagCompensation ?? true;
     this.pickups = PICKUP_SPOTS.map((spot, i) => ({ id: i + 1, ...spot, active: true, respawnTick: 0 }));
   }
@@ -77,7 +82,7 @@ export class Game {
     const ship = this.ships.get(id);
     if (ship === undefined || !ship.alive) return;
     Object.assign(ship, moveShip(ship, input));
-    if (input.fire && this.phase === Phase.Playing && this.tick >= ship.nextFireTick) {
+    if (input.fire && this.phase !== Phase.Intermission && this.tick >= ship.nextFireTick) {
       const rapid = this.tick < ship.rapidUntil;
       ship.nextFireTick = this.tick + (rapid ? SHIP.rapidCooldownTicks : SHIP.fireCooldownTicks);
       const dx = Math.cos(input.aim);
@@ -98,7 +103,8 @@ export class Game {
 
   /** Advances the world one tick (after this tick's inputs were applied); returns what happened. */
   step(): GameEvent[] {
-    const events: GameEvent[] = [];
+    const events: GameEvent[] = this.pendingEvents;
+    this.pendingEvents = [];
     this.tick++;
     this.stepBullets(events);
     this.stepShips(events);
@@ -169,17 +175,24 @@ export class Game {
 
   private stepRound(events: GameEvent[]): void {
     if (this.tick < this.phaseEndTick) return;
-    if (this.phase === Phase.Playing) {
-      let winner: Ship | undefined;
-      for (const ship of this.ships.values())
-        if (winner === undefined || ship.score > winner.score) winner = ship;
-      events.push({ kind: 'round-end', round: this.round, winner: winner?.id });
-      this.phase = Phase.Intermission;
-      this.phaseEndTick = this.tick + ROUND.intermissionTicks;
-      this.bullets.clear();
+    if (this.phase === Phase.Intermission) {
+      this.startRound();
+      events.push(...this.pendingEvents);
+      this.pendingEvents = [];
       return;
     }
-    this.round++;
+    let winner: Ship | undefined;
+    for (const ship of this.ships.values())
+      if (winner === undefined || ship.score > winner.score) winner = ship;
+    events.push({ kind: 'round-end', round: this.round, winner: winner?.id });
+    this.phase = Phase.Intermission;
+    this.phaseEndTick = this.tick + ROUND.intermissionTicks;
+    this.bullets.clear();
+  }
+
+  /** Starts a timed round now (from warm-up or intermission): scores reset, everybody respawns. */
+  startRound(): void {
+    if (this.phase !== Phase.Warmup) this.round++;
     this.phase = Phase.Playing;
     this.phaseEndTick = this.tick + this.roundTicks;
     for (const ship of this.ships.values()) {
@@ -187,7 +200,8 @@ export class Game {
       ship.deaths = 0;
       this.place(ship);
     }
-    events.push({ kind: 'round-start', round: this.round });
+    this.bullets.clear();
+    this.pendingEvents.push({ kind: 'round-start', round: this.round });
   }
 
   /** Puts a ship at a fresh spawn point with full health. */
@@ -203,6 +217,7 @@ export class Game {
 
   /** Seconds left in the current phase. */
   secondsLeft(): number {
+    if (this.phaseEndTick === Infinity) return 0;
     return Math.max(0, Math.ceil((this.phaseEndTick - this.tick) / TICK_HZ));
   }
 }

@@ -11,3 +11,5 @@ export { Rng } from './rng.js';
 export { moveShip } from './ship.js';
 export { IDLE_INPUT, Phase, PickupKind } from './types.js';
 export type { Bullet, GameEvent, Motion, Pickup, PlayerInput, Ship } from './types.js';
+export { botInput } from './bot-brain.js';
+export type { BotView } from './bot-brain.js';

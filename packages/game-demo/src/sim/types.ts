@@ -59,7 +59,8 @@ export interface Pickup {
   respawnTick: number;
 }
 
-export const Phase = { Playing: 'playing', Intermission: 'intermission' } as const;
+/** `warmup`: players fly and practise until everybody is ready; then timed rounds follow. */
+export const Phase = { Warmup: 'warmup', Playing: 'playing', Intermission: 'intermission' } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
 /** What happened during one step, for the reliable event channel and the HUD. */
