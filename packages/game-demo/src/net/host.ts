@@ -430,8 +430,12 @@ export class ArenaHost {
 
   private refreshRoster(): void {
     for (const seat of this.seats.all()) {
-      const s = seat.client?.connection.stats();
-      if (s !== undefined) seat.ping = s.srttMs ?? s.rttMs ?? 0;
+      const connection = seat.client?.connection;
+      if (connection === undefined) continue;
+      const s = connection.stats();
+      seat.ping = s.srttMs ?? s.rttMs ?? 0;
+      // The pair may not be selected yet right after open: ask again until it is known.
+      if (seat.path === 'unknown') void pathTypeOf(connection).then((path) => (seat.path = path));
     }
     const players = this.seats.roster();
     this.emitTo(undefined, { type: 'roster', players });

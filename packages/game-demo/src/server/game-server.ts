@@ -16,8 +16,10 @@ export interface GameServerOptions {
   serverKey: string;
   /** The one UDP port every player connects to. */
   udpPort: number;
-  /** Address players reach this server at (reported to the lobby) and ICE binds to. */
+  /** Address players reach this server at (reported to the lobby; metrics bind to it). */
   host?: string;
+  /** Bind ICE host candidates to this address only (default: every interface). */
+  bindAddress?: string;
   /** HTTP port for /metrics (0 = any free port; undefined = none). */
   metricsPort?: number;
   capacity?: number;
@@ -41,7 +43,11 @@ export async function startGameServer(options: GameServerOptions): Promise<GameS
     serverKey: options.serverKey,
     name: 'arena-server',
   });
-  const authority = new Authority({ port: options.udpPort, bindAddress: host, label: 'arena-server' });
+  const authority = new Authority({
+    port: options.udpPort,
+    label: 'arena-server',
+    ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+  });
   const matches = new Map<string, ArenaHost>();
   const playerRoom = new Map<string, string>();
   const lastActive = new Map<string, number>();
