@@ -23,6 +23,11 @@ export const TransportErrorCode = {
   InvalidOptions: 'INVALID_OPTIONS',
   /** A sync snapshot/input packet was rejected (unknown baseline, out of range, truncated). */
   SyncRejected: 'SYNC_REJECTED',
+  /**
+   * Sync events queued for a client that has not joined yet exceeded the queue (default 256): the
+   * event in `details.tick` was not delivered to that client.
+   */
+  SyncEventOverflow: 'SYNC_EVENT_OVERFLOW',
 } as const;
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 
@@ -40,6 +45,24 @@ export class TransportError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};
+  }
+
+  /**
+   * `cause` itself when it already is a TransportError, otherwise a new one with `code` wrapping
+   * it: the one normaliser for catch blocks (`catch (e) { emit(TransportError.from(e, 'ENCODE')) }`).
+   * The message defaults to the cause's own.
+   */
+  static from(
+    cause: unknown,
+    code: TransportErrorCode,
+    options: { message?: string; details?: Record<string, unknown> } = {},
+  ): TransportError {
+    if (cause instanceof TransportError) return cause;
+    const message = options.message ?? (cause instanceof Error ? cause.message : String(cause));
+    return new TransportError(code, message, {
+      cause,
+      ...(options.details === undefined ? {} : { details: options.details }),
+    });
   }
 }
 

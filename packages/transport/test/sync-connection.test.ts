@@ -3,7 +3,7 @@
 // and still every tick it completes equals the authority's world at that tick; inputs flow back,
 // tick-stamped reliable events arrive, and a client with another schema is refused.
 import { describe, expect, it } from 'vitest';
-import type { Connection, ConnectionEvents, MessageEvent } from '../src/index.js';
+import type { Connection, MessageInterceptor } from '../src/index.js';
 import { createSyncClient, createSyncServer, defineInput, defineSchema, t } from '../src/sync/index.js';
 import type { EntityValue, Snapshot, TickEvent } from '../src/sync/index.js';
 import { openPair } from './helpers.js';
@@ -24,7 +24,7 @@ const schema = defineSchema({
 });
 const input = defineInput({ dx: t.float({ min: -1, max: 1, bits: 8 }) });
 
-/** The same connection, except that `fraction` of incoming snapshot packets never reach handlers. */
+/** The same connection, except that `fraction` of incoming snapshot packets never reach the sync layer. */
 function lossyReceiver(
   connection: Connection,
   fraction: number,
@@ -32,16 +32,14 @@ function lossyReceiver(
 ): Connection & { dropped: number } {
   const wrapper = Object.create(connection) as Connection & { dropped: number };
   wrapper.dropped = 0;
-  wrapper.on = <E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]) => {
-    if (event !== 'message') return connection.on(event, handler);
-    return connection.on('message', (message: MessageEvent) => {
+  wrapper.intercept = (interceptor: MessageInterceptor) =>
+    connection.intercept((message) => {
       if (message.raw && message.channel === 'unreliable' && random() < fraction) {
         wrapper.dropped++;
-        return;
+        return true;
       }
-      (handler as ConnectionEvents['message'])(message);
+      return interceptor(message);
     });
-  };
   return wrapper;
 }
 
@@ -49,9 +47,9 @@ describe('sync over real peers', () => {
   it('keeps the client equal to the authority through 20% snapshot loss, with inputs and events', async () => {
     const { a, b } = await openPair();
     const random = rng(42);
-    const server = createSyncServer<typeof schema, { dx: number }>({ schema, tickRate: 60, input });
+    const server = createSyncServer({ schema, tickRate: 60, input });
     const lossy = lossyReceiver(b, 0.2, random);
-    const client = createSyncClient<{ dx: number }>(lossy, schema, { input });
+    const client = createSyncClient(lossy, schema, { input });
     const remote = server.addClient(a);
     await client.ready;
 

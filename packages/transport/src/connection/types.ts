@@ -2,21 +2,16 @@
 // client depend on this file only, never on the platform adapters behind it.
 import type { TransportError } from '../errors.js';
 import type { Signaler } from '../signal/signaler.js';
-import type { SelectedPair } from '../rtc/adapter.js';
+import type { IceServerConfig, SelectedPair } from '../rtc/adapter.js';
 import type { ConnectionStats } from '../stats/types.js';
-import type { LossProbeOptions } from './loss-probes.js';
+import type { LossProbeOptions } from '../channel/loss-probes.js';
+
+export type { IceServerConfig } from '../rtc/adapter.js';
 
 /** `unreliable`: unordered, no retransmits, latest-only per stream. `reliable`: ordered SCTP. */
 export type ChannelKind = 'unreliable' | 'reliable';
 
 export type ConnectionState = 'new' | 'connecting' | 'open' | 'closed' | 'failed';
-
-/** W3C-shaped ICE server entry; passed through to node-datachannel or RTCPeerConnection. */
-export interface IceServerConfig {
-  urls: string | string[];
-  username?: string;
-  credential?: string;
-}
 
 export interface ConnectionOptions {
   /** The offerer creates the offer; the answerer waits for it. Exactly one side of a pair offers. */
@@ -92,6 +87,12 @@ export interface MessageEvent {
   raw: boolean;
 }
 
+/**
+ * Sees a message before the application's `message` listeners; returns true when it consumed it
+ * (the listeners then never see it). Protocol layers on the connection (state sync) use this.
+ */
+export type MessageInterceptor = (event: MessageEvent) => boolean;
+
 export interface CloseEvent {
   /** Why the connection ended: `local` (close() called), `remote`, `failed`, `timeout`. */
   reason: 'local' | 'remote' | 'failed' | 'timeout';
@@ -107,6 +108,7 @@ export interface RelayFallbackEvent {
 
 export interface ConnectionEvents {
   open: () => void;
+  /** A message from the peer (never tickwire's own protocol traffic: see `intercept`). */
   message: (event: MessageEvent) => void;
   /** Bad input from the peer or a failed step; the connection stays open unless `close` follows. */
   error: (error: TransportError) => void;
@@ -134,6 +136,13 @@ export interface Connection {
   /** Sends bytes the caller encoded itself. */
   sendRaw(channel: ChannelKind, bytes: Uint8Array, options?: SendOptions): SendResult;
   on<E extends keyof ConnectionEvents>(event: E, handler: ConnectionEvents[E]): () => void;
+  /**
+   * For layers built on the connection (state sync), not for game code: `interceptor` sees every
+   * message first and keeps the ones it returns true for away from `message` listeners. Reliable
+   * values that are objects with a string `tw` key are tickwire's own protocol messages: they
+   * reach interceptors only, never `message` listeners. Returns the unsubscribe.
+   */
+  intercept(interceptor: MessageInterceptor): () => void;
   stats(): ConnectionStats;
   /** Bytes queued in one channel's native send buffer (cheap: no stats object is built). */
   bufferedAmount(channel: ChannelKind): number;

@@ -5,7 +5,7 @@
 // the next snapshot no longer holds (despawned, out of interest) is gone, so it is never drawn
 // back at its older position after having been extrapolated further; one it newly holds appears
 // at its first known value. It never mutates the snapshots' entity objects.
-import type { SyncSchema } from '../schema/define.js';
+import type { EntityOf, EntityTypeName, SyncSchema } from '../schema/define.js';
 import type { EntityValue, Snapshot } from '../snapshot/types.js';
 
 export interface SampledEntity {
@@ -14,10 +14,18 @@ export interface SampledEntity {
   readonly value: Readonly<Record<string, unknown>>;
 }
 
-export interface Sample {
+/**
+ * One sampled entity of schema `S`, discriminated by `type`: `if (e.type === 'ship') e.value.hp`.
+ * For an untyped schema it is SampledEntity.
+ */
+export type SampledEntityOf<S extends SyncSchema> = {
+  [K in EntityTypeName<S>]: { id: number; type: K; value: Readonly<EntityOf<S, K>> };
+}[EntityTypeName<S>];
+
+export interface Sample<E = SampledEntity> {
   /** Fractional server tick that was rendered. */
   renderTick: number;
-  entities: SampledEntity[];
+  entities: E[];
   /** How far past the newest snapshot values were extrapolated (0 when interpolating), ms. */
   extrapolatedMs: number;
 }

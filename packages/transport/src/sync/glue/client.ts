@@ -1,19 +1,28 @@
 // createSyncClient: the receiver engine wired to a tickwire Connection. Waits for the authority's
-// hello (refusing a schema that differs), decodes snapshot parts from unreliable stream 1, acks
-// each completed tick on stream 2 together with the recent inputs, and surfaces tick-stamped
-// reliable events both at once and when render time reaches their tick.
+// hello (refusing a schema that differs) and confirms it with `join`, decodes snapshot parts from
+// unreliable stream 1, acks each completed tick on stream 2 together with the recent inputs, and
+// surfaces tick-stamped reliable events both at once and when render time reaches their tick. All
+// of that traffic is intercepted: the application's `message` listeners never see it.
 import type { Connection, MessageEvent } from '../../connection/types.js';
-import { Emitter } from '../../connection/emitter.js';
+import { Emitter } from '../../events/emitter.js';
 import { TransportError } from '../../errors.js';
-import type { InputSchema, SyncSchema } from '../schema/define.js';
+import type { InputOf, InputSchema, SyncSchema } from '../schema/define.js';
 import { InputSender } from '../client/input-sender.js';
-import type { Sample } from '../client/interpolation.js';
+import type { Sample, SampledEntityOf } from '../client/interpolation.js';
 import { SyncReceiver, type ReceiverOptions, type ReceiverStats } from '../client/receiver.js';
 import type { EntityValue, Snapshot } from '../snapshot/types.js';
-import { INPUT_STREAM, parseSyncMessage, SNAPSHOT_STREAM, SYNC_PROTOCOL_VERSION } from './protocol.js';
+import {
+  isSyncTraffic,
+  parseSyncMessage,
+  SNAPSHOT_STREAM,
+  INPUT_STREAM,
+  SYNC_PROTOCOL_VERSION,
+  type SyncMessage,
+} from './protocol.js';
 
 export interface TickEvent {
   tick: number;
+  /** Whatever the authority emitted: validate it before use. */
   data: unknown;
 }
 
@@ -22,11 +31,14 @@ export interface SyncClientEvents {
   snapshot: (snapshot: Snapshot<EntityValue>) => void;
   /** A reliable event from the authority, as soon as it arrives. */
   event: (event: TickEvent) => void;
+  /** The authority (re)assigned this client's own entity (undefined: none). */
+  self: (id: number | undefined) => void;
   error: (error: TransportError) => void;
 }
 
-export interface SyncClientOptions {
-  input?: InputSchema;
+export interface SyncClientOptions<IS extends InputSchema | undefined = undefined> {
+  /** The input declaration (defineInput): `sendInput` is typed from it. */
+  input?: IS;
   /** Inputs repeated in every packet (default 8). */
   inputRedundancy?: number;
   receiver?: Omit<ReceiverOptions, 'tickRate'>;
@@ -44,14 +56,19 @@ export interface SyncClientStats extends ReceiverStats {
   packetsSent: number;
 }
 
-export interface SyncClient<I> {
+export interface SyncClient<S extends SyncSchema = SyncSchema, I = unknown> {
   /** Resolves on the authority's hello; rejects (SYNC_REJECTED) when the schemas differ. */
   readonly ready: Promise<void>;
+  /** The entity the authority assigned to this client (its `setEntity`), if any. */
+  readonly self: number | undefined;
   /** The newest complete snapshot, or undefined before the first one. */
   latest(): Snapshot<EntityValue> | undefined;
   /** Interpolated entities at local time `nowMs` (default performance.now()). */
-  sample(nowMs?: number): Sample;
-  /** Numbers and sends an input (with the previous ones and the ack); returns it as the authority will see it. */
+  sample(nowMs?: number): Sample<SampledEntityOf<S>>;
+  /**
+   * Numbers and sends an input (with the previous ones and the ack); returns it as the authority
+   * will see it. Inputs given before `ready` are numbered and go out with the first packet after it.
+   */
   sendInput(input: I): { seq: number; input: I };
   /** Newest input sequence the authority had applied in the newest snapshot. */
   readonly inputAck: number | undefined;
@@ -65,15 +82,32 @@ export interface SyncClient<I> {
   close(): void;
 }
 
-export function createSyncClient<I = Record<string, unknown>>(
+const EMPTY_RECEIVER_STATS: ReceiverStats = {
+  packetsReceived: 0,
+  bytesReceived: 0,
+  snapshotsCompleted: 0,
+  missedTicks: 0,
+  stale: 0,
+  duplicates: 0,
+  rejected: {},
+  latestTick: undefined,
+  interpolationDelayMs: 0,
+  targetDelayMs: 0,
+  renderResets: 0,
+  clockJitterMs: 0,
+};
+
+export function createSyncClient<S extends SyncSchema, IS extends InputSchema | undefined = undefined>(
   connection: Connection,
-  schema: SyncSchema,
-  options: SyncClientOptions = {},
-): SyncClient<I> {
-  const emitter = new Emitter<SyncClientEvents>(() => {});
+  schema: S,
+  options: SyncClientOptions<IS> = {},
+): SyncClient<S, InputOf<IS>> {
+  type I = InputOf<IS>;
+  const emitter = new Emitter<SyncClientEvents>();
   const sender = new InputSender<I>(options.input, options.inputRedundancy ?? 8);
   const events: TickEvent[] = [];
   let receiver: SyncReceiver | undefined;
+  let self: number | undefined;
   let early = 0;
   let packetsSent = 0;
   let settle: { resolve: () => void; reject: (error: TransportError) => void };
@@ -81,61 +115,66 @@ export function createSyncClient<I = Record<string, unknown>>(
   // Nobody has to await `ready`; a rejection is also reported through the error event.
   ready.catch(() => {});
 
+  const send = (message: SyncMessage) => {
+    try {
+      connection.send('reliable', message);
+    } catch (error) {
+      emitter.emit('error', TransportError.from(error, 'ENCODE'));
+    }
+  };
   const rtt = () => {
     const s = connection.stats();
     return s.srttMs ?? s.rttMs ?? 0;
   };
   const sendPacket = () => {
-    if (connection.state !== 'open') return;
+    // Before the hello the authority is not listening yet (and may not be a sync authority).
+    if (receiver === undefined || connection.state !== 'open') return;
     try {
       const loss = connection.stats().lossFraction;
-      connection.sendRaw('unreliable', sender.packet(receiver?.latest?.tick, loss), { stream: INPUT_STREAM });
+      connection.sendRaw('unreliable', sender.packet(receiver.latest?.tick, loss), { stream: INPUT_STREAM });
       packetsSent++;
     } catch (error) {
-      emitter.emit(
-        'error',
-        error instanceof TransportError
-          ? error
-          : new TransportError('ENCODE', String(error), { cause: error }),
-      );
+      emitter.emit('error', TransportError.from(error, 'ENCODE'));
     }
   };
   const refuse = (reason: string) => {
     const error = new TransportError('SYNC_REJECTED', `sync refused: ${reason}`, { details: { reason } });
-    try {
-      connection.send('reliable', { tw: 'sync', k: 'bye', reason });
-    } catch {
-      // The connection is going away anyway.
-    }
+    send({ tw: 'sync', k: 'bye', reason });
     settle.reject(error);
     emitter.emit('error', error);
     off();
   };
 
-  const offMessage = connection.on('message', (event: MessageEvent) => {
-    if (event.raw && event.channel === 'unreliable' && event.stream === SNAPSHOT_STREAM) {
-      if (receiver === undefined) {
-        early++;
-        return;
-      }
-      const outcome = receiver.receive(event.data as Uint8Array, performance.now(), rtt());
-      if (outcome.kind === 'complete') {
-        sendPacket();
-        emitter.emit('snapshot', outcome.snapshot);
-      }
+  const onSnapshotPart = (bytes: Uint8Array) => {
+    if (receiver === undefined) {
+      early++;
       return;
     }
-    if (event.channel !== 'reliable' || event.raw) return;
-    const message = parseSyncMessage(event.data);
-    if (message === undefined) return;
+    const outcome = receiver.receive(bytes, performance.now(), rtt());
+    if (outcome.kind === 'complete') {
+      sendPacket();
+      emitter.emit('snapshot', outcome.snapshot);
+    }
+  };
+  const onSyncMessage = (message: SyncMessage) => {
     switch (message.k) {
       case 'hello':
         if (receiver !== undefined) return;
         if (message.v !== SYNC_PROTOCOL_VERSION) return refuse(`protocol version ${message.v}`);
         if (message.hash !== schema.hash) return refuse('schema differs from the authority');
         receiver = new SyncReceiver(schema, { ...options.receiver, tickRate: message.tickRate });
+        send({ tw: 'sync', k: 'join' });
         settle.resolve();
+        // Inputs given before the hello go out now.
+        if (sender.lastSeq >= 0) sendPacket();
         return;
+      case 'self': {
+        const id = message.id ?? undefined;
+        if (id === self) return;
+        self = id;
+        emitter.emit('self', id);
+        return;
+      }
       case 'event': {
         const tickEvent = { tick: message.tick, data: message.data };
         events.push(tickEvent);
@@ -145,37 +184,42 @@ export function createSyncClient<I = Record<string, unknown>>(
       }
       case 'bye':
       case 'hi':
+      case 'join':
         return;
     }
+  };
+  const offIntercept = connection.intercept((event: MessageEvent) => {
+    if (!isSyncTraffic(event)) return false;
+    if (event.channel === 'unreliable') {
+      if (event.raw && event.stream === SNAPSHOT_STREAM) onSnapshotPart(event.data as Uint8Array);
+      return true;
+    }
+    const message = parseSyncMessage(event.data);
+    if (message !== undefined) onSyncMessage(message);
+    return true;
   });
   const offClose = connection.on('close', () =>
     settle.reject(new TransportError('NOT_OPEN', 'connection closed before sync started')),
   );
-  const askHello = () => {
-    try {
-      connection.send('reliable', { tw: 'sync', k: 'hi' });
-    } catch (error) {
-      emitter.emit(
-        'error',
-        error instanceof TransportError
-          ? error
-          : new TransportError('ENCODE', String(error), { cause: error }),
-      );
-    }
-  };
+  const askHello = () => send({ tw: 'sync', k: 'hi' });
   const offOpen = connection.on('open', askHello);
   if (connection.state === 'open') askHello();
   const off = () => {
-    offMessage();
+    offIntercept();
     offClose();
     offOpen();
   };
 
   return {
     ready,
+    get self() {
+      return self;
+    },
     latest: () => receiver?.latest,
     sample: (nowMs = performance.now()) =>
-      receiver?.sample(nowMs) ?? { renderTick: 0, entities: [], extrapolatedMs: 0 },
+      (receiver?.sample(nowMs) ?? { renderTick: 0, entities: [], extrapolatedMs: 0 }) as Sample<
+        SampledEntityOf<S>
+      >,
     sendInput: (input) => {
       const sent = sender.push(input);
       sendPacket();
@@ -194,24 +238,7 @@ export function createSyncClient<I = Record<string, unknown>>(
       return events.splice(0, due);
     },
     on: (event, handler) => emitter.on(event, handler),
-    stats: () => ({
-      ...(receiver?.stats() ?? {
-        packetsReceived: 0,
-        bytesReceived: 0,
-        snapshotsCompleted: 0,
-        missedTicks: 0,
-        stale: 0,
-        duplicates: 0,
-        rejected: {},
-        latestTick: undefined,
-        interpolationDelayMs: 0,
-        targetDelayMs: 0,
-        renderResets: 0,
-        clockJitterMs: 0,
-      }),
-      early,
-      packetsSent,
-    }),
+    stats: () => ({ ...(receiver?.stats() ?? EMPTY_RECEIVER_STATS), early, packetsSent }),
     close: off,
   };
 }

@@ -1,94 +1,112 @@
 // createSyncServer: the authority engine on a tick timer, wired to tickwire Connections. Snapshot
 // parts go out unreliable (stream 1, not latest-only), acks and inputs come back unreliable
-// (stream 2), and the hello and tick-stamped events go over the reliable channel. Uses only the
-// public Connection interface; it never closes a connection it did not open.
-import type { Connection, MessageEvent } from '../../connection/types.js';
-import { Emitter } from '../../connection/emitter.js';
-import { isTransportError, TransportError } from '../../errors.js';
-import type { SyncSchema } from '../schema/define.js';
+// (stream 2), and the hello and tick-stamped events go over the reliable channel. A client joins
+// when its sync client accepted the hello; snapshots start then, and events emitted before wait
+// for it (server-client.ts). Uses only the public Connection interface; it never closes a
+// connection it did not open.
+import type { Connection } from '../../connection/types.js';
+import { Emitter } from '../../events/emitter.js';
+import { TransportError } from '../../errors.js';
+import type { InputOf, InputSchema, SyncSchema } from '../schema/define.js';
 import { SyncAuthority, type SyncAuthorityOptions } from '../server/authority.js';
-import type { AuthorityPeer, PeerStats } from '../server/peer.js';
 import type { World } from '../server/world.js';
-import { INPUT_STREAM, parseSyncMessage, SNAPSHOT_STREAM, SYNC_PROTOCOL_VERSION } from './protocol.js';
+import { ServerClient, type LeaveReason, type SyncServerClient } from './server-client.js';
+import { SNAPSHOT_STREAM } from './protocol.js';
 import { Ticker } from './ticker.js';
 
-export interface SyncServerClient<I> {
-  readonly id: number;
-  readonly connection: Connection;
-  /** Inputs that arrived since the last call, in sequence order; mark them applied. */
-  takeInputs(max?: number): { seq: number; input: I }[];
-  stats(): PeerStats;
-  /** Stops syncing this client (the connection stays open). */
-  remove(): void;
-}
+export type { LeaveReason, SyncServerClient } from './server-client.js';
 
-export interface SyncServerEvents<I> {
+export interface SyncServerEvents<I, D = unknown> {
   /** Before each automatic tick's snapshot: run the game simulation here. */
   tick: (tick: number) => void;
-  error: (error: TransportError, client: SyncServerClient<I> | undefined) => void;
-  clientRemoved: (client: SyncServerClient<I>) => void;
+  error: (error: TransportError, client: SyncServerClient<I, D> | undefined) => void;
+  /** The client's sync client accepted the hello: snapshots flow and every event reaches it. */
+  join: (client: SyncServerClient<I, D>) => void;
+  /** The client is gone (connection closed, `remove()`, or its sync client refused the schema). */
+  leave: (client: SyncServerClient<I, D>, reason: LeaveReason) => void;
+  /** Alias of `leave`, without the reason. */
+  clientRemoved: (client: SyncServerClient<I, D>) => void;
 }
 
-export interface SyncServer<S extends SyncSchema, I> {
+export interface SyncServer<S extends SyncSchema, I = unknown, D = unknown> {
   readonly world: World<S>;
   readonly authority: SyncAuthority<S, I>;
   /** The last tick captured. */
   readonly tick: number;
-  addClient(connection: Connection): SyncServerClient<I>;
-  readonly clients: ReadonlySet<SyncServerClient<I>>;
+  /** Starts syncing a connection (open or still connecting); `join` fires when its client attaches. */
+  addClient(connection: Connection, options?: { data?: D }): SyncServerClient<I, D>;
+  readonly clients: ReadonlySet<SyncServerClient<I, D>>;
   /** One tick now (for games that drive their own loop). */
   step(): void;
   /** Ticks at `tickRate` until stop(): emits `tick`, then captures and sends. */
   start(): void;
   stop(): void;
-  /** Sends `data` reliably, stamped with a tick (default: the next snapshot's), to all or some clients. */
+  /**
+   * Sends `data` reliably, stamped with a tick (default: the next snapshot's), to all or some
+   * clients. A client that has not joined yet gets it right after its join (up to
+   * `maxPendingEvents` wait; beyond that an `error` with code SYNC_EVENT_OVERFLOW reports the loss).
+   */
   emit(
     data: unknown,
-    options?: { tick?: number; to?: SyncServerClient<I> | readonly SyncServerClient<I>[] },
+    options?: { tick?: number; to?: SyncServerClient<I, D> | readonly SyncServerClient<I, D>[] },
   ): void;
-  on<E extends keyof SyncServerEvents<I>>(event: E, handler: SyncServerEvents<I>[E]): () => void;
-  /** Stops the timer and detaches every client. */
+  on<E extends keyof SyncServerEvents<I, D>>(event: E, handler: SyncServerEvents<I, D>[E]): () => void;
+  /** Stops the timer and removes every client (`leave` with 'removed'). */
   close(): void;
 }
 
-export type SyncServerOptions<S extends SyncSchema, I> = SyncAuthorityOptions<S, I>;
+export interface SyncServerOptions<
+  S extends SyncSchema,
+  IS extends InputSchema | undefined = undefined,
+> extends SyncAuthorityOptions<S, InputOf<IS>> {
+  /** The input declaration (defineInput): `takeInputs()` is typed from it. */
+  input?: IS;
+  /** Events kept per client until it joins (default 256). */
+  maxPendingEvents?: number;
+}
 
-export function createSyncServer<S extends SyncSchema, I = Record<string, unknown>>(
-  options: SyncServerOptions<S, I>,
-): SyncServer<S, I> {
+export function createSyncServer<
+  S extends SyncSchema,
+  IS extends InputSchema | undefined = undefined,
+  D = unknown,
+>(options: SyncServerOptions<S, IS>): SyncServer<S, InputOf<IS>, D> {
+  type I = InputOf<IS>;
   const authority = new SyncAuthority<S, I>(options);
-  const emitter = new Emitter<SyncServerEvents<I>>(() => {});
-  const clients = new Set<SyncServerClient<I>>();
+  const emitter = new Emitter<SyncServerEvents<I, D>>();
+  const clients = new Set<ServerClient<I, D>>();
+  const maxPendingEvents = options.maxPendingEvents ?? 256;
+  if (!(Number.isInteger(maxPendingEvents) && maxPendingEvents >= 0)) {
+    throw new TransportError('INVALID_OPTIONS', 'maxPendingEvents must be a non-negative integer', {
+      details: { maxPendingEvents },
+    });
+  }
   const ticker = new Ticker(1000 / authority.tickRate, (now) => {
     emitter.emit('tick', authority.tick + 1);
     authority.step(now);
   });
-  const report = (error: unknown, client?: SyncServerClient<I>) => {
-    const typed = isTransportError(error)
-      ? error
-      : new TransportError('ENCODE', String(error), { cause: error });
-    emitter.emit('error', typed, client);
+  const report = (error: unknown, client?: SyncServerClient<I, D>) =>
+    emitter.emit('error', TransportError.from(error, 'ENCODE'), client);
+  const hooks = {
+    schemaHash: options.schema.hash,
+    tickRate: authority.tickRate,
+    maxPendingEvents,
+    currentTick: () => authority.tick,
+    report,
+    joined: (client: ServerClient<I, D>) => emitter.emit('join', client),
+    left: (client: ServerClient<I, D>, reason: LeaveReason) => {
+      clients.delete(client);
+      authority.removePeer(client.peer);
+      emitter.emit('leave', client, reason);
+      emitter.emit('clientRemoved', client);
+    },
   };
 
-  const addClient = (connection: Connection): SyncServerClient<I> => {
-    const offs: (() => void)[] = [];
-    const sayHello = () => {
-      const hello = {
-        tw: 'sync',
-        k: 'hello',
-        v: SYNC_PROTOCOL_VERSION,
-        hash: options.schema.hash,
-        tickRate: authority.tickRate,
-        tick: authority.tick,
-      };
-      try {
-        connection.send('reliable', hello);
-      } catch (error) {
-        report(error, client);
-      }
-    };
-    const peer: AuthorityPeer<I> = authority.addPeer({
-      ready: () => connection.state === 'open',
+  const addClient = (connection: Connection, clientOptions: { data?: D } = {}): SyncServerClient<I, D> => {
+    // The peer's callbacks run on later ticks only, once `client` exists.
+    const peer = authority.addPeer({
+      // Nothing goes out before the join: the client could not decode it, and the application
+      // on that side would otherwise see snapshot parts before its sync client is attached.
+      ready: () => client.joined && connection.state === 'open',
       link: () => {
         const s = connection.stats();
         return {
@@ -106,41 +124,8 @@ export function createSyncServer<S extends SyncSchema, I = Record<string, unknow
         }
       },
     });
-    const client: SyncServerClient<I> = {
-      id: peer.id,
-      connection,
-      takeInputs: (max) => peer.inputs.take(max),
-      stats: () => peer.stats(),
-      remove: () => {
-        if (!clients.delete(client)) return;
-        for (const off of offs) off();
-        authority.removePeer(peer);
-        emitter.emit('clientRemoved', client);
-      },
-    };
+    const client = new ServerClient<I, D>(connection, clientOptions.data as D, peer, hooks);
     clients.add(client);
-    offs.push(
-      connection.on('message', (event: MessageEvent) => {
-        if (event.raw && event.channel === 'unreliable' && event.stream === INPUT_STREAM) {
-          peer.receive(event.data as Uint8Array);
-          return;
-        }
-        const message = event.channel === 'reliable' && !event.raw ? parseSyncMessage(event.data) : undefined;
-        if (message?.k === 'hi') sayHello();
-        else if (message?.k === 'bye') {
-          report(
-            new TransportError('SYNC_REJECTED', `client left sync: ${message.reason}`, {
-              details: { reason: message.reason },
-            }),
-            client,
-          );
-          client.remove();
-        }
-      }),
-      connection.on('open', sayHello),
-      connection.on('close', () => client.remove()),
-    );
-    if (connection.state === 'open') sayHello();
     return client;
   };
 
@@ -158,15 +143,16 @@ export function createSyncServer<S extends SyncSchema, I = Record<string, unknow
     start: () => ticker.start(),
     stop: () => ticker.stop(),
     emit: (data, emitOptions = {}) => {
-      const message = { tw: 'sync', k: 'event', tick: emitOptions.tick ?? authority.tick + 1, data };
+      const message = {
+        tw: 'sync',
+        k: 'event',
+        tick: emitOptions.tick ?? authority.tick + 1,
+        data,
+      } as const;
       const to = emitOptions.to;
-      const targets = to === undefined ? [...clients] : Array.isArray(to) ? to : [to as SyncServerClient<I>];
-      for (const target of targets) {
-        try {
-          target.connection.send('reliable', message);
-        } catch (error) {
-          report(error, target);
-        }
+      const targets = to === undefined ? [...clients] : Array.isArray(to) ? to : [to];
+      for (const target of targets as SyncServerClient<I, D>[]) {
+        if (target instanceof ServerClient && clients.has(target)) target.emit(message);
       }
     },
     on: (event, handler) => emitter.on(event, handler),
