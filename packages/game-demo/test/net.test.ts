@@ -3,7 +3,8 @@
 // player's screen, a shot lands and both see the score, and a hostile peer's junk (malformed and
 // out-of-range input packets, bad messages, floods) is ignored and counted while play goes on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, createSignalerPair, encodeInputPacket, INPUT_STREAM } from '@tickwire/transport';
+import { connect, createSignalerPair, INPUT_STREAM } from '@tickwire/transport';
+import { encodeInputPacket } from '@tickwire/transport/internals';
 import type { Connection } from '@tickwire/transport';
 import { ArenaClient } from '../src/net/client.js';
 import { ArenaHost } from '../src/net/host.js';

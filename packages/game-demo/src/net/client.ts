@@ -13,6 +13,7 @@ import type { HostEvent, RosterEntry } from './messages.js';
 import { readView } from './view.js';
 import type { ArenaView } from './view.js';
 import { arenaInput, arenaSchema } from './schema.js';
+import type { ArenaInput, ArenaSchema } from './schema.js';
 
 /** The lab's switches (all on by default: how tickwire recommends playing). */
 export interface NetSwitches {
@@ -38,7 +39,7 @@ export interface CorrectionStats {
 const SHIP_TYPE = arenaSchema.typeIndex.get('ship')!;
 
 export class ArenaClient {
-  readonly sync: SyncClient<PlayerInput>;
+  readonly sync: SyncClient<ArenaSchema, ArenaInput>;
   readonly switches: NetSwitches = { prediction: true, interpolation: true, lagCompensation: true };
   slot: number | undefined;
   roster: RosterEntry[] = [];
@@ -53,7 +54,7 @@ export class ArenaClient {
     readonly connection: Connection,
     hello: { name: string; token: string },
   ) {
-    this.sync = createSyncClient<PlayerInput>(connection, arenaSchema, { input: arenaInput });
+    this.sync = createSyncClient(connection, arenaSchema, { input: arenaInput });
     this.sync.on('event', ({ data }) => {
       const event = parseHostEvent(data);
       if (event === undefined) {
@@ -180,7 +181,7 @@ export class ArenaClient {
 }
 
 function latestAsSample(
-  snapshot: ReturnType<SyncClient<PlayerInput>['latest']>,
+  snapshot: ReturnType<SyncClient<ArenaSchema, ArenaInput>['latest']>,
   typeNames: readonly string[],
 ): Sample {
   if (snapshot === undefined) return { renderTick: 0, entities: [], extrapolatedMs: 0 };

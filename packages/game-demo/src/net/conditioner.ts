@@ -11,6 +11,7 @@ import type {
   ConnectionEvents,
   ConnectionStats,
   MessageEvent,
+  MessageInterceptor,
   SendOptions,
   SendResult,
 } from '@tickwire/transport';
@@ -37,6 +38,7 @@ export class ConditionedConnection implements Connection {
   conditions: LinkConditions = { ...NO_CONDITIONS };
   readonly counters: ConditionerStats = { droppedOut: 0, droppedIn: 0, delayedOut: 0, delayedIn: 0 };
   private readonly handlers = new Set<ConnectionEvents['message']>();
+  private readonly interceptors = new Set<MessageInterceptor>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private reliableOutDue = 0;
   private reliableInDue = 0;
@@ -45,7 +47,11 @@ export class ConditionedConnection implements Connection {
     readonly inner: Connection,
     private readonly random: () => number = Math.random,
   ) {
-    inner.on('message', (event) => this.receive(event));
+    // Every message passes the conditioner first, the sync layer's own traffic included.
+    inner.intercept((event) => {
+      this.receive(event);
+      return true;
+    });
     inner.on('close', () => this.clearTimers());
   }
 
@@ -80,6 +86,11 @@ export class ConditionedConnection implements Connection {
     const h = handler as ConnectionEvents['message'];
     this.handlers.add(h);
     return () => this.handlers.delete(h);
+  }
+
+  intercept(interceptor: MessageInterceptor): () => void {
+    this.interceptors.add(interceptor);
+    return () => this.interceptors.delete(interceptor);
   }
 
   /** The transport's numbers, with the added round trip included in the RTT (what the game feels). */
@@ -161,7 +172,18 @@ export class ConditionedConnection implements Connection {
     this.later(due - performance.now(), () => this.dispatch(held));
   }
 
+  /** Delivers as the transport does: interceptors first; tickwire's `tw` messages never reach listeners. */
   private dispatch(event: MessageEvent): void {
+    for (const interceptor of [...this.interceptors]) if (interceptor(event)) return;
+    const data = event.data as { tw?: unknown } | null;
+    if (
+      event.channel === 'reliable' &&
+      !event.raw &&
+      typeof data === 'object' &&
+      data !== null &&
+      typeof data.tw === 'string'
+    )
+      return;
     for (const handler of [...this.handlers]) handler(event);
   }
 

@@ -15,7 +15,7 @@ import { pathTypeOf } from './path.js';
 import { Seats } from './players.js';
 import type { RefusedCounters, Seat } from './players.js';
 import { arenaInput, arenaSchema } from './schema.js';
-import type { ArenaSchema } from './schema.js';
+import type { ArenaInput, ArenaSchema } from './schema.js';
 
 /** Simulation steps per sync tick (60 Hz simulation, 30 Hz snapshots). */
 const SUBSTEPS = TICK_HZ / SNAPSHOT_HZ;
@@ -59,7 +59,7 @@ export interface ArenaHostStats {
 
 export class ArenaHost {
   readonly game: Game;
-  readonly server: SyncServer<ArenaSchema, PlayerInput>;
+  readonly server: SyncServer<ArenaSchema, ArenaInput>;
   readonly seats = new Seats();
   private readonly events = new Emitter<ArenaHostEvents>();
   private readonly ships = new Map<number, EntityHandle<ArenaSchema, 'ship'>>();
@@ -91,7 +91,7 @@ export class ArenaHost {
       warmup: true,
       ...(options.roundSeconds === undefined ? {} : { roundTicks: options.roundSeconds * TICK_HZ }),
     });
-    this.server = createSyncServer<ArenaSchema, PlayerInput>({
+    this.server = createSyncServer({
       schema: arenaSchema,
       input: arenaInput,
       tickRate: SNAPSHOT_HZ,
@@ -119,7 +119,7 @@ export class ArenaHost {
     let seat: Seat | undefined;
     let hello = false;
     const offMessage = connection.on('message', ({ channel, raw, data }) => {
-      if (channel !== 'reliable' || raw || isSyncControl(data)) return;
+      if (channel !== 'reliable' || raw) return;
       const message = parseClientMessage(data);
       const counters = seat?.refused ?? this.loose;
       if (message === undefined) {
@@ -194,6 +194,8 @@ export class ArenaHost {
     seat.client = client;
     this.peerSlot.set(client.id, seat.slot);
     if (!this.game.ships.has(seat.slot)) this.spawnShip(seat);
+    // The sync layer tells the client which entity is its own ship (sync.self on its side).
+    client.setEntity(this.ships.get(seat.slot));
     const placed = seat;
     void pathTypeOf(connection).then((path) => (placed.path = path));
     this.emitTo(client, { type: 'welcome', slot: seat.slot });
@@ -469,14 +471,9 @@ export class ArenaHost {
     }
   }
 
-  private emitTo(client: SyncServerClient<PlayerInput> | undefined, event: HostEvent): void {
+  private emitTo(client: SyncServerClient<ArenaInput> | undefined, event: HostEvent): void {
     if (this.closed) return;
     if (client !== undefined) this.server.emit(event, { to: client });
     else if (this.server.clients.size > 0) this.server.emit(event);
   }
-}
-
-/** The sync layer's own reliable messages (hello, hi, bye, events) are not the game's to parse. */
-function isSyncControl(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && (data as { tw?: unknown }).tw === 'sync';
 }

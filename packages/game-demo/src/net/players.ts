@@ -3,8 +3,8 @@
 // after a disconnect so a player who comes back gets the same ship and score.
 import type { SyncServerClient } from '@tickwire/transport';
 import { MAX_PLAYERS } from '../sim/index.js';
-import type { PlayerInput } from '../sim/index.js';
 import type { PathType, RosterEntry } from './messages.js';
+import type { ArenaInput } from './schema.js';
 
 /** Inputs, messages and packets a player sent that the authority ignored, by reason. */
 export interface RefusedCounters {
@@ -25,7 +25,7 @@ export interface Seat {
   name: string;
   ready: boolean;
   bot: boolean;
-  client: SyncServerClient<PlayerInput> | undefined;
+  client: SyncServerClient<ArenaInput> | undefined;
   /** When the player disconnected (ms, performance.now()), if it did. */
   leftAt: number | undefined;
   ping: number;
@@ -51,7 +51,7 @@ export class Seats {
     return undefined;
   }
 
-  byClient(client: SyncServerClient<PlayerInput>): Seat | undefined {
+  byClient(client: SyncServerClient<ArenaInput>): Seat | undefined {
     for (const seat of this.bySlot.values()) if (seat.client === client) return seat;
     return undefined;
   }
