@@ -118,7 +118,7 @@ describe('arena netcode over real peers', () => {
       ackTick: undefined,
       loss: 0,
       newestSeq: 9,
-      inputs: [[3, 3, 0, 0, 0]],
+      inputs: [[3, 3, 0, 0, 0, 0]],
     });
     for (let i = 0; i < 5; i++) evilConn.sendRaw('unreliable', outOfRange, { stream: INPUT_STREAM });
     // Bad reliable messages, and chat over the rate limit.
@@ -132,7 +132,8 @@ describe('arena netcode over real peers', () => {
       evilConn.send('reliable', junk);
     for (let i = 0; i < 12; i++) evilConn.send('reliable', { type: 'chat', text: `spam ${i}` });
     // An input flood: hundreds of inputs at once.
-    for (let i = 0; i < 400; i++) eve.sync.sendInput({ mx: 1, my: 0, aim: 0, fire: true, lag: 0 });
+    for (let i = 0; i < 400; i++)
+      eve.sync.sendInput({ mx: 1, my: 0, aim: 0, fire: true, view: 0, rewind: false });
     await until(() => {
       const s = host.stats();
       return (

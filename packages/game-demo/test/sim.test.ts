@@ -187,7 +187,7 @@ describe('simulation', () => {
     ])
       expect(parseInput(bad)).toBeUndefined();
     // A lag beyond the rewind limit is capped, not trusted.
-    expect(parseInput({ mx: 0, my: 0, aim: 0, fire: false, lag: 60 })?.lag).toBe(15);
+    expect(parseInput({ mx: 0, my: 0, aim: 0, fire: false, lag: 60 })?.lag).toBe(24);
   });
 });
 

@@ -12,7 +12,7 @@ import { parseHostEvent } from './messages.js';
 import type { HostEvent, RosterEntry } from './messages.js';
 import { readView } from './view.js';
 import type { ArenaView } from './view.js';
-import { arenaInput, arenaSchema } from './schema.js';
+import { arenaInput, arenaSchema, VIEW_TICK_MOD } from './schema.js';
 import type { ArenaInput, ArenaSchema } from './schema.js';
 
 /** The lab's switches (all on by default: how tickwire recommends playing). */
@@ -46,9 +46,9 @@ export class ArenaClient {
   readonly corrections: CorrectionStats = { count: 0, last: 0, max: 0 };
   /** Host events received whose payload did not parse (dropped). */
   badEvents = 0;
-  private predictor: Predictor<Motion, PlayerInput> | undefined;
+  private predictor: Predictor<Motion, ArenaInput> | undefined;
   private readonly events = new Emitter<ArenaClientEvents>();
-  private lastInput: PlayerInput = { mx: 0, my: 0, aim: 0, fire: false, lag: 0 };
+  private lastAim = 0;
 
   constructor(
     readonly connection: Connection,
@@ -95,9 +95,9 @@ export class ArenaClient {
    */
   step(control: Omit<PlayerInput, 'lag'>): void {
     if (this.connection.state !== 'open' || this.slot === undefined) return;
-    const input: PlayerInput = { ...control, lag: this.switches.lagCompensation ? this.viewLag() : 0 };
-    const sent = this.sync.sendInput(input);
-    this.lastInput = sent.input;
+    const rewind = this.switches.lagCompensation;
+    const sent = this.sync.sendInput({ ...control, view: rewind ? this.viewTick() : 0, rewind });
+    this.lastAim = sent.input.aim;
     this.predictor?.apply(sent.seq, sent.input);
   }
 
@@ -129,7 +129,7 @@ export class ArenaClient {
   }
 
   get aimHint(): number {
-    return this.lastInput.aim;
+    return this.lastAim;
   }
 
   close(): void {
@@ -137,15 +137,13 @@ export class ArenaClient {
     this.connection.close();
   }
 
-  /** Sim ticks between what this player sees and where the authority will be when its input lands. */
-  private viewLag(): number {
+  /** The sim tick this player is looking at (what its shots should be judged against). */
+  private viewTick(): number {
     const latest = this.sync.latest();
     if (latest === undefined) return 0;
     const renderTick = this.switches.interpolation ? this.sync.sample().renderTick : latest.tick;
-    const s = this.connection.stats();
-    const oneWayMs = (s.srttMs ?? s.rttMs ?? 0) / 2;
-    const syncTicks = latest.tick - renderTick + oneWayMs / (1000 / SNAPSHOT_HZ);
-    return Math.max(0, Math.min(63, Math.round(syncTicks * (TICK_HZ / SNAPSHOT_HZ))));
+    const simTick = Math.round(renderTick * (TICK_HZ / SNAPSHOT_HZ));
+    return ((simTick % VIEW_TICK_MOD) + VIEW_TICK_MOD) % VIEW_TICK_MOD;
   }
 
   private reconcile(): void {
@@ -164,7 +162,10 @@ export class ArenaClient {
         alive: row['alive'] === true,
       };
       if (this.predictor === undefined) {
-        this.predictor = new Predictor({ step: moveShip, initial: motion });
+        this.predictor = new Predictor({
+          step: (state: Motion, input: ArenaInput) => moveShip(state, { ...input, lag: 0 }),
+          initial: motion,
+        });
         return;
       }
       const { before, after } = this.predictor.reconcile(motion, this.sync.inputAck ?? -1);

@@ -6,7 +6,7 @@
 // trust a player: every input and message is checked, and what is refused is counted per seat.
 import { createSyncServer } from '@tickwire/transport';
 import type { Connection, EntityHandle, SyncServer, SyncServerClient } from '@tickwire/transport';
-import { botInput, Game, Phase, SNAPSHOT_HZ, TICK_HZ, parseInput } from '../sim/index.js';
+import { botInput, Game, MAX_REWIND_TICKS, Phase, SNAPSHOT_HZ, TICK_HZ, parseInput } from '../sim/index.js';
 import type { GameEvent, PlayerInput } from '../sim/index.js';
 import { Emitter } from './emitter.js';
 import { LIMITS, parseClientMessage } from './messages.js';
@@ -14,15 +14,15 @@ import type { HostEvent, RosterEntry } from './messages.js';
 import { pathTypeOf } from './path.js';
 import { Seats } from './players.js';
 import type { RefusedCounters, Seat } from './players.js';
-import { arenaInput, arenaSchema } from './schema.js';
+import { arenaInput, arenaSchema, VIEW_TICK_MOD } from './schema.js';
 import type { ArenaInput, ArenaSchema } from './schema.js';
 
 /** Simulation steps per sync tick (60 Hz simulation, 30 Hz snapshots). */
 const SUBSTEPS = TICK_HZ / SNAPSHOT_HZ;
-/** Inputs applied per player per sync tick at most: normal play sends 2; jitter bunches a few. */
-const MAX_INPUTS_PER_TICK = 6;
+/** Inputs held back per player before its ship moves again after running dry (~50 ms of jitter). */
+const JITTER_INPUTS = 3;
 /** A player with more inputs queued than this is flooding: the excess is discarded and counted. */
-const MAX_QUEUED_INPUTS = 12;
+const MAX_QUEUED_INPUTS = 30;
 const CHAT_PER_10S = 5;
 
 export interface ArenaHostOptions {
@@ -262,21 +262,12 @@ export class ArenaHost {
 
   private tick(): void {
     const started = performance.now();
-    const queued = new Map<Seat, PlayerInput[]>();
-    for (const seat of this.seats.all())
-      if (seat.client !== undefined) queued.set(seat, this.takeInputs(seat));
     const happened: GameEvent[] = [];
     for (let sub = 0; sub < SUBSTEPS; sub++) {
       for (const seat of this.seats.all()) {
-        if (seat.bot) {
-          this.game.applyInput(seat.slot, this.botDecision(seat));
-          continue;
-        }
-        const inputs = queued.get(seat);
-        if (inputs === undefined) continue;
-        // Spread the tick's inputs over its sim steps: the first step takes the larger half.
-        const count = sub === SUBSTEPS - 1 ? inputs.length : Math.ceil(inputs.length / (SUBSTEPS - sub));
-        for (const input of inputs.splice(0, count)) this.game.applyInput(seat.slot, input);
+        if (seat.bot) this.game.applyInput(seat.slot, this.botDecision(seat));
+        else if (seat.client !== undefined)
+          for (const input of this.takeInputs(seat)) this.game.applyInput(seat.slot, input);
       }
       happened.push(...this.game.step());
     }
@@ -287,16 +278,32 @@ export class ArenaHost {
     this.tickMs = performance.now() - started;
   }
 
+  /**
+   * This sim step's inputs of one player: one a step, from a small jitter buffer, so a ship moves
+   * evenly for everybody else however bunched its inputs arrive; two a step while the buffer runs
+   * long (catching up), none while it refills after running dry. Inputs are taken from the sync
+   * layer only when applied, so the input ack in each snapshot names exactly what was applied and
+   * the player's prediction replays the rest.
+   */
   private takeInputs(seat: Seat): PlayerInput[] {
     const client = seat.client!;
+    let pending = client.stats().inputs.pending;
+    if (pending > MAX_QUEUED_INPUTS) {
+      seat.refused.floodedInputs += client.takeInputs(pending - JITTER_INPUTS).length;
+      pending = JITTER_INPUTS;
+    }
+    if (pending === 0) seat.primed = false;
+    else if (!seat.primed && pending >= JITTER_INPUTS) seat.primed = true;
+    if (!seat.primed) return [];
     const out: PlayerInput[] = [];
-    for (const { input } of client.takeInputs(MAX_INPUTS_PER_TICK)) {
-      const valid = parseInput(input);
+    for (const { input } of client.takeInputs(pending > JITTER_INPUTS * 2 ? 2 : 1)) {
+      // How far the player's view was behind this tick: the rewind for its shots.
+      const behind = (((this.game.tick - input.view) % VIEW_TICK_MOD) + VIEW_TICK_MOD) % VIEW_TICK_MOD;
+      const { view: _view, rewind, ...rest } = input;
+      const valid = parseInput({ ...rest, lag: rewind && behind <= MAX_REWIND_TICKS * 2 ? behind : 0 });
       if (valid === undefined) seat.refused.badInputs++;
       else out.push(valid);
     }
-    const backlog = client.stats().inputs.pending;
-    if (backlog > MAX_QUEUED_INPUTS) seat.refused.floodedInputs += client.takeInputs(backlog).length;
     return out;
   }
 

@@ -31,6 +31,8 @@ export interface Seat {
   ping: number;
   path: PathType;
   corrections: number;
+  /** Its input jitter buffer holds enough to play from (see ArenaHost.takeInputs). */
+  primed: boolean;
   chatTimes: number[];
   readonly refused: RefusedCounters;
 }
@@ -76,6 +78,7 @@ export class Seats {
       ping: 0,
       path: 'unknown',
       corrections: 0,
+      primed: false,
       chatTimes: [],
       refused: { badInputs: 0, floodedInputs: 0, badMessages: 0, chatLimited: 0 },
     };

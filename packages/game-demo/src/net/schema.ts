@@ -51,10 +51,16 @@ export const arenaInput = defineInput({
   my: t.int({ min: -1, max: 1 }),
   aim: t.angle({ bits: 12, signed: true }),
   fire: t.bool(),
-  /** How many sim ticks behind the authority the player's view was (lag compensation). */
-  lag: t.int({ min: 0, max: 63 }),
+  /**
+   * The sim tick the player was seeing when it sent this (mod VIEW_TICK_MOD): the authority
+   * rewinds targets to it (lag compensation). `rewind: false` asks for no rewind.
+   */
+  view: t.int({ min: 0, max: 4095 }),
+  rewind: t.bool(),
 });
 
 export type ArenaInput = InputOf<typeof arenaInput>;
+/** `view` wraps at this (12 bits on the wire); rewinds are far shorter than a wrap. */
+export const VIEW_TICK_MOD = 4096;
 export type ArenaSchema = typeof arenaSchema;
 export { MAX_PLAYERS };

@@ -32,7 +32,7 @@ export const ROUND = {
   intermissionTicks: 5 * TICK_HZ,
 } as const;
 
-/** The authority rewinds at most this far for lag compensation (ticks, 250 ms). */
-export const MAX_REWIND_TICKS = 15;
+/** The authority rewinds at most this far for lag compensation (ticks, 400 ms). */
+export const MAX_REWIND_TICKS = 24;
 /** Most players one match holds (the lobby room size). */
 export const MAX_PLAYERS = 16;
