@@ -10,6 +10,7 @@ import type { SignalMessage } from '../signal/signaler.js';
 import { iceServerUrls } from '../rtc/ice-servers.js';
 import { ReceiveTracker } from '../stats/receive-tracker.js';
 import { RateMeter } from '../stats/rate-meter.js';
+import { PathTracker } from '../stats/path.js';
 import type { ChannelStats, ConnectionStats } from '../stats/types.js';
 import { Emitter } from './emitter.js';
 import {
@@ -142,6 +143,8 @@ export class TickwireConnection implements Connection {
   private seq = 0;
   private readonly tracker: ReceiveTracker;
   private readonly rtt = new RttMeter();
+  /** The selected candidate pair as a path, read at open and on every ping (ICE may switch pairs). */
+  private readonly path = new PathTracker();
   private readonly sendRate = new RateMeter();
   private readonly receiveRate = new RateMeter();
   private readonly unreliableStats = emptyChannelStats();
@@ -367,6 +370,7 @@ export class TickwireConnection implements Connection {
       reliable: { ...this.reliableStats, bufferedAmount: this.reliable.bufferedAmount() },
       lossProbesSent: this.lossProbesSent,
       decodeErrors: this.decodeErrors,
+      path: this.path.current,
     };
   }
 
@@ -649,6 +653,7 @@ export class TickwireConnection implements Connection {
         return;
       }
       case 'candidate':
+        this.path.noteRemoteCandidate(message.candidate);
         if (!this.remoteDescriptionSet) {
           if (this.pendingCandidates.length < 256) this.pendingCandidates.push(message);
           return;
@@ -748,9 +753,14 @@ export class TickwireConnection implements Connection {
     this.clearConnectTimer();
     this.clearFallbackTimer();
     this.setState('open');
-    this.pingTimer = setInterval(() => this.sendPing(), this.options.pingIntervalMs ?? 1000);
+    const readPath = (): Promise<void> => this.path.refresh(() => this.peer.selectedPair());
+    this.pingTimer = setInterval(() => {
+      this.sendPing();
+      void readPath();
+    }, this.options.pingIntervalMs ?? 1000);
     unrefTimer(this.pingTimer);
     this.sendPing();
+    void readPath();
     this.resolveOpened();
     this.events.emit('open');
   }
