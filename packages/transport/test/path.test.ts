@@ -5,6 +5,7 @@ import { hasTurnserver, startCoturn } from '@tickwire/testkit';
 import { describe, expect, it } from 'vitest';
 import { connect, createSignalerPair, describePath } from '../src/index.js';
 import type { Connection, SelectedCandidate } from '../src/index.js';
+import { PathTracker } from '../src/stats/path.js';
 import { onCleanup, once, openPair } from './helpers.js';
 
 const c = (type: string, extra: Partial<SelectedCandidate> = {}): SelectedCandidate => ({
@@ -43,6 +44,27 @@ describe('describePath', () => {
     expect(describePath(pair, new Map([['192.168.1.5:40000', 'host']]))?.type).toBe('host');
     expect(describePath(pair, new Map([['192.168.1.5:40001', 'host']]))?.type).toBe('prflx');
     expect(describePath(pair)?.remote.type).toBe('prflx');
+    // a public peer signals one address:port as host and as srflx: the path is host
+    const pub = { local: c('host'), remote: c('srflx', { address: '10.200.0.20', port: 4000 }) };
+    expect(describePath(pub, new Map([['10.200.0.20:4000', 'host']]))?.type).toBe('host');
+    // a signaled type never makes a path look less direct than ICE reported it
+    expect(describePath(pub, new Map([['10.200.0.20:4000', 'relay']]))?.type).toBe('srflx');
+  });
+
+  it('PathTracker keeps the most direct type signaled for an address, ignoring junk', async () => {
+    const tracker = new PathTracker();
+    tracker.noteRemoteCandidate(
+      'a=candidate:2 1 UDP 1678769919 10.200.0.20 45517 typ srflx raddr 0.0.0.0 rport 0',
+    );
+    tracker.noteRemoteCandidate('a=candidate:1 1 UDP 2114977791 10.200.0.20 45517 typ host');
+    tracker.noteRemoteCandidate('a=candidate:2 1 UDP 1678769919 10.200.0.20 45517 typ srflx');
+    tracker.noteRemoteCandidate('not a candidate');
+    tracker.noteRemoteCandidate(42 as unknown as string);
+    const remote = c('prflx', { address: '10.200.0.20', port: 45517 });
+    await tracker.refresh(async () => ({ local: c('host'), remote }));
+    expect(tracker.current?.type).toBe('host');
+    await tracker.refresh(() => Promise.reject(new Error('adapter gone')));
+    expect(tracker.current).toBeUndefined();
   });
 
   it('gives no path for candidate types it does not know', () => {

@@ -40,9 +40,11 @@ const CANDIDATE = /\s(\S+)\s(\d+)\styp\s(host|srflx|prflx|relay)\b/;
 
 /**
  * The path of a selected pair; undefined when a candidate type is unknown. `signaled` maps
- * `address:port` to the type the peer signaled for it: ICE calls a remote candidate prflx when the
- * peer's check arrived before its trickled candidate (libdatachannel keeps that name), and RFC 8445
- * §7.3.1.3 has the signaled type replace it once known.
+ * `address:port` to the most direct type the peer signaled for it: ICE calls a remote candidate
+ * prflx when the peer's check arrived before its trickled candidate (libdatachannel keeps that
+ * name; RFC 8445 §7.3.1.3 has the signaled type replace it), and a peer on a public address
+ * signals the same address:port as host and as srflx (its STUN answer shows no NAT): host is what
+ * the path is.
  */
 export function describePath(
   pair: SelectedPair,
@@ -50,9 +52,8 @@ export function describePath(
 ): ConnectionPath | undefined {
   const local = asPathType(pair.local.type);
   let remote = asPathType(pair.remote.type);
-  if (remote === 'prflx') {
-    remote = asPathType(signaled?.get(`${pair.remote.address}:${pair.remote.port}`) ?? '') ?? remote;
-  }
+  const named = asPathType(signaled?.get(`${pair.remote.address}:${pair.remote.port}`) ?? '');
+  if (remote !== undefined && named !== undefined && RANK[named] < RANK[remote]) remote = named;
   if (local === undefined || remote === undefined) return undefined;
   const type = RANK[local] >= RANK[remote] ? local : remote;
   const protocol = local === 'relay' ? pair.local.relayProtocol : undefined;
@@ -78,8 +79,13 @@ export class PathTracker {
   noteRemoteCandidate(candidate: string): void {
     if (typeof candidate !== 'string') return;
     const match = CANDIDATE.exec(candidate);
-    if (!match || this.signaled.size >= MAX_SIGNALED) return;
-    this.signaled.set(`${match[1]}:${match[2]}`, match[3]!);
+    if (!match) return;
+    const key = `${match[1]}:${match[2]}`;
+    const known = asPathType(this.signaled.get(key) ?? '');
+    const type = match[3] as PathType;
+    if (known !== undefined ? RANK[type] < RANK[known] : this.signaled.size < MAX_SIGNALED) {
+      this.signaled.set(key, type);
+    }
   }
 
   /** Reads the selected pair (a later refresh or `clear` wins over an earlier read still running). */
