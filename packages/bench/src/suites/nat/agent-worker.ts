@@ -19,6 +19,8 @@ export interface PairCommand {
   readonly connectTimeoutMs: number;
   /** How long to wait for the partner's message on each channel after open. */
   readonly exchangeTimeoutMs: number;
+  /** The transport's relayFallback.afterMs; default: the transport's default. */
+  readonly relayFallbackAfterMs?: number;
 }
 
 export interface AgentOutcome {
@@ -128,6 +130,9 @@ startWorker(({ ipc, onShutdown }) => {
         signaler,
         iceServers,
         connectTimeoutMs: command.connectTimeoutMs,
+        ...(command.relayFallbackAfterMs === undefined
+          ? {}
+          : { relayFallback: { afterMs: command.relayFallbackAfterMs } }),
         label: command.name,
       });
       conn = connection;

@@ -25,6 +25,7 @@ const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3 }
 export interface RunPairOptions {
   readonly connectTimeoutMs: number;
   readonly exchangeTimeoutMs?: number;
+  readonly relayFallbackAfterMs?: number;
 }
 
 let nextMode = 0;
@@ -38,6 +39,9 @@ export async function runPair(lab: MatrixLab, spec: PairSpec, options: RunPairOp
     name,
     connectTimeoutMs: options.connectTimeoutMs,
     exchangeTimeoutMs: options.exchangeTimeoutMs ?? 5_000,
+    ...(options.relayFallbackAfterMs === undefined
+      ? {}
+      : { relayFallbackAfterMs: options.relayFallbackAfterMs }),
   });
   const timeoutMs = options.connectTimeoutMs + 45_000;
   let outcomes: [AgentOutcome, AgentOutcome];
