@@ -7,7 +7,7 @@ import type { Codec } from '../codec/index.js';
 import { TransportError } from '../errors.js';
 import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
 import type { SignalMessage } from '../signal/signaler.js';
-import { iceServerUrls } from '../rtc/ice-servers.js';
+import { directOnlyIceServers, iceServerUrls } from '../rtc/ice-servers.js';
 import { ReceiveTracker } from '../stats/receive-tracker.js';
 import { RateMeter } from '../stats/rate-meter.js';
 import { PathTracker } from '../stats/path.js';
@@ -216,7 +216,11 @@ export class TickwireConnection implements Connection {
     const options = this.options;
     this.peer = this.adapter.createPeer(
       {
-        iceServers: options.iceServers ?? [],
+        // With a relay fallback behind it, the first attempt is direct-only (see directOnlyIceServers).
+        iceServers:
+          policy === 'all' && this.relayFallback
+            ? directOnlyIceServers(options.iceServers ?? [])
+            : (options.iceServers ?? []),
         iceTransportPolicy: policy,
         label: `${options.label ?? `tickwire-${options.role}`}${attempt > 0 ? `#${attempt}` : ''}`,
         portRange: options.portRange,
