@@ -6,6 +6,7 @@
 // protocol. Pairs expected to need a relay run a second time with relayFallback.afterMs 1 500
 // (`@fallback1500`): what a game that wants relayed pairs open within 2 s can set.
 import { BenchError } from '../../errors.js';
+import type { Chart } from '../../report/chart-types.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
 import { percentile } from '../../stats/percentile.js';
 import { startMatrixLab } from './matrix-lab.js';
@@ -94,6 +95,25 @@ function failureNote(c: Case, runs: readonly PairRun[]): string | undefined {
   return `${c.name} (expected: ${c.spec.expected}): ${runs.filter((r) => !r.ok).length}/${runs.length} failed; e.g. ${sides.join('; ')}.`;
 }
 
+/** p50/p95 time to open per pair that opened (the ones that did not have no bar). */
+function openChart(results: readonly BenchResult[]): Chart {
+  const names = [...new Set(results.filter((r) => r.metric === 'open_p50_ms').map((r) => r.name))];
+  const value = (name: string, metric: string): number =>
+    results.find((r) => r.name === name && r.metric === metric)?.value ?? Number.NaN;
+  return {
+    kind: 'bar',
+    title: 'nat: match found → both channels open (Node peers)',
+    yLabel: 'ms',
+    groups: names.map((name) => ({
+      label: name,
+      values: [
+        { series: 'p50', value: value(name, 'open_p50_ms') },
+        { series: 'p95', value: value(name, 'open_p95_ms') },
+      ],
+    })),
+  };
+}
+
 export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
   const { isNetlabSupported } = await import('@tickwire/netlab');
   const { hasTurnserver } = await import('@tickwire/testkit');
@@ -133,6 +153,7 @@ export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
   }
   return {
     results,
+    charts: [openChart(results)],
     notes: [
       'Lab: tools/netlab createInternetLab, one namespace per host, NAT routers with iptables (full cone = MASQUERADE + DNAT of inbound UDP; restricted cone = MASQUERADE; symmetric = MASQUERADE --random-fully; UDP-blocked = only TCP to 443/3478/5349; double NAT = restricted cone behind a restricted-cone carrier NAT; same-nat = two hosts on one restricted-cone LAN). No delay or loss on the paths.',
       'Each run: two fresh lobby sessions queue for a mode of their own, accept the match, and connect with tickwire (Node, node-datachannel 0.33.4) using the lobby-issued TURN credentials (coturn use-auth-secret: stun + turn udp + turn tcp on 3478) and the lobby as signaler; success = both channels open on both sides and a message from the partner on each channel. open = first "match found" to the later side open (includes the accept round trip); connect = later "match ready" to the later side open.',
