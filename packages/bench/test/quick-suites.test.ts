@@ -73,6 +73,10 @@ const EXPECTED: Partial<Record<SuiteName, { names: string[]; metrics: string[] }
     metrics: STALENESS_METRICS,
   },
   compare: { names: ['colyseus-server'], metrics: ['bytes_per_tick_mean'] },
+  nat: {
+    names: ['public~public', 'restricted-cone~symmetric', 'same-nat', 'public~udp-blocked'],
+    metrics: ['success_rate', 'path_host', 'path_relay'],
+  },
 };
 
 beforeAll(async () => {

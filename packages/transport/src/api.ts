@@ -23,6 +23,8 @@ export type { SignalMessage, Signaler } from './signal/signaler.js';
 export { createSignalerPair } from './signal/in-process.js';
 export type { InProcessSignaler } from './signal/in-process.js';
 export type { ChannelStats, ConnectionStats, UnreliableStats } from './stats/types.js';
+export { PathType, describePath } from './stats/path.js';
+export type { ConnectionPath, RelayProtocol } from './stats/path.js';
 export type { SelectedCandidate, SelectedPair } from './rtc/adapter.js';
 export { createCodec } from './codec/index.js';
 export type { Codec, CodecOptions } from './codec/index.js';

@@ -18,3 +18,6 @@ export { sweepStaleLabs } from './lab/sweep.js';
 export { isNetlabSupported } from './support.js';
 export type { NetlabSupport } from './support.js';
 export { NetlabError, NetlabErrorCode, isNetlabError } from './errors.js';
+export { createInternetLab, SERVER_ALT_IP } from './nat/create-internet-lab.js';
+export type { InternetLab, InternetLabOptions, LabSite, SiteSpec } from './nat/create-internet-lab.js';
+export { DEFAULT_ALLOWED_TCP_PORTS, HOST_KINDS, HostKind } from './nat/host-kinds.js';

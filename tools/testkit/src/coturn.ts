@@ -87,6 +87,12 @@ export interface CoturnOptions<A extends CoturnAuth = CoturnAuth> {
    * `spawn`, i.e. from inside the namespace coturn runs in.
    */
   readonly probe?: CoturnProbe;
+  /**
+   * A fixed listening port (UDP and TCP), e.g. 3478 on a netlab host whose network only lets
+   * TURN's well-known ports out. Only with `spawn`: a fresh namespace has every port free, while
+   * on this machine's own network a fixed port would collide with parallel tests.
+   */
+  readonly port?: number;
 }
 
 export interface Coturn<A extends CoturnAuth = CoturnAuth> {
@@ -96,6 +102,8 @@ export interface Coturn<A extends CoturnAuth = CoturnAuth> {
   readonly listeningIp: string;
   /** `turn:<listeningIp>:<port>?transport=udp` */
   readonly url: string;
+  /** `turn:<listeningIp>:<port>?transport=tcp`: TURN over TCP on the same port. */
+  readonly tcpUrl: string;
   /** `stun:<listeningIp>:<port>` */
   readonly stunUrl: string;
   readonly relayIp: string;
@@ -112,13 +120,20 @@ export async function startCoturn<A extends CoturnAuth>(options: CoturnOptions<A
   const authArgs = authArguments(options.auth);
   const listeningIp = options.listeningIp ?? LISTENING_IP;
   const hook = options.spawn;
+  const fixedPort = options.port;
+  if (
+    fixedPort !== undefined &&
+    (!hook || !Number.isInteger(fixedPort) || fixedPort < 1 || fixedPort > 65535)
+  ) {
+    throw new Error('a fixed coturn port needs a spawn hook (another namespace) and must be 1-65535');
+  }
   const setup: StartSetup = {
     listeningIp,
     relayIp: options.relayIp ?? RELAY_IP,
     authArgs,
     spawn: hook ?? spawnChild,
     pickPort: hook
-      ? async () => pickPortRange(1, SINGLE_PORT_FLOOR, ephemeralRange()[0])
+      ? async () => fixedPort ?? pickPortRange(1, SINGLE_PORT_FLOOR, ephemeralRange()[0])
       : () => pickFreePort({ host: listeningIp, tcp: true }),
     probe:
       options.probe ??
@@ -273,6 +288,7 @@ async function startOnce<A extends CoturnAuth>(auth: A, setup: StartSetup): Prom
     port,
     listeningIp,
     url: `turn:${listeningIp}:${port}?transport=udp`,
+    tcpUrl: `turn:${listeningIp}:${port}?transport=tcp`,
     stunUrl: `stun:${listeningIp}:${port}`,
     relayIp,
     relayPorts: { min: relayBase, max: relayBase + RELAY_SPAN },

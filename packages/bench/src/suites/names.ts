@@ -1,7 +1,16 @@
 // The suites the runner knows, in the order `all` runs them (cheap and self-contained first, the
 // root-only network-lab suites last).
 
-export const SUITE_NAMES = ['rtt', 'throughput', 'sync', 'lobby', 'capacity', 'loss', 'compare'] as const;
+export const SUITE_NAMES = [
+  'rtt',
+  'throughput',
+  'sync',
+  'lobby',
+  'capacity',
+  'loss',
+  'compare',
+  'nat',
+] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export function isSuiteName(value: string): value is SuiteName {

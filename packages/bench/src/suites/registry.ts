@@ -77,4 +77,10 @@ export const SUITES: Record<SuiteName, SuiteEntry> = {
     description: 'the same workloads through geckos.io and Colyseus, in the same run',
     load: async () => (await import('./compare/index.js')).runCompareSuite,
   },
+  nat: {
+    name: 'nat',
+    description:
+      'NAT matrix: Node peers on every host kind meet through lobby + coturn; success, time to open, path',
+    load: async () => (await import('./nat/index.js')).runNatSuite,
+  },
 };

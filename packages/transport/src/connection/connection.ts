@@ -9,6 +9,7 @@ import type { RtcAdapter, SelectedPair } from '../rtc/adapter.js';
 import { FrameReceiver } from '../channel/receiver.js';
 import { FrameSender } from '../channel/sender.js';
 import { Negotiator } from '../negotiation/negotiator.js';
+import { PathTracker } from '../stats/path.js';
 import { Pinger } from '../stats/pinger.js';
 import { RateMeter } from '../stats/rate-meter.js';
 import type { ConnectionStats } from '../stats/types.js';
@@ -55,6 +56,10 @@ export class TickwireConnection implements Connection {
   private readonly sender: FrameSender;
   private readonly receiver: FrameReceiver;
   private readonly pinger: Pinger;
+  /** The selected candidate pair as a path, read at open and on every ping (ICE may switch pairs). */
+  private readonly path = new PathTracker();
+  private pathTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly pathIntervalMs: number;
   private readonly negotiator: Negotiator;
 
   constructor(options: ConnectionOptions, adapter: RtcAdapter) {
@@ -114,7 +119,9 @@ export class TickwireConnection implements Connection {
           error === undefined ? { reason: 'remote' } : { reason: 'remote', error },
         ),
       error: onError,
+      remoteCandidate: (candidate) => this.path.noteRemoteCandidate(candidate),
     });
+    this.pathIntervalMs = resolved.pingIntervalMs;
   }
 
   get state(): ConnectionState {
@@ -175,6 +182,7 @@ export class TickwireConnection implements Connection {
       },
       lossProbesSent: sender.lossProbesSent,
       decodeErrors: receiver.decodeErrors,
+      path: this.path.current,
     };
   }
 
@@ -223,6 +231,10 @@ export class TickwireConnection implements Connection {
     this.negotiator.opened();
     this.setState('open');
     this.pinger.start();
+    const readPath = (): Promise<void> => this.path.refresh(() => this.negotiator.selectedPair());
+    this.pathTimer = setInterval(() => void readPath(), this.pathIntervalMs);
+    (this.pathTimer as { unref?: () => void }).unref?.();
+    void readPath();
     this.resolveOpened();
     this.events.emit('open');
   }
@@ -243,6 +255,7 @@ export class TickwireConnection implements Connection {
   private finish(state: 'closed' | 'failed', event: CloseEvent): void {
     if (this._state === 'closed' || this._state === 'failed') return;
     this.pinger.stop();
+    clearInterval(this.pathTimer);
     this.sender.stop();
     this.negotiator.close();
     this.setState(state);

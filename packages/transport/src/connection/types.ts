@@ -22,7 +22,8 @@ export interface ConnectionOptions {
   /**
    * When the pair is not open `afterMs` (default 5 000) after the start, or ICE fails, the offerer
    * starts over relay-only (a new peer connection whose only candidates are TURN relays) and the
-   * answerer follows; `relay-fallback` is emitted on both sides. Behind two symmetric NATs hole
+   * answerer follows; `relay-fallback` is emitted on both sides. With the fallback on, the first
+   * attempt is direct-only (STUN, no TURN allocation), so a relay is used only where needed. Behind two symmetric NATs hole
    * punching cannot work, and libdatachannel was seen not to settle on a relay pair by itself in
    * 15 s while relay-only connected at once. Default: on when `iceServers` has a turn:/turns: URL
    * and `iceTransportPolicy` is 'all'. `connectTimeoutMs` still bounds the whole connect.

@@ -5,6 +5,7 @@
 // Every native callback is bound to its attempt and ignored once a later attempt started; nothing
 // here may throw into a native callback.
 import { TransportError } from '../errors.js';
+import { directOnlyIceServers } from '../rtc/ice-servers.js';
 import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
 import type { SignalMessage } from '../signal/signaler.js';
 import type { ResolvedOptions } from '../connection/options.js';
@@ -39,6 +40,8 @@ export interface NegotiationHooks {
   remoteEnded(error: TransportError | undefined): void;
   /** A non-fatal problem (a bad candidate, an unexpected signal). */
   error(error: TransportError): void;
+  /** Every remote candidate as signaled (the path tracker learns the peer's candidate types). */
+  remoteCandidate?(candidate: string): void;
 }
 
 function unrefTimer(timer: unknown): void {
@@ -131,7 +134,11 @@ export class Negotiator {
     const { options, raw, hooks } = this;
     this.peer = this.adapter.createPeer(
       {
-        iceServers: options.iceServers,
+        // With a relay fallback behind it, the first attempt is direct-only (see directOnlyIceServers).
+        iceServers:
+          policy === 'all' && options.relayFallback
+            ? directOnlyIceServers(options.iceServers)
+            : options.iceServers,
         iceTransportPolicy: policy,
         label: `${options.label}${attempt > 0 ? `#${attempt}` : ''}`,
         portRange: raw.portRange,
@@ -220,6 +227,7 @@ export class Negotiator {
       case 'description':
         return this.onRemoteDescription(message.type, message.sdp);
       case 'candidate':
+        this.hooks.remoteCandidate?.(message.candidate);
         if (!this.remoteDescriptionSet) {
           this.candidates.hold(message);
           return;

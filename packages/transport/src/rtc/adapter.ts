@@ -18,6 +18,8 @@ export interface SelectedCandidate {
   type: string;
   address: string;
   port: number;
+  /** For a local relay candidate: how this side reaches the TURN server, when the platform says. */
+  relayProtocol?: 'udp' | 'tcp' | 'tls';
 }
 
 export interface SelectedPair {

@@ -35,10 +35,15 @@ class BrowserChannel implements RtcChannel {
 
 function candidateOf(stat: Record<string, unknown> | undefined): SelectedCandidate | undefined {
   if (!stat) return undefined;
+  const relayProtocol = stat['relayProtocol'];
   return {
     type: String(stat['candidateType'] ?? ''),
     address: String(stat['address'] ?? stat['ip'] ?? ''),
     port: Number(stat['port'] ?? 0),
+    // Only local candidates carry it (RTCIceCandidateStats.relayProtocol): how we reach TURN.
+    ...(relayProtocol === 'udp' || relayProtocol === 'tcp' || relayProtocol === 'tls'
+      ? { relayProtocol }
+      : {}),
   };
 }
 

@@ -171,7 +171,11 @@ class NodePeer implements RtcPeer {
       address: c.address,
       port: c.port,
     });
-    return { local: pick(pair.local), remote: pick(pair.remote) };
+    const local = pick(pair.local);
+    // libjuice, node-datachannel's ICE agent, speaks TURN over UDP only: a local relay candidate
+    // was allocated over UDP (with TURN over TCP configured it gathers no relay candidate at all).
+    if (local.type === 'relay') local.relayProtocol = 'udp';
+    return { local, remote: pick(pair.remote) };
   }
 
   close(): void {

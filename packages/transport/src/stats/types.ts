@@ -1,5 +1,6 @@
 // Live numbers a connection exposes: what game code shows in a net-graph and what the state-sync
 // layer reads to back off when the link is congested.
+import type { ConnectionPath } from './path.js';
 
 export interface ChannelStats {
   messagesSent: number;
@@ -43,4 +44,6 @@ export interface ConnectionStats {
   lossProbesSent: number;
   /** Decode failures and other rejected frames from the peer. */
   decodeErrors: number;
+  /** The path in use (host / srflx / prflx / relay and the relay protocol), once open and known. */
+  path: ConnectionPath | undefined;
 }

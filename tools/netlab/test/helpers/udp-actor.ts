@@ -20,14 +20,16 @@ export class UdpActor {
     readonly child: ChildProcess,
     readonly host: NetHost,
     readonly port: number,
+    readonly ip: string = host.ip,
   ) {}
 
-  static async start(host: NetHost, port = 0): Promise<UdpActor> {
+  /** `address`: bind to one address of the host (default all); `ip` then reports it. */
+  static async start(host: NetHost, port = 0, address?: string): Promise<UdpActor> {
     const child = host.spawnNode(SCRIPT);
     await nextMessage(child, (m: any) => m.ev === 'started');
     const actor = new UdpActor(child, host, 0);
-    const bound = await actor.request<{ port: number }>({ cmd: 'bind', port });
-    return new UdpActor(child, host, bound.port);
+    const bound = await actor.request<{ port: number }>({ cmd: 'bind', port, address });
+    return new UdpActor(child, host, bound.port, address ?? host.ip);
   }
 
   request<T>(command: Record<string, unknown>, timeoutMs = 20_000): Promise<T> {
@@ -47,13 +49,13 @@ export class UdpActor {
     count: number,
     opts: { from?: number; intervalMs?: number; size?: number } = {},
   ): Promise<unknown> {
-    const target = to instanceof UdpActor ? { ip: to.host.ip, port: to.port } : to;
+    const target = to instanceof UdpActor ? { ip: to.ip, port: to.port } : to;
     return this.request({ cmd: 'send', host: target.ip, port: target.port, count, ...opts });
   }
 
   async ping(to: UdpActor, count: number, intervalMs: number): Promise<number[]> {
     const answer = await this.request<{ rtts: number[] }>(
-      { cmd: 'ping', host: to.host.ip, port: to.port, count, intervalMs },
+      { cmd: 'ping', host: to.ip, port: to.port, count, intervalMs },
       count * intervalMs + 20_000,
     );
     return answer.rtts;

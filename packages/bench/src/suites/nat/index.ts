@@ -1,0 +1,164 @@
+// `pnpm bench nat` (root: network namespaces): the NAT connectivity matrix with Node peers. One
+// internet lab (tools/netlab) with every host kind, coturn and the real lobby on its public server;
+// each pair meets through lobby matchmaking and connects with tickwire, several times. Per pair:
+// success rate, time from "match found" to both channels open on both sides (p50/p95; also the
+// part spent in connect() after "match ready"), the path each successful run took and the relay
+// protocol. Pairs expected to need a relay run a second time with relayFallback.afterMs 1 500
+// (`@fallback1500`): what a game that wants relayed pairs open within 2 s can set.
+import { BenchError } from '../../errors.js';
+import type { Chart } from '../../report/chart-types.js';
+import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
+import { percentile } from '../../stats/percentile.js';
+import { startMatrixLab } from './matrix-lab.js';
+import { MATRIX_SITES, matrixPairs } from './pairs.js';
+import type { PairSpec } from './pairs.js';
+import { runPair } from './run-pair.js';
+import type { PairRun } from './run-pair.js';
+
+const TUNED_FALLBACK_MS = 1_500;
+
+interface Plan {
+  readonly runs: number;
+  /** Runs for pairs expected to fail (UDP-blocked Node peers): they all fail the same way. */
+  readonly blockedRuns: number;
+  readonly blockedPairs: number;
+  readonly tuned: boolean;
+}
+
+const FULL: Plan = { runs: 8, blockedRuns: 2, blockedPairs: Infinity, tuned: true };
+const QUICK: Plan = { runs: 1, blockedRuns: 1, blockedPairs: 1, tuned: false };
+
+interface Case {
+  readonly name: string;
+  readonly spec: PairSpec;
+  readonly runs: number;
+  readonly relayFallbackAfterMs?: number;
+}
+
+function cases(plan: Plan): Case[] {
+  const all = matrixPairs();
+  const out: Case[] = [];
+  let blocked = 0;
+  for (const spec of all) {
+    if (spec.expected === 'needs-ws-relay') {
+      if (blocked++ < plan.blockedPairs) out.push({ name: spec.name, spec, runs: plan.blockedRuns });
+      continue;
+    }
+    out.push({ name: spec.name, spec, runs: plan.runs });
+  }
+  if (plan.tuned) {
+    for (const spec of all.filter((p) => p.expected === 'relay' || p.name === 'public~symmetric')) {
+      out.push({
+        name: `${spec.name}@fallback${TUNED_FALLBACK_MS}`,
+        spec,
+        runs: plan.runs,
+        relayFallbackAfterMs: TUNED_FALLBACK_MS,
+      });
+    }
+  }
+  return out;
+}
+
+function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
+  const ok = runs.filter((r) => r.ok);
+  const open = ok.flatMap((r) => (r.openMs === undefined ? [] : [r.openMs]));
+  const connect = ok.flatMap((r) => (r.connectMs === undefined ? [] : [r.connectMs]));
+  const count = (path: string): number => ok.filter((r) => r.path === path).length;
+  const row = (metric: string, value: number, unit: string): BenchResult => ({
+    name: c.name,
+    metric,
+    value,
+    unit,
+  });
+  const out = [row('runs', runs.length, 'runs'), row('success_rate', ok.length / runs.length, 'ratio')];
+  if (open.length > 0) {
+    out.push(
+      row('open_p50_ms', percentile(open, 0.5), 'ms'),
+      row('open_p95_ms', percentile(open, 0.95), 'ms'),
+      row('connect_p50_ms', percentile(connect, 0.5), 'ms'),
+      row('connect_p95_ms', percentile(connect, 0.95), 'ms'),
+    );
+  }
+  for (const path of ['host', 'srflx', 'prflx', 'relay']) out.push(row(`path_${path}`, count(path), 'runs'));
+  out.push(row('relay_over_udp', ok.filter((r) => r.relayProtocol === 'udp').length, 'runs'));
+  out.push(row('fell_back', runs.filter((r) => r.fellBack).length, 'runs'));
+  return out;
+}
+
+function failureNote(c: Case, runs: readonly PairRun[]): string | undefined {
+  const failed = runs.find((r) => !r.ok);
+  if (!failed) return undefined;
+  const sides = failed.outcomes.map((o) => {
+    const types = [...new Set(o.localCandidates.map((l) => / typ (\w+)/.exec(l)?.[1] ?? '?'))];
+    return `${o.role ?? '?'} gathered [${types.join(', ')}]${o.error ? ` (${o.error.code ?? ''} ${o.error.message})` : ''}`;
+  });
+  return `${c.name} (expected: ${c.spec.expected}): ${runs.filter((r) => !r.ok).length}/${runs.length} failed; e.g. ${sides.join('; ')}.`;
+}
+
+/** p50/p95 time to open per pair that opened (the ones that did not have no bar). */
+function openChart(results: readonly BenchResult[]): Chart {
+  const names = [...new Set(results.filter((r) => r.metric === 'open_p50_ms').map((r) => r.name))];
+  const value = (name: string, metric: string): number =>
+    results.find((r) => r.name === name && r.metric === metric)?.value ?? Number.NaN;
+  return {
+    kind: 'bar',
+    title: 'nat: match found → both channels open (Node peers)',
+    yLabel: 'ms',
+    groups: names.map((name) => ({
+      label: name,
+      values: [
+        { series: 'p50', value: value(name, 'open_p50_ms') },
+        { series: 'p95', value: value(name, 'open_p95_ms') },
+      ],
+    })),
+  };
+}
+
+export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
+  const { isNetlabSupported } = await import('@tickwire/netlab');
+  const { hasTurnserver } = await import('@tickwire/testkit');
+  const support = isNetlabSupported();
+  if (!support.ok) {
+    throw new BenchError(
+      'NETLAB_UNSUPPORTED',
+      `the nat suite needs the network lab: ${support.reason ?? 'unsupported'}`,
+    );
+  }
+  if (!hasTurnserver) throw new BenchError('SUITE_UNAVAILABLE', 'the nat suite needs coturn (turnserver)');
+  const plan = options.quick ? QUICK : FULL;
+  const todo = cases(plan);
+  const total = todo.reduce((n, c) => n + c.runs, 0);
+  let done = 0;
+  const results: BenchResult[] = [];
+  const notes: string[] = [];
+  const lab = await startMatrixLab(MATRIX_SITES);
+  try {
+    for (const c of todo) {
+      const runs: PairRun[] = [];
+      for (let i = 0; i < c.runs; i += 1) {
+        runs.push(
+          await runPair(lab, c.spec, {
+            connectTimeoutMs: c.spec.expected === 'needs-ws-relay' ? 8_000 : 15_000,
+            ...(c.relayFallbackAfterMs === undefined ? {} : { relayFallbackAfterMs: c.relayFallbackAfterMs }),
+          }),
+        );
+        options.onProgress?.(++done / total);
+      }
+      results.push(...rows(c, runs));
+      const note = failureNote(c, runs);
+      if (note) notes.push(note);
+    }
+  } finally {
+    await lab.close();
+  }
+  return {
+    results,
+    charts: [openChart(results)],
+    notes: [
+      'Lab: tools/netlab createInternetLab, one namespace per host, NAT routers with iptables (full cone = MASQUERADE + DNAT of inbound UDP; restricted cone = MASQUERADE; symmetric = MASQUERADE --random-fully; UDP-blocked = only TCP to 443/3478/5349; double NAT = restricted cone behind a restricted-cone carrier NAT; same-nat = two hosts on one restricted-cone LAN). No delay or loss on the paths.',
+      'Each run: two fresh lobby sessions queue for a mode of their own, accept the match, and connect with tickwire (Node, node-datachannel 0.33.4) using the lobby-issued TURN credentials (coturn use-auth-secret: stun + turn udp + turn tcp on 3478) and the lobby as signaler; success = both channels open on both sides and a message from the partner on each channel. open = first "match found" to the later side open (includes the accept round trip); connect = later "match ready" to the later side open.',
+      "path_* = runs per selected path, the least direct of both sides' views (stats().path); relay_over_udp = runs through a relay this side reached over UDP. UDP-blocked Node peers gather only host candidates (libjuice has no TURN over TCP): they need the WebSocket relay and are run fewer times.",
+      ...notes,
+    ],
+  };
+}

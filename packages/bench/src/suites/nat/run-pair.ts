@@ -1,0 +1,74 @@
+// Runs one pair of the NAT matrix once: both agents queue for a mode of their own, meet through the
+// lobby and connect; the pair's result is the later side's open time counted from the earlier
+// side's "match found", and the path both sides agree on (the least direct of the two views: behind
+// a NAT a peer's own candidate is a host one, only the far side sees the reflexive address).
+import type { PathType, RelayProtocol } from '@tickwire/transport';
+import type { AgentOutcome, PairCommand } from './agent-worker.js';
+import type { MatrixLab } from './matrix-lab.js';
+import type { PairSpec } from './pairs.js';
+
+export interface PairRun {
+  readonly ok: boolean;
+  /** From the first `matchFound` to both channels open on both sides, ms. */
+  readonly openMs?: number;
+  /** The part of openMs spent in connect(): from the later `matchReady` to both open, ms. */
+  readonly connectMs?: number;
+  readonly path?: PathType;
+  readonly relayProtocol?: RelayProtocol;
+  /** Whether either side fell back to relay-only. */
+  readonly fellBack: boolean;
+  readonly outcomes: readonly [AgentOutcome, AgentOutcome];
+}
+
+const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3 };
+
+export interface RunPairOptions {
+  readonly connectTimeoutMs: number;
+  readonly exchangeTimeoutMs?: number;
+  readonly relayFallbackAfterMs?: number;
+}
+
+let nextMode = 0;
+
+export async function runPair(lab: MatrixLab, spec: PairSpec, options: RunPairOptions): Promise<PairRun> {
+  const mode = `nat${process.pid}-${nextMode++}`;
+  const agents = [lab.agent(spec.a.site, spec.a.index), lab.agent(spec.b.site, spec.b.index)] as const;
+  const command = (name: string): PairCommand => ({
+    lobbyUrl: lab.lobbyUrl,
+    mode,
+    name,
+    connectTimeoutMs: options.connectTimeoutMs,
+    exchangeTimeoutMs: options.exchangeTimeoutMs ?? 5_000,
+    ...(options.relayFallbackAfterMs === undefined
+      ? {}
+      : { relayFallbackAfterMs: options.relayFallbackAfterMs }),
+  });
+  const timeoutMs = options.connectTimeoutMs + 45_000;
+  let outcomes: [AgentOutcome, AgentOutcome];
+  try {
+    outcomes = await Promise.all([
+      agents[0].ipc.request<AgentOutcome>('pair', command(`${spec.a.site}${spec.a.index}`), timeoutMs),
+      agents[1].ipc.request<AgentOutcome>('pair', command(`${spec.b.site}${spec.b.index}`), timeoutMs),
+    ]);
+  } finally {
+    await Promise.all(agents.map((a) => a.ipc.request('finish', null, 10_000).catch(() => undefined)));
+  }
+  const [x, y] = outcomes;
+  const fellBack = x.relayFallback !== undefined || y.relayFallback !== undefined;
+  if (!x.ok || !y.ok) return { ok: false, fellBack, outcomes };
+  const found = Math.min(x.foundAtMs ?? Infinity, y.foundAtMs ?? Infinity);
+  const open = Math.max(x.openAtMs ?? -Infinity, y.openAtMs ?? -Infinity);
+  const ready = Math.max(x.readyAtMs ?? Infinity, y.readyAtMs ?? Infinity);
+  const paths = [x.path, y.path].filter((p) => p !== undefined);
+  const path = paths.length === 2 ? paths.reduce((m, p) => (RANK[p.type] > RANK[m.type] ? p : m)) : undefined;
+  const relayProtocol = paths.find((p) => p.relayProtocol !== undefined)?.relayProtocol;
+  return {
+    ok: true,
+    ...(Number.isFinite(open - found) ? { openMs: open - found } : {}),
+    ...(Number.isFinite(open - ready) ? { connectMs: open - ready } : {}),
+    ...(path ? { path: path.type } : {}),
+    ...(relayProtocol ? { relayProtocol } : {}),
+    fellBack,
+    outcomes,
+  };
+}

@@ -1,0 +1,78 @@
+// The NAT matrix with Node peers, for real: a netlab internet lab (public, full cone, restricted
+// cone, symmetric, UDP-blocked, double NAT, two hosts behind one NAT), coturn with use-auth-secret
+// and the real lobby on the public server, one agent process per host. Each pair meets through the
+// lobby's matchmaking and signaling, with TURN credentials from the lobby, and must carry a message
+// on both channels over the expected path: host/srflx/prflx where the NATs allow it, a TURN relay
+// (over UDP) only where they do not. A UDP-blocked Node peer cannot connect at all (libjuice gathers
+// no relay candidate over TURN-TCP): one pair shows the evidence. `pnpm bench nat` measures every
+// pair repeatedly; this runs each once (all pairs but four of the five UDP-blocked ones, which fail
+// for the same reason, in about two minutes).
+import { isNetlabSupported } from '@tickwire/netlab';
+import { hasTurnserver } from '@tickwire/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMatrixLab } from '../src/suites/nat/matrix-lab.js';
+import type { MatrixLab } from '../src/suites/nat/matrix-lab.js';
+import { EXPECTED_PATHS, MATRIX_SITES, matrixPairs } from '../src/suites/nat/pairs.js';
+import type { PairSpec } from '../src/suites/nat/pairs.js';
+import { runPair } from '../src/suites/nat/run-pair.js';
+
+const support = isNetlabSupported();
+const pairs = matrixPairs();
+const connecting = pairs.filter((p) => p.expected !== 'needs-ws-relay');
+
+describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through the lobby', () => {
+  let lab: MatrixLab;
+
+  beforeAll(async () => {
+    lab = await startMatrixLab(MATRIX_SITES);
+  }, 120_000);
+
+  afterAll(async () => {
+    await lab?.close();
+  }, 60_000);
+
+  it.each(connecting.map((p) => [p.name, p.expected, p] as const))(
+    '%s: both channels carry messages over a %s path',
+    { timeout: 60_000 },
+    async (_name, expected, spec: PairSpec) => {
+      const run = await runPair(lab, spec, { connectTimeoutMs: 15_000 });
+      expect(run.ok, JSON.stringify(run.outcomes)).toBe(true);
+      for (const side of run.outcomes) {
+        expect([...side.received].sort()).toEqual(['reliable', 'unreliable']);
+        // the lobby handed out coturn's credentials for STUN, TURN/UDP and TURN/TCP
+        expect(side.iceUrls).toEqual(expect.arrayContaining([lab.turn.url, lab.turn.tcpUrl]));
+      }
+      expect(EXPECTED_PATHS[expected as keyof typeof EXPECTED_PATHS]).toContain(run.path);
+      const candidates = run.outcomes.flatMap((o) => (o.path ? [o.path.local, o.path.remote] : []));
+      const relays = candidates.filter((c) => c.type === 'relay');
+      if (expected === 'relay') {
+        // through coturn on the public server, which node-datachannel reaches over UDP
+        expect(relays.length).toBeGreaterThan(0);
+        for (const relay of relays) expect(relay.address).toBe(lab.lab.server.ip);
+        expect(run.relayProtocol).toBe('udp');
+      } else {
+        expect(relays).toEqual([]);
+        expect(run.fellBack).toBe(false);
+      }
+    },
+  );
+
+  it('UDP-blocked: a Node peer gathers only its host candidate, though TURN over TCP is reachable', async () => {
+    const spec = pairs.find((p) => p.name === 'public~udp-blocked')!;
+    expect(spec.expected).toBe('needs-ws-relay');
+    const blockedHost = lab.lab.site(spec.b.site).host;
+    // The network lets TCP to coturn's port through: the failure below is the peer's, not the lab's.
+    const tcp = `require('net').connect(${lab.turn.port}, '${lab.turn.listeningIp}')
+      .on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+    await expect(blockedHost.exec(process.execPath, ['-e', tcp])).resolves.toBe('');
+    const run = await runPair(lab, spec, { connectTimeoutMs: 6_000 });
+    expect(run.ok).toBe(false);
+    const [open, blocked] = run.outcomes;
+    expect(blocked.iceUrls).toContain(lab.turn.tcpUrl);
+    expect(blocked.localCandidates.length).toBeGreaterThan(0);
+    for (const candidate of blocked.localCandidates) expect(candidate).toMatch(/ typ host\b/);
+    // the same credentials work for a peer that has UDP: it gathered relay candidates
+    expect(open.localCandidates.some((c) => / typ relay\b/.test(c))).toBe(true);
+    expect(blocked.error?.code ?? open.error?.code).toMatch(/TIMEOUT|CONNECTION_FAILED/);
+  });
+});
