@@ -27,8 +27,11 @@ const CONTENDERS: ContenderFactory[] = [
   colyseusContender(false),
   colyseusContender(true),
   tickwireContender(1),
-  // Not a target, shown for honesty: with ~100 ms RTT the acked baseline is 6 ticks old.
+  // Acks 6 and 12 ticks late (100 and 200 ms RTT at 60 Hz): the acked baseline is that old.
   tickwireContender(6, 'tickwire-ack-lag-6'),
+  tickwireContender(12, 'tickwire-ack-lag-12'),
+  // The same without chained deltas (every delta against the acked tick), for comparison.
+  tickwireContender(6, 'tickwire-ack-lag-6-unchained', 1),
 ];
 
 interface Pass {

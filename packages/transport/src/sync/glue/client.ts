@@ -202,6 +202,7 @@ export function createSyncClient<I = Record<string, unknown>>(
         missedTicks: 0,
         stale: 0,
         duplicates: 0,
+        chainBroken: 0,
         rejected: {},
         latestTick: undefined,
         interpolationDelayMs: 0,

@@ -6,7 +6,8 @@
 export const SNAPSHOT_STREAM = 1;
 /** Unreliable stream of ack + input packets (client → authority; each supersedes the previous). */
 export const INPUT_STREAM = 2;
-export const SYNC_PROTOCOL_VERSION = 1;
+// 2: snapshot packets carry the chained flag and floor tick (snapshot/header.ts, tag 0xb3).
+export const SYNC_PROTOCOL_VERSION = 2;
 
 export type SyncMessage =
   /** Client → authority: please (re)send the hello (the client may attach after it was sent). */

@@ -28,6 +28,11 @@ export interface SyncAuthorityOptions<S extends SyncSchema, I> {
   historyTicks?: number;
   /** Largest snapshot packet (default 1150 bytes; the glue uses the connection's limit). */
   maxPacketBytes?: number;
+  /**
+   * Longest run of deltas chained on the previous tick before one goes against the acked tick
+   * again (default 4; 1 never chains). See server/reference.ts.
+   */
+  chainTicks?: number;
   /** Send-rate adaptation settings, or false to always send every tick. */
   rate?: RateOptions | false;
   /** Generate specialised capture code per entity type (default true; false forces the generic loop). */
@@ -84,21 +89,24 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
     for (const peer of this.peers) {
       if (peer.transport.ready?.() === false) continue;
       const link = peer.transport.link?.();
+      const loss = Math.max(link?.lossFraction ?? 0, peer.reportedLoss);
       if (link !== undefined) {
         peer.rate.update({
           nowMs,
           bufferedAmount: link.bufferedAmount,
           srttMs: link.srttMs,
-          lossFraction: Math.max(link.lossFraction, peer.reportedLoss),
+          lossFraction: loss,
         });
       }
       if (!peer.rate.shouldSend(this.tick)) continue;
       const visible = this.visibleTo(peer, snapshot);
-      const baseline = peer.baseline();
+      const { baseline, floorTick, chained } = peer.reference(this.options.chainTicks ?? 4, loss);
       const { parts } = this.encoder.encode({
         tick: this.tick,
         current: visible,
         baseline,
+        floorTick,
+        chained,
         inputAck: peer.inputs.lastTaken >= 0 ? peer.inputs.lastTaken : undefined,
         maxPacketBytes: this.options.maxPacketBytes ?? 1150,
       });

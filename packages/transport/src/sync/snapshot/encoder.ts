@@ -16,8 +16,15 @@ import { WidthChooser, type RunParams } from './widths.js';
 export interface EncodeRequest {
   tick: number;
   current: EntitySet;
-  /** The client's acknowledged snapshot; undefined sends a full snapshot. */
+  /** The snapshot to code against; undefined sends a full snapshot. */
   baseline: Snapshot | undefined;
+  /**
+   * Oldest tick the authority may code against later (header.ts); defaults to the baseline's.
+   * Below the baseline when that is a chained tick the client has not acknowledged yet.
+   */
+  floorTick?: number | undefined;
+  /** The baseline is a tick the client has not acknowledged (header.ts). */
+  chained?: boolean;
   inputAck?: number | undefined;
   maxPacketBytes: number;
 }
@@ -50,9 +57,9 @@ export class SnapshotEncoder {
       for (const f of this.deltaFields[t]!)
         widthTable += widthFieldBits(type.fields[f] as NumericField<unknown>);
     });
-    // tag, tick, baseline (flag + varuint up to 5 groups), parts, input ack, idK, width table,
-    // record count.
-    this.splitOverheadBits = 8 + 32 + 41 + 1 + 8 + 8 + 32 + 33 + 41 + 3 + widthTable + 40 + masks;
+    // tag, tick, baseline (flag, varuint, chained flag, varuint), parts, input ack, idK, width
+    // table, record count.
+    this.splitOverheadBits = 8 + 32 + 82 + 1 + 8 + 8 + 32 + 33 + 41 + 3 + widthTable + 40 + masks;
   }
 
   encode(req: EncodeRequest): EncodeResult {
@@ -129,6 +136,8 @@ export class SnapshotEncoder {
     return {
       tick: req.tick,
       baselineTick: req.baseline?.tick,
+      chained: req.chained === true,
+      floorTick: req.baseline === undefined ? undefined : (req.floorTick ?? req.baseline.tick),
       partIndex: index,
       partCount: parts,
       count,
