@@ -21,11 +21,13 @@ export interface SyncSuiteResult {
 
 const TICKS = 600;
 
+const colyseusQuantized = colyseusContender(true);
+
 const CONTENDERS: ContenderFactory[] = [
   jsonContender,
   msgpackrContender,
   colyseusContender(false),
-  colyseusContender(true),
+  colyseusQuantized,
   tickwireContender(1),
   // Acks 6 and 12 ticks late (100 and 200 ms RTT at 60 Hz): the acked baseline is that old.
   tickwireContender(6, 'tickwire-ack-lag-6'),
@@ -107,9 +109,14 @@ export async function runSyncSuite(opts: {
     }
   }
   const results: SyncSuiteResult[] = [];
+  // Targets (issue 12) are ratios to Colyseus quantized at the same precision, in the same run.
+  const reference = passes[CONTENDERS.findIndex((c) => c === colyseusQuantized)]!;
+  const refBytes = meanOf(reference[0]!.bytes);
+  const refCpu = median(reference.map((p) => p.encodeUs + p.decodeUs));
   for (const measured of passes) {
     const pass = measured[0]!;
-    const mean = pass.bytes.reduce((a, b) => a + b, 0) / pass.bytes.length;
+    const mean = meanOf(pass.bytes);
+    const cpu = median(measured.map((p) => p.encodeUs + p.decodeUs));
     results.push(
       { name: pass.name, metric: 'first_snapshot_bytes', value: pass.firstBytes, unit: 'bytes' },
       { name: pass.name, metric: 'bytes_per_tick_mean', value: Math.round(mean * 10) / 10, unit: 'bytes' },
@@ -127,8 +134,26 @@ export async function runSyncSuite(opts: {
         unit: 'us',
       },
     );
+    if (pass.name.startsWith('tickwire'))
+      results.push(
+        {
+          name: pass.name,
+          metric: 'bytes_ratio_vs_colyseus_q',
+          value: round3(mean / refBytes),
+          unit: 'ratio',
+        },
+        { name: pass.name, metric: 'cpu_ratio_vs_colyseus_q', value: round3(cpu / refCpu), unit: 'ratio' },
+      );
   }
   return results;
+}
+
+function meanOf(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function round2(value: number): number {
