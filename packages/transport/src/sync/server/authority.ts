@@ -6,7 +6,7 @@ import type { InputSchema, SyncSchema } from '../schema/define.js';
 import { Capturer, captureSnapshot } from '../snapshot/capture.js';
 import { SnapshotEncoder } from '../snapshot/encoder.js';
 import { typeCodec } from '../snapshot/type-codec.js';
-import type { EntitySet, QRow, Snapshot } from '../snapshot/types.js';
+import type { QRow, Snapshot } from '../snapshot/types.js';
 import type { RateOptions } from '../rate/rate-controller.js';
 import { AuthorityPeer, type PeerTransport } from './peer.js';
 import { World, type EntityHandle } from './world.js';
@@ -24,6 +24,12 @@ export interface SyncAuthorityOptions<S extends SyncSchema, I> {
   tickRate?: number;
   input?: InputSchema;
   interest?: InterestFilter<S, I>;
+  /**
+   * Clients for which `interest` gives the same answers (same match, same area of interest...):
+   * it is then asked once per group and tick, and clients of a group that also share a baseline
+   * share one encoding (encoder.ts). Without it, interest is asked for every client.
+   */
+  interestGroup?: (client: AuthorityPeer<I>) => unknown;
   /** How many sent snapshots per client stay usable as baselines (default 128). */
   historyTicks?: number;
   /** Largest snapshot packet (default 1150 bytes; the glue uses the connection's limit). */
@@ -86,6 +92,7 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
     );
     this.last = snapshot;
     this.lastVersion = this.world.version;
+    const groups = new Map<unknown, { detail: number; visible: Snapshot }>();
     for (const peer of this.peers) {
       if (peer.transport.ready?.() === false) continue;
       const link = peer.transport.link?.();
@@ -99,7 +106,7 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
         });
       }
       if (!peer.rate.shouldSend(this.tick)) continue;
-      const visible = this.visibleTo(peer, snapshot);
+      const visible = this.visibleTo(peer, snapshot, groups);
       const { baseline, floorTick, chained } = peer.reference(this.options.chainTicks ?? 4, loss);
       const { parts } = this.encoder.encode({
         tick: this.tick,
@@ -110,18 +117,32 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
         inputAck: peer.inputs.lastTaken >= 0 ? peer.inputs.lastTaken : undefined,
         maxPacketBytes: this.options.maxPacketBytes ?? 1150,
       });
-      const sent: Snapshot = visible === snapshot ? snapshot : { tick: this.tick, ...visible };
-      peer.recordSent(sent, parts, baseline === undefined, this.options.historyTicks ?? 128);
+      peer.recordSent(visible, parts, baseline === undefined, this.options.historyTicks ?? 128);
       peer.transport.sendSnapshot(parts, this.tick);
     }
     return snapshot;
   }
 
-  private visibleTo(peer: AuthorityPeer<I>, snapshot: Snapshot): EntitySet | Snapshot {
+  private visibleTo(
+    peer: AuthorityPeer<I>,
+    snapshot: Snapshot,
+    groups: Map<unknown, { detail: number; visible: Snapshot }>,
+  ): Snapshot {
     const interest = this.options.interest;
     if (interest === undefined) return snapshot;
-    const entries = this.world.list();
     const detail = peer.rate.detailLevel;
+    const key = this.options.interestGroup?.(peer);
+    if (key === undefined) return this.filter(peer, snapshot, detail);
+    const shared = groups.get(key);
+    if (shared !== undefined && shared.detail === detail) return shared.visible;
+    const visible = this.filter(peer, snapshot, detail);
+    if (shared === undefined) groups.set(key, { detail, visible });
+    return visible;
+  }
+
+  private filter(peer: AuthorityPeer<I>, snapshot: Snapshot, detail: number): Snapshot {
+    const interest = this.options.interest!;
+    const entries = this.world.list();
     const ids: number[] = [];
     const types: number[] = [];
     const rows: QRow[] = [];
@@ -132,6 +153,6 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
         rows.push(snapshot.rows[i]!);
       }
     }
-    return { ids, types, rows };
+    return { tick: snapshot.tick, ids, types, rows };
   }
 }

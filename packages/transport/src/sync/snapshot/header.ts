@@ -76,6 +76,8 @@ export function writeHeader(w: BitWriter, schema: SyncSchema, deltaFields: numbe
     for (const f of deltaFields[t]!) w.write(widths[f]!, widthFieldBits(fields[f] as NumericField<unknown>));
   }
   writeVarUint(w, h.count);
+  // The records start on a byte boundary (encoder.ts copies one encoding into many clients' packets).
+  w.alignToByte();
 }
 
 /** The tick of a snapshot packet without decoding it (tag byte, then 32 bits little-endian). */
@@ -84,7 +86,7 @@ export function peekTick(bytes: Uint8Array): number | undefined {
   return (bytes[1]! | (bytes[2]! << 8) | (bytes[3]! << 16) | (bytes[4]! << 24)) >>> 0;
 }
 
-/** Reads a header; the caller already consumed and checked the tag byte. */
+/** Reads a header (and the padding after it); the caller already consumed and checked the tag byte. */
 export function readHeader(r: BitReader, schema: SyncSchema, deltaFields: number[][]): PartHeader {
   const tick = r.read(32);
   let baselineTick: number | undefined;
@@ -129,6 +131,7 @@ export function readHeader(r: BitReader, schema: SyncSchema, deltaFields: number
     widths.push(row);
   }
   const count = readVarUint(r);
+  r.alignToByte();
   // Every record takes at least two bits (id gap and op).
   if (count * 2 > r.remainingBits) throw new SyncRejection('truncated', 'fewer bytes than records');
   return {
