@@ -48,6 +48,8 @@ export class AuthorityPeer<I = Record<string, unknown>> {
   readonly inputs = new InputBuffer<I>();
   readonly rate: RateController;
   reportedLoss = 0;
+  /** The connection's own loss estimate, as last read from the link. */
+  linkLoss = 0;
   private readonly chooser = new ReferenceChooser();
   private readonly counters = {
     snapshotsSent: 0,
