@@ -5,9 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputSender, SnapshotDecoder, SyncAuthority, SyncReceiver } from '../src/internals.js';
+import { BitReader } from '../src/sync/bits/bit-reader.js';
+import { deltaFieldsOf, readHeader } from '../src/sync/snapshot/header.js';
 import { allTypes, expectSameWorld, RandomWorld, rng } from './sync-fixtures.js';
 
-function setup(options: { maxPacketBytes?: number; codegen?: boolean; seed?: number } = {}) {
+function setup(
+  options: { maxPacketBytes?: number; codegen?: boolean; seed?: number; chainTicks?: number } = {},
+) {
   let outbox: Uint8Array[] = [];
   const authority = new SyncAuthority({
     schema: allTypes,
@@ -15,6 +19,7 @@ function setup(options: { maxPacketBytes?: number; codegen?: boolean; seed?: num
     rate: false,
     maxPacketBytes: options.maxPacketBytes,
     codegen: options.codegen,
+    chainTicks: options.chainTicks,
   });
   const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = [...parts]) });
   const world = new RandomWorld(authority, rng(options.seed ?? 1));
@@ -68,7 +73,8 @@ describe('snapshot codec', () => {
 
   it('falls back to full snapshots without an ack, and when the acked baseline has aged out', () => {
     let outbox: Uint8Array[] = [];
-    const authority = new SyncAuthority({ schema: allTypes, rate: false, historyTicks: 10 });
+    // chainTicks 1: every delta against the acked tick (chaining is tested on its own below).
+    const authority = new SyncAuthority({ schema: allTypes, rate: false, historyTicks: 10, chainTicks: 1 });
     const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = [...parts]) });
     const world = new RandomWorld(authority, rng(4), 10);
     const receiver = new SyncReceiver(allTypes, { tickRate: 60 });
@@ -89,6 +95,42 @@ describe('snapshot codec', () => {
     const tick = world.step();
     expect(receiver.latest!.tick).toBe(tick - 1);
     expectSameWorld(allTypes, receiver.latest!, world.history.get(tick - 1)!);
+  });
+
+  it('with acks 6 ticks late, chains deltas on the previous tick and goes back to the acked tick every 4th', () => {
+    const run = (chainTicks: number) => {
+      const { world, receiver, take, peer } = setup({ seed: 9, chainTicks });
+      const acks = new InputSender(undefined);
+      const inFlight: Uint8Array[][] = [];
+      const bytes: number[] = [];
+      const headers: { chained: boolean; back: number }[] = [];
+      for (let i = 0; i < 60; i++) {
+        for (const packet of inFlight.shift() ?? []) peer.receive(packet);
+        world.mutate();
+        const tick = world.step();
+        for (const part of take()) {
+          const r = new BitReader(part);
+          r.read(8);
+          const h = readHeader(r, allTypes, deltaFieldsOf(allTypes));
+          if (h.baselineTick !== undefined) headers.push({ chained: h.chained, back: tick - h.baselineTick });
+          expect(receiver.receive(part, 0, 0).kind).toBe('complete');
+          if (i >= 20) bytes.push(part.byteLength);
+        }
+        expectSameWorld(allTypes, receiver.latest!, world.history.get(tick)!);
+        while (inFlight.length < 6) inFlight.push([]);
+        inFlight[5]!.push(acks.packet(receiver.latest!.tick, 0));
+      }
+      return { mean: bytes.reduce((a, b) => a + b, 0) / bytes.length, headers: headers.slice(20) };
+    };
+    const chained = run(4);
+    const unchained = run(1);
+    // Chained: three deltas on the tick before, then one against the tick acked 6 ticks ago.
+    expect(chained.headers.filter((h) => h.chained).every((h) => h.back === 1)).toBe(true);
+    expect(chained.headers.filter((h) => !h.chained).every((h) => h.back >= 6)).toBe(true);
+    const keys = chained.headers.map((h, i) => (h.chained ? -1 : i)).filter((i) => i >= 0);
+    expect(keys.slice(1).map((k, i) => k - keys[i]!)).toEqual(keys.slice(1).map(() => 4));
+    expect(unchained.headers.every((h) => !h.chained && h.back >= 6)).toBe(true);
+    expect(chained.mean).toBeLessThan(0.8 * unchained.mean);
   });
 
   it('splits a big tick into packets under the limit, each decodable alone', () => {
@@ -133,18 +175,22 @@ describe('snapshot codec', () => {
     }
   });
 
-  it('property: under any loss and reordering the client view equals the authority tick it holds', () => {
+  it('property: under any loss, reordering and late or lost acks the client view equals the authority tick it holds', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 }),
         fc.double({ min: 0, max: 0.6, noNaN: true }),
         fc.double({ min: 0, max: 0.6, noNaN: true }),
         fc.constantFrom(120, 300, 1150),
-        (seed, loss, ackLoss, maxPacketBytes) => {
+        // Ticks an ack takes back to the authority: 0 (LAN), 6 and 12 (100 and 200 ms RTT).
+        fc.constantFrom(0, 6, 12),
+        fc.constantFrom(1, 4),
+        (seed, loss, ackLoss, maxPacketBytes, ackLag, chainTicks) => {
           const random = rng(seed ^ 0x5eed);
-          const { world, receiver, take, peer } = setup({ seed, maxPacketBytes });
+          const { world, receiver, take, peer } = setup({ seed, maxPacketBytes, chainTicks });
           const acks = new InputSender(undefined);
           let delayed: Uint8Array[] = [];
+          const ackQueue: Uint8Array[][] = [];
           let completes = 0;
           const deliver = (part: Uint8Array) => {
             const outcome = receiver.receive(part, 0, 0);
@@ -152,9 +198,17 @@ describe('snapshot codec', () => {
             if (outcome.kind !== 'complete') return;
             completes++;
             expectSameWorld(allTypes, outcome.snapshot, world.history.get(outcome.snapshot.tick)!);
-            if (random() >= ackLoss) peer.receive(acks.packet(receiver.latest?.tick, 0));
+            if (random() >= ackLoss) {
+              const packet = acks.packet(receiver.latest?.tick, 0);
+              if (ackLag === 0) peer.receive(packet);
+              else (ackQueue[ackLag - 1] ??= []).push(packet);
+            }
+          };
+          const stepAcks = () => {
+            for (const packet of ackQueue.shift() ?? []) peer.receive(packet);
           };
           for (let tick = 0; tick < 40; tick++) {
+            stepAcks();
             world.mutate();
             world.step();
             const arriving = [...delayed];
@@ -169,15 +223,21 @@ describe('snapshot codec', () => {
             arriving.sort(() => random() - 0.5);
             for (const part of arriving) deliver(part);
           }
-          // When the link clears, the client catches up with the newest tick.
-          for (let tick = 0; tick < 3; tick++) {
+          // When the link clears, the client catches up with the newest tick: at once without
+          // chaining; with chaining by the next delta against an acked tick, or the next full
+          // snapshot while no ack got through (every 16 ticks).
+          const clear = chainTicks === 1 ? 3 : 16 + ackLag + chainTicks;
+          let last = 0;
+          for (let tick = 0; tick < clear; tick++) {
+            stepAcks();
             world.mutate();
-            const last = world.step();
+            last = world.step();
             for (const part of take()) deliver(part);
-            expect(receiver.latest?.tick).toBe(last);
           }
+          expect(receiver.latest?.tick).toBe(last);
           expect(completes).toBeGreaterThan(0);
           expect(receiver.stats().rejected).toEqual({});
+          if (chainTicks === 1) expect(receiver.stats().chainBroken).toBe(0);
         },
       ),
       { numRuns: 40 },

@@ -36,6 +36,8 @@ function craft(h: Partial<PartHeader>, records: (w: BitWriter) => void): Uint8Ar
   writeHeader(w, allTypes, deltaFieldsOf(allTypes), {
     tick: 99,
     baselineTick: undefined,
+    chained: false,
+    floorTick: undefined,
     partIndex: 0,
     partCount: 1,
     lo: 0,

@@ -58,6 +58,56 @@ describe('interest management', () => {
     expect(seen.get(800)).toEqual(Array.from({ length: 21 }, (_, i) => 70 + i));
   });
 
+  it('clients of one interest group share the filter call and one encoding, and each stays exact', () => {
+    const groupOf = new Map<number, string>();
+    let calls = 0;
+    const authority = new SyncAuthority({
+      schema,
+      rate: false,
+      interestGroup: (client) => groupOf.get(client.id),
+      interest: (client, entity) => {
+        calls++;
+        return groupOf.get(client.id) === 'left' ? entity.state.x < 500 : entity.state.x >= 500;
+      },
+    });
+    const clients = ['left', 'left', 'left', 'right'].map((group) => {
+      let outbox: readonly Uint8Array[] = [];
+      const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = parts) });
+      groupOf.set(peer.id, group);
+      const receiver = new SyncReceiver(schema, { tickRate: 60 });
+      const acks = new InputSender(undefined);
+      return {
+        group,
+        receiver,
+        packets: () => outbox,
+        deliver: () => {
+          for (const part of outbox) expect(receiver.receive(part, 0, 0).kind).toBe('complete');
+          peer.receive(acks.packet(receiver.latest?.tick, 0));
+        },
+      };
+    });
+    const units = Array.from({ length: 40 }, (_, i) => authority.world.spawn('unit', { x: i * 25, y: 0 }));
+    for (let step = 0; step < 30; step++) {
+      for (const unit of units) unit.state.y = (unit.state.y + 3 + (unit.id % 5)) % 1000;
+      calls = 0;
+      authority.step();
+      // One filter pass per group, not per client.
+      expect(calls).toBe(2 * units.length);
+      const [a, b, c, d] = clients.map((client) => client.packets()[0]!);
+      // Same group, same baseline, same ack: byte for byte the same packet.
+      expect(b).toEqual(a);
+      expect(c).toEqual(a);
+      expect(d).not.toEqual(a);
+      for (const client of clients) {
+        client.deliver();
+        const latest = client.receiver.latest!;
+        const want = units.filter((u) => (client.group === 'left' ? u.state.x < 500 : u.state.x >= 500));
+        expect([...latest.ids]).toEqual(want.map((u) => u.id));
+        want.forEach((u, i) => expect(latest.rows[i]!.y).toBeCloseTo(u.state.y, 5));
+      }
+    }
+  });
+
   it('hands the congestion detail level to the filter', () => {
     const details: number[] = [];
     const authority = new SyncAuthority({

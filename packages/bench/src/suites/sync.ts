@@ -1,10 +1,10 @@
-// `pnpm bench sync`: bytes per tick and encode/decode time of shipping one seeded game world
+// `pnpm bench sync`: bytes per tick and encode/decode CPU time of shipping one seeded game world
 // (64 players + 256 NPCs, 60 Hz, 600 ticks) to one client with full interest, through JSON and
 // msgpackr of the full state, @colyseus/schema (float32 and quantized fields, its own delta
-// encoding and decoder) and tickwire's quantized, bit-packed deltas against acked baselines.
+// encoding and decoder) and tickwire's quantized, bit-packed deltas (acks on time, 6 and 12 ticks
+// late, and 6 late without chained deltas).
 // Limits: one process, no network (payload bytes only, no transport framing), 2 shared cores, so
 // timings carry noise: contenders take turns, two warm-up rounds, then the median of measured passes.
-import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { colyseusContender } from './sync/colyseus.js';
 import type { ContenderFactory } from './sync/contender.js';
@@ -21,14 +21,19 @@ export interface SyncSuiteResult {
 
 const TICKS = 600;
 
+const colyseusQuantized = colyseusContender(true);
+
 const CONTENDERS: ContenderFactory[] = [
   jsonContender,
   msgpackrContender,
   colyseusContender(false),
-  colyseusContender(true),
+  colyseusQuantized,
   tickwireContender(1),
-  // Not a target, shown for honesty: with ~100 ms RTT the acked baseline is 6 ticks old.
+  // Acks 6 and 12 ticks late (100 and 200 ms RTT at 60 Hz): the acked baseline is that old.
   tickwireContender(6, 'tickwire-ack-lag-6'),
+  tickwireContender(12, 'tickwire-ack-lag-12'),
+  // The same without chained deltas (every delta against the acked tick), for comparison.
+  tickwireContender(6, 'tickwire-ack-lag-6-unchained', 1),
 ];
 
 interface Pass {
@@ -47,11 +52,11 @@ function runPass(factory: ContenderFactory, scenario: Scenario): Pass {
   let encodeMs = 0;
   let decodeMs = 0;
   for (const ops of scenario.ticks) {
-    const t0 = performance.now();
+    const t0 = cpuMs();
     const payloads = contender.encode(ops);
-    const t1 = performance.now();
+    const t1 = cpuMs();
     contender.decode(payloads);
-    const t2 = performance.now();
+    const t2 = cpuMs();
     encodeMs += t1 - t0;
     decodeMs += t2 - t1;
     let size = 0;
@@ -71,6 +76,15 @@ function runPass(factory: ContenderFactory, scenario: Scenario): Pass {
     encodeUs: (encodeMs * 1000) / scenario.ticks.length,
     decodeUs: (decodeMs * 1000) / scenario.ticks.length,
   };
+}
+
+/**
+ * Process CPU time (user + system), not wall time: on a shared machine wall time counts the
+ * moments another process held the core, which swamped the contenders' differences.
+ */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 function median(values: number[]): number {
@@ -104,9 +118,14 @@ export async function runSyncSuite(opts: {
     }
   }
   const results: SyncSuiteResult[] = [];
+  // Targets (issue 12) are ratios to Colyseus quantized at the same precision, in the same run.
+  const reference = passes[CONTENDERS.findIndex((c) => c === colyseusQuantized)]!;
+  const refBytes = meanOf(reference[0]!.bytes);
+  const refCpu = median(reference.map((p) => p.encodeUs + p.decodeUs));
   for (const measured of passes) {
     const pass = measured[0]!;
-    const mean = pass.bytes.reduce((a, b) => a + b, 0) / pass.bytes.length;
+    const mean = meanOf(pass.bytes);
+    const cpu = median(measured.map((p) => p.encodeUs + p.decodeUs));
     results.push(
       { name: pass.name, metric: 'first_snapshot_bytes', value: pass.firstBytes, unit: 'bytes' },
       { name: pass.name, metric: 'bytes_per_tick_mean', value: Math.round(mean * 10) / 10, unit: 'bytes' },
@@ -124,8 +143,26 @@ export async function runSyncSuite(opts: {
         unit: 'us',
       },
     );
+    if (pass.name.startsWith('tickwire'))
+      results.push(
+        {
+          name: pass.name,
+          metric: 'bytes_ratio_vs_colyseus_q',
+          value: round3(mean / refBytes),
+          unit: 'ratio',
+        },
+        { name: pass.name, metric: 'cpu_ratio_vs_colyseus_q', value: round3(cpu / refCpu), unit: 'ratio' },
+      );
   }
   return results;
+}
+
+function meanOf(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function round2(value: number): number {

@@ -40,6 +40,8 @@ export interface RtcPeerEvents {
   onLocalDescription(type: 'offer' | 'answer', sdp: string): void;
   onLocalCandidate(candidate: string, mid: string): void;
   onStateChange(state: RtcPeerState): void;
+  /** ICE agent state (diagnostics and tests; node adapter only). */
+  onIceStateChange?(state: string): void;
 }
 
 export interface RtcChannelInit {

@@ -62,7 +62,17 @@ class NodeChannel implements RtcChannel {
  *   error", state 'failed'). The answerer's ICE connects first (it learns the offerer's candidates
  *   first and checks first), so it is made the DTLS server: `actpass` lets the answerer take either
  *   role (RFC 5763 §5), and reading the offer as `active` makes libdatachannel answer `passive`.
+ *   Which ICE agent connects first is a race, though: it is whichever check completes first, and
+ *   with the other agent's next check up to 50 ms (libjuice's pacing) away, the offerer won about
+ *   one open in four against an `Authority` (one UDP port), and each of those opens took ~1.05 s
+ *   (the ClientHello's retransmission). So the answerer also holds its local candidates until its
+ *   own ICE is connected: until then the offerer knows no address to check and can only answer the
+ *   answerer's checks, so the DTLS server is connected first. Where the answerer cannot reach the
+ *   offerer before the offerer has sent to it (both behind NATs), the candidates go out after
+ *   ANSWER_HOLD_MS anyway, which bounds the cost of holding.
  */
+export const ANSWER_HOLD_MS = 150;
+
 function offerAsActive(sdp: string): string {
   return sdp.replace(/^a=setup:actpass(?=\r?$)/gm, 'a=setup:active');
 }
@@ -75,9 +85,12 @@ class NodePeer implements RtcPeer {
   /** Set while an offerer waits for its answer: local candidates are queued, not emitted. */
   private heldCandidates: Array<[candidate: string, mid: string]> | undefined;
 
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
+
   constructor(
     config: RtcPeerConfig,
     private readonly events: RtcPeerEvents,
+    private readonly answerHoldMs = ANSWER_HOLD_MS,
   ) {
     this.pc = new nodeDataChannel.PeerConnection(config.label, {
       iceServers: toLibdatachannelIceServers(config.iceServers),
@@ -100,6 +113,10 @@ class NodePeer implements RtcPeer {
       else events.onLocalCandidate(candidate, mid);
     });
     this.pc.onStateChange((state) => events.onStateChange(state as RtcPeerState));
+    this.pc.onIceStateChange((state) => {
+      events.onIceStateChange?.(state);
+      if (state === 'connected' || state === 'completed') this.releaseAnswerCandidates();
+    });
   }
 
   createChannel(init: RtcChannelInit, events: RtcChannelEvents): RtcChannel {
@@ -134,7 +151,25 @@ class NodePeer implements RtcPeer {
 
   async setLocalDescription(type: 'offer' | 'answer'): Promise<void> {
     if (type === 'offer') this.heldCandidates ??= [];
+    else if (this.holdTimer === undefined && !this.closed) {
+      this.heldCandidates ??= [];
+      this.holdTimer = setTimeout(() => this.releaseAnswerCandidates(), this.answerHoldMs);
+    }
     this.pc.setLocalDescription(type);
+  }
+
+  private releaseAnswerCandidates(): void {
+    if (this.holdTimer === undefined) return;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.releaseCandidates();
+  }
+
+  private releaseCandidates(): void {
+    const held = this.heldCandidates;
+    this.heldCandidates = undefined;
+    if (this.closed) return;
+    for (const [candidate, mid] of held ?? []) this.events.onLocalCandidate(candidate, mid);
   }
 
   async setRemoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
@@ -143,9 +178,8 @@ class NodePeer implements RtcPeer {
     } catch (cause) {
       throw new TransportError('SIGNALING', `remote ${type} rejected: ${String(cause)}`, { cause });
     }
-    const held = this.heldCandidates;
-    this.heldCandidates = undefined;
-    for (const [candidate, mid] of held ?? []) this.events.onLocalCandidate(candidate, mid);
+    // An offerer's candidates go out once the answer is applied (an answerer's are its own matter).
+    if (type === 'answer') this.releaseCandidates();
   }
 
   async addRemoteCandidate(candidate: string, mid: string): Promise<void> {
@@ -181,6 +215,8 @@ class NodePeer implements RtcPeer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     for (const dc of this.channels) dc.close();
     this.pc.close();
     untrackNativePeer(this);
@@ -191,3 +227,8 @@ export const nodeAdapter: RtcAdapter = {
   platform: 'node',
   createPeer: (config, events) => new NodePeer(config, events),
 };
+
+/** The node adapter with another answer hold (tests that need the ordering without a deadline). */
+export function nodeAdapterWithAnswerHold(answerHoldMs: number): RtcAdapter {
+  return { platform: 'node', createPeer: (config, events) => new NodePeer(config, events, answerHoldMs) };
+}

@@ -26,9 +26,14 @@ export const benchSchema = defineSchema({
 
 type Handle = EntityHandle<typeof benchSchema>;
 
-export function tickwireContender(ackLagTicks: number, name = 'tickwire') {
+export function tickwireContender(ackLagTicks: number, name = 'tickwire', chainTicks?: number) {
   return (initial: readonly EntitySpec[]): Contender => {
-    const authority = new SyncAuthority({ schema: benchSchema, tickRate: TICK_RATE, rate: false });
+    const authority = new SyncAuthority({
+      schema: benchSchema,
+      tickRate: TICK_RATE,
+      rate: false,
+      chainTicks,
+    });
     const byId = new Map<number, Handle>();
     const spawn = (e: EntitySpec) => {
       const handle =

@@ -40,6 +40,12 @@ export class BitReader {
     return (word >>> (pos & 7)) & ((1 << bits) - 1);
   }
 
+  /** Skips to the next byte boundary; the skipped bits must be zero padding. */
+  alignToByte(): void {
+    const skip = (8 - (this.pos & 7)) & 7;
+    if (skip > 0 && this.read(skip) !== 0) throw new TruncatedError('non-zero padding');
+  }
+
   readBool(): boolean {
     return this.read(1) === 1;
   }

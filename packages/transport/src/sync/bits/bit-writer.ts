@@ -62,6 +62,19 @@ export class BitWriter {
     for (let i = 0; i < bytes.length; i++) this.write(bytes[i]!, 8);
   }
 
+  /** Zero bits up to the next byte boundary. */
+  alignToByte(): void {
+    if (this.accBits > 0) this.write(0, 8 - this.accBits);
+  }
+
+  /** Copies whole bytes at a byte boundary (call alignToByte first): a plain memory copy. */
+  writeAlignedBytes(bytes: Uint8Array): void {
+    if (this.accBits !== 0) throw new RangeError('BitWriter: not at a byte boundary');
+    while (this.length + bytes.length + 4 > this.buffer.length) this.grow();
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
   /** The written bits, zero-padded to a whole byte, as a fresh array. */
   finish(): Uint8Array {
     const out = new Uint8Array(this.length + (this.accBits > 0 ? 1 : 0));

@@ -4,7 +4,7 @@
 // Render time comes from the render clock only, so it never steps back between two samples.
 import type { SyncSchema } from '../schema/define.js';
 import { SnapshotAssembler } from '../snapshot/assembler.js';
-import { SnapshotDecoder } from '../snapshot/decoder.js';
+import { CHAIN_BROKEN, SnapshotDecoder } from '../snapshot/decoder.js';
 import { peekTick } from '../snapshot/header.js';
 import type { EntityValue, Snapshot, SyncRejectReason } from '../snapshot/types.js';
 import { ClockSync, type ClockSyncOptions } from './clock-sync.js';
@@ -28,7 +28,7 @@ export interface ReceiverOptions {
 
 export type ReceiveOutcome =
   | { kind: 'complete'; snapshot: Snapshot<EntityValue> }
-  | { kind: 'partial' | 'stale' | 'duplicate' }
+  | { kind: 'partial' | 'stale' | 'duplicate' | 'chain-broken' }
   | { kind: 'rejected'; reason: SyncRejectReason; message: string };
 
 export interface ReceiverStats {
@@ -46,6 +46,8 @@ export interface ReceiverStats {
   stale: number;
   /** Parts that arrived twice for a tick still being assembled: skipped. */
   duplicates: number;
+  /** Chained deltas whose (unacknowledged) baseline tick never completed here: skipped. */
+  chainBroken: number;
   /** Packets dropped whole because they failed validation, by reason. */
   rejected: Partial<Record<SyncRejectReason, number>>;
   latestTick: number | undefined;
@@ -78,6 +80,7 @@ export class SyncReceiver {
     missedTicks: 0,
     stale: 0,
     duplicates: 0,
+    chainBroken: 0,
   };
   private readonly rejected: Partial<Record<SyncRejectReason, number>> = {};
 
@@ -112,7 +115,11 @@ export class SyncReceiver {
       return { kind: 'stale' };
     }
     const decoded = this.decoder.decode(bytes, (tick) => this.assembler.baseline(tick));
-    if (!decoded.ok) return this.reject(decoded.reason, decoded.message);
+    if (!decoded.ok) {
+      if (decoded.reason !== CHAIN_BROKEN) return this.reject(decoded.reason, decoded.message);
+      this.counts.chainBroken++;
+      return { kind: 'chain-broken' };
+    }
     const previous = this.assembler.latest?.tick;
     const outcome = this.assembler.add(decoded.part);
     switch (outcome.kind) {

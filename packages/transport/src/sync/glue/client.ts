@@ -89,6 +89,7 @@ const EMPTY_RECEIVER_STATS: ReceiverStats = {
   missedTicks: 0,
   stale: 0,
   duplicates: 0,
+  chainBroken: 0,
   rejected: {},
   latestTick: undefined,
   interpolationDelayMs: 0,

@@ -9,7 +9,9 @@ export const SNAPSHOT_STREAM = 1;
 /** Unreliable stream of ack + input packets (client → authority; each supersedes the previous). */
 export const INPUT_STREAM = 2;
 // 2: the client confirms the hello with `join`; events wait for it; `self` names the client's entity.
-export const SYNC_PROTOCOL_VERSION = 2;
+// (scale branch) snapshot packets carry the chained flag and floor tick (snapshot/header.ts, tag 0xb3).
+// 3: both of the above together.
+export const SYNC_PROTOCOL_VERSION = 3;
 
 export type SyncMessage =
   /** Client → authority: please (re)send the hello (the client may attach after it was sent). */

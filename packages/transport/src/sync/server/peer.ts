@@ -6,6 +6,7 @@ import { decodeInputPacket } from '../input/input-packet.js';
 import { InputBuffer, type InputBufferStats } from '../input/input-buffer.js';
 import { RateController, type RateOptions, type RateStats } from '../rate/rate-controller.js';
 import type { Snapshot, SyncRejectReason } from '../snapshot/types.js';
+import { ReferenceChooser, type Reference } from './reference.js';
 
 export interface PeerLink {
   bufferedAmount: number;
@@ -47,6 +48,9 @@ export class AuthorityPeer<I = Record<string, unknown>> {
   readonly inputs = new InputBuffer<I>();
   readonly rate: RateController;
   reportedLoss = 0;
+  /** The connection's own loss estimate, as last read from the link. */
+  linkLoss = 0;
+  private readonly chooser = new ReferenceChooser();
   private readonly counters = {
     snapshotsSent: 0,
     packetsSent: 0,
@@ -99,8 +103,14 @@ export class AuthorityPeer<I = Record<string, unknown>> {
     return this.ackedTick === undefined ? undefined : this.sent.get(this.ackedTick);
   }
 
+  /** What the next snapshot is coded against (reference.ts): acked, chained, or nothing (full). */
+  reference(chainTicks: number, loss: number): Reference {
+    return this.chooser.next(this.sent, this.baseline(), chainTicks, loss);
+  }
+
   recordSent(snapshot: Snapshot, parts: readonly Uint8Array[], full: boolean, historyTicks: number): void {
     this.currentTick = snapshot.tick;
+    this.chooser.sentTick(snapshot.tick);
     this.sent.set(snapshot.tick, snapshot);
     for (const tick of this.sent.keys()) {
       if (tick > snapshot.tick - historyTicks) break;

@@ -8,6 +8,7 @@ import { ID_LIMIT, type EntitySet, type EntityValue, type Snapshot, type SyncRej
 interface Pending {
   parts: (DecodedPart | undefined)[];
   baselineTick: number | undefined;
+  floorTick: number | undefined;
   received: number;
 }
 
@@ -47,12 +48,17 @@ export class SnapshotAssembler {
       entry = {
         parts: new Array<DecodedPart | undefined>(part.partCount),
         baselineTick: part.baselineTick,
+        floorTick: part.floorTick,
         received: 0,
       };
       this.pending.set(part.tick, entry);
       this.prunePending();
     }
-    if (entry.parts.length !== part.partCount || entry.baselineTick !== part.baselineTick) {
+    if (
+      entry.parts.length !== part.partCount ||
+      entry.baselineTick !== part.baselineTick ||
+      entry.floorTick !== part.floorTick
+    ) {
       return { kind: 'rejected', reason: 'inconsistent-parts' };
     }
     if (entry.parts[part.partIndex] !== undefined) return { kind: 'duplicate' };
@@ -63,9 +69,9 @@ export class SnapshotAssembler {
     const snapshot = join(part.tick, entry.parts as DecodedPart[]);
     if (snapshot === undefined) return { kind: 'rejected', reason: 'inconsistent-parts' };
     this.publish(snapshot);
-    // The authority's baseline only moves forward, so snapshots older than the one this newer
-    // tick was coded against are never needed again.
-    if (entry.baselineTick !== undefined) this.forgetBefore(entry.baselineTick);
+    // The authority's floor (its newest acked tick) only moves forward, so snapshots older than
+    // the floor this newer tick carries are never needed again.
+    if (part.floorTick !== undefined) this.forgetBefore(part.floorTick);
     return { kind: 'complete', snapshot };
   }
 

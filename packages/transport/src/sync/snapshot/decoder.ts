@@ -32,10 +32,20 @@ export interface DecodedPart extends PartHeader {
   despawns: number;
 }
 
+/**
+ * Not a rejection: a chained delta (coded against a tick the authority assumed had arrived) whose
+ * baseline this side never completed. Expected after a loss until the next delta against an
+ * acknowledged tick; nothing changes.
+ */
+export const CHAIN_BROKEN = 'chain-broken';
+
 export type DecodeOutcome =
-  { ok: true; part: DecodedPart } | { ok: false; reason: SyncRejectReason; message: string };
+  | { ok: true; part: DecodedPart }
+  | { ok: false; reason: SyncRejectReason | typeof CHAIN_BROKEN; message: string };
 
 const EMPTY: EntitySet<EntityValue> = { ids: [], types: [], rows: [] };
+
+class ChainBroken extends Error {}
 
 export class SnapshotDecoder {
   private readonly deltaFields: number[][];
@@ -68,6 +78,7 @@ export class SnapshotDecoder {
     try {
       return { ok: true, part: this.read(new BitReader(bytes), baselineOf) };
     } catch (error) {
+      if (error instanceof ChainBroken) return { ok: false, reason: CHAIN_BROKEN, message: error.message };
       if (error instanceof SyncRejection) return { ok: false, reason: error.reason, message: error.message };
       if (error instanceof TruncatedError) return { ok: false, reason: 'truncated', message: error.message };
       if (error instanceof OutOfRangeError)
@@ -82,8 +93,10 @@ export class SnapshotDecoder {
     if (r.read(8) !== PacketTag.Snapshot) throw new SyncRejection('bad-tag', 'not a snapshot packet');
     const h = readHeader(r, this.schema, this.deltaFields);
     const base = h.baselineTick === undefined ? EMPTY : baselineOf(h.baselineTick);
-    if (base === undefined)
+    if (base === undefined) {
+      if (h.chained) throw new ChainBroken(`no chained baseline ${h.baselineTick}`);
       throw new SyncRejection('unknown-baseline', `no baseline for tick ${h.baselineTick}`);
+    }
     // Phase 1: read every record (nothing shared yet); remember where each sits in the baseline.
     const { recIds, recTypes, recRows, recAt, recOps } = this;
     let count = 0;

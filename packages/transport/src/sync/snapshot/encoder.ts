@@ -16,8 +16,15 @@ import { WidthChooser, type RunParams } from './widths.js';
 export interface EncodeRequest {
   tick: number;
   current: EntitySet;
-  /** The client's acknowledged snapshot; undefined sends a full snapshot. */
+  /** The snapshot to code against; undefined sends a full snapshot. */
   baseline: Snapshot | undefined;
+  /**
+   * Oldest tick the authority may code against later (header.ts); defaults to the baseline's.
+   * Below the baseline when that is a chained tick the client has not acknowledged yet.
+   */
+  floorTick?: number | undefined;
+  /** The baseline is a tick the client has not acknowledged (header.ts). */
+  chained?: boolean;
   inputAck?: number | undefined;
   maxPacketBytes: number;
 }
@@ -29,12 +36,18 @@ export interface EncodeResult {
   despawns: number;
 }
 
-/** Reusable per authority (keeps scratch buffers); not re-entrant. */
+/**
+ * Reusable per authority (keeps scratch buffers); not re-entrant. Entity sets and baselines are
+ * compared by identity within one tick: they must not be mutated after being passed in.
+ */
 export class SnapshotEncoder {
   private readonly plan: DeltaPlan;
   private readonly chooser: WidthChooser;
   private readonly deltaFields: number[][];
   private readonly writer = new BitWriter(2048);
+  private readonly bodyWriter = new BitWriter(2048);
+  private cache = new Map<EntitySet, Map<Snapshot | undefined, Body>>();
+  private cacheTick = -1;
   /** Worst-case header bits of a multi-part packet plus the mask bits a part boundary can add. */
   private readonly splitOverheadBits: number;
 
@@ -50,22 +63,54 @@ export class SnapshotEncoder {
       for (const f of this.deltaFields[t]!)
         widthTable += widthFieldBits(type.fields[f] as NumericField<unknown>);
     });
-    // tag, tick, baseline (flag + varuint up to 5 groups), parts, input ack, idK, width table,
-    // record count.
-    this.splitOverheadBits = 8 + 32 + 41 + 1 + 8 + 8 + 32 + 33 + 41 + 3 + widthTable + 40 + masks;
+    // tag, tick, baseline (flag, varuint, chained flag, varuint), parts, input ack, idK, width
+    // table, record count, byte alignment.
+    this.splitOverheadBits = 8 + 32 + 82 + 1 + 8 + 8 + 32 + 33 + 41 + 3 + widthTable + 40 + 7 + masks;
   }
 
   encode(req: EncodeRequest): EncodeResult {
+    // Clients of one tick that see the same entity set and code against the same baseline get the
+    // same records: those are written once, and each client's packet is its own header plus a copy.
+    if (this.cacheTick !== req.tick) {
+      this.cache = new Map();
+      this.cacheTick = req.tick;
+    }
+    let byBaseline = this.cache.get(req.current);
+    if (byBaseline === undefined) this.cache.set(req.current, (byBaseline = new Map()));
+    let body = byBaseline.get(req.baseline);
+    if (body === undefined) byBaseline.set(req.baseline, (body = this.encodeBody(req)));
+    const parts: Uint8Array[] = [];
+    for (let p = 0; p < body.records.length; p++) {
+      const w = this.writer;
+      w.reset();
+      writeHeader(w, this.schema, this.deltaFields, {
+        ...body.headers[p]!,
+        tick: req.tick,
+        baselineTick: req.baseline?.tick,
+        chained: req.chained === true,
+        floorTick: req.baseline === undefined ? undefined : (req.floorTick ?? req.baseline.tick),
+        inputAck: req.inputAck,
+      });
+      w.writeAlignedBytes(body.records[p]!);
+      parts.push(w.finish());
+    }
+    return { parts, spawns: body.spawns, despawns: body.despawns, updates: body.updates };
+  }
+
+  /** Plans, splits and writes the records of one (entity set, baseline) pair. */
+  private encodeBody(req: EncodeRequest): Body {
     const plan = this.plan;
     plan.build(req.current, req.baseline);
     const budget = req.maxPacketBytes * 8;
     const all = this.chooser.choose(plan, 0, plan.count, 0);
-    let body = all.gapBits + all.valueBits;
-    for (let r = 0; r < plan.count; r++) body += plan.fixedBits[r]!;
-    const single = this.header(req, 0, 1, 0, ID_LIMIT, all, plan.count);
-    const parts: Uint8Array[] = [];
-    if (this.headerBits(single) + body <= budget) {
-      parts.push(this.write(single, 0, plan.count));
+    let bodyBits = all.gapBits + all.valueBits;
+    for (let r = 0; r < plan.count; r++) bodyBits += plan.fixedBits[r]!;
+    const headers: PartParams[] = [];
+    const records: Uint8Array[] = [];
+    const single = this.partParams(0, 1, 0, ID_LIMIT, all, plan.count);
+    if (this.headerBits(single) + bodyBits <= budget) {
+      headers.push(single);
+      records.push(this.writeBody(single, 0, plan.count));
     } else {
       const starts = this.split(all, budget - this.splitOverheadBits);
       if (starts.length > MAX_PARTS)
@@ -75,8 +120,16 @@ export class SnapshotEncoder {
         const to = starts[p + 1] ?? plan.count;
         const lo = p === 0 ? 0 : plan.ids[from]!;
         const hi = p + 1 < starts.length ? plan.ids[to]! : ID_LIMIT;
-        const params = this.chooser.choose(plan, from, to, lo);
-        parts.push(this.write(this.header(req, p, starts.length, lo, hi, params, to - from), from, to));
+        const params = this.partParams(
+          p,
+          starts.length,
+          lo,
+          hi,
+          this.chooser.choose(plan, from, to, lo),
+          to - from,
+        );
+        headers.push(params);
+        records.push(this.writeBody(params, from, to));
       }
     }
     let spawns = 0;
@@ -85,7 +138,7 @@ export class SnapshotEncoder {
       if (plan.ops[r] === RecordOp.Spawn) spawns++;
       else if (plan.ops[r] === RecordOp.Despawn) despawns++;
     }
-    return { parts, spawns, despawns, updates: plan.count - spawns - despawns };
+    return { headers, records, spawns, despawns, updates: plan.count - spawns - despawns };
   }
 
   /** Greedy split: record start indices of each part, costed with the whole tick's widths. */
@@ -117,40 +170,47 @@ export class SnapshotEncoder {
     return starts;
   }
 
-  private header(
-    req: EncodeRequest,
+  private partParams(
     index: number,
     parts: number,
     lo: number,
     hi: number,
     params: RunParams,
     count: number,
-  ): PartHeader {
-    return {
-      tick: req.tick,
-      baselineTick: req.baseline?.tick,
-      partIndex: index,
-      partCount: parts,
-      count,
-      lo,
-      hi,
-      inputAck: req.inputAck,
-      idK: params.idK,
-      widths: params.widths,
-    };
+  ): PartParams {
+    return { partIndex: index, partCount: parts, count, lo, hi, idK: params.idK, widths: params.widths };
   }
 
-  private headerBits(h: PartHeader): number {
+  /** Header bits of a part with the largest per-client fields (ack, floor) it can carry. */
+  private headerBits(h: PartParams): number {
     this.writer.reset();
-    writeHeader(this.writer, this.schema, this.deltaFields, h);
-    return this.writer.bitLength;
+    writeHeader(this.writer, this.schema, this.deltaFields, {
+      ...h,
+      tick: 0,
+      baselineTick: 0,
+      chained: false,
+      floorTick: 0,
+      inputAck: 0,
+    });
+    return this.writer.bitLength + 2 * 41;
   }
 
-  private write(h: PartHeader, from: number, to: number): Uint8Array {
-    const w = this.writer;
+  /** The records of one part, starting at bit 0 (they follow a byte-aligned header). */
+  private writeBody(h: PartParams, from: number, to: number): Uint8Array {
+    const w = this.bodyWriter;
     w.reset();
-    writeHeader(w, this.schema, this.deltaFields, h);
     writeRecords(w, this.schema, this.plan, from, to, h);
     return w.finish();
   }
+}
+
+/** The part of a header every client of one (entity set, baseline) pair shares. */
+type PartParams = Pick<PartHeader, 'partIndex' | 'partCount' | 'count' | 'lo' | 'hi' | 'idK' | 'widths'>;
+
+interface Body {
+  headers: PartParams[];
+  records: Uint8Array[];
+  spawns: number;
+  despawns: number;
+  updates: number;
 }

@@ -15,6 +15,17 @@ export interface PartHeader {
   tick: number;
   /** Undefined: a full snapshot (every entity is a spawn). */
   baselineTick: number | undefined;
+  /**
+   * The baseline is a tick the client has not acknowledged yet (the authority assumed it arrived);
+   * a client that lacks it skips the packet as expected, not as an error.
+   */
+  chained: boolean;
+  /**
+   * Oldest tick the authority may still code against (its newest acked tick, or the oldest tick
+   * it holds while none is acked): the receiver may forget older snapshots. Equal to
+   * `baselineTick` unless chained; undefined with a full snapshot.
+   */
+  floorTick: number | undefined;
   partIndex: number;
   partCount: number;
   /** Entity id range [lo, hi) this part is authoritative for. */
@@ -41,7 +52,11 @@ export function writeHeader(w: BitWriter, schema: SyncSchema, deltaFields: numbe
   w.write(PacketTag.Snapshot, 8);
   w.write(h.tick, 32);
   w.writeBool(h.baselineTick !== undefined);
-  if (h.baselineTick !== undefined) writeVarUint(w, h.tick - h.baselineTick);
+  if (h.baselineTick !== undefined) {
+    writeVarUint(w, h.tick - h.baselineTick);
+    w.writeBool(h.chained);
+    if (h.chained) writeVarUint(w, h.baselineTick - (h.floorTick ?? h.baselineTick));
+  }
   w.writeBool(h.partCount > 1);
   if (h.partCount > 1) {
     w.write(h.partCount - 1, 8);
@@ -61,6 +76,8 @@ export function writeHeader(w: BitWriter, schema: SyncSchema, deltaFields: numbe
     for (const f of deltaFields[t]!) w.write(widths[f]!, widthFieldBits(fields[f] as NumericField<unknown>));
   }
   writeVarUint(w, h.count);
+  // The records start on a byte boundary (encoder.ts copies one encoding into many clients' packets).
+  w.alignToByte();
 }
 
 /** The tick of a snapshot packet without decoding it (tag byte, then 32 bits little-endian). */
@@ -69,14 +86,20 @@ export function peekTick(bytes: Uint8Array): number | undefined {
   return (bytes[1]! | (bytes[2]! << 8) | (bytes[3]! << 16) | (bytes[4]! << 24)) >>> 0;
 }
 
-/** Reads a header; the caller already consumed and checked the tag byte. */
+/** Reads a header (and the padding after it); the caller already consumed and checked the tag byte. */
 export function readHeader(r: BitReader, schema: SyncSchema, deltaFields: number[][]): PartHeader {
   const tick = r.read(32);
   let baselineTick: number | undefined;
+  let floorTick: number | undefined;
+  let chained = false;
   if (r.readBool()) {
     const back = readVarUint(r);
     if (back === 0 || back > tick) throw new SyncRejection('out-of-range', 'bad baseline distance');
     baselineTick = tick - back;
+    chained = r.readBool();
+    const below = chained ? readVarUint(r) : 0;
+    if (below > baselineTick) throw new SyncRejection('out-of-range', 'bad floor distance');
+    floorTick = baselineTick - below;
   }
   let partCount = 1;
   let partIndex = 0;
@@ -108,7 +131,21 @@ export function readHeader(r: BitReader, schema: SyncSchema, deltaFields: number
     widths.push(row);
   }
   const count = readVarUint(r);
+  r.alignToByte();
   // Every record takes at least two bits (id gap and op).
   if (count * 2 > r.remainingBits) throw new SyncRejection('truncated', 'fewer bytes than records');
-  return { tick, baselineTick, partIndex, partCount, lo, hi, inputAck, idK, widths, count };
+  return {
+    tick,
+    baselineTick,
+    chained,
+    floorTick,
+    partIndex,
+    partCount,
+    lo,
+    hi,
+    inputAck,
+    idK,
+    widths,
+    count,
+  };
 }

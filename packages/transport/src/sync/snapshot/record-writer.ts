@@ -14,7 +14,7 @@ export function writeRecords(
   plan: DeltaPlan,
   from: number,
   to: number,
-  h: PartHeader,
+  h: Pick<PartHeader, 'lo' | 'idK' | 'widths'>,
 ): void {
   const typeBits = bitLength(schema.types.length - 1);
   const lastMask = schema.types.map(() => 0);

@@ -23,8 +23,11 @@ export interface Snapshot<R = QRow> extends EntitySet<R> {
   readonly tick: number;
 }
 
-/** First byte of every sync packet: what it is and which wire version. */
-export const PacketTag = { Snapshot: 0xb1, Input: 0xb2 } as const;
+/**
+ * First byte of every sync packet: what it is and which wire version. Snapshot 0xb1 was version
+ * 1; 0xb3 (version 2) adds the floor tick for chained deltas (header.ts).
+ */
+export const PacketTag = { Snapshot: 0xb3, Input: 0xb2 } as const;
 export type PacketTag = (typeof PacketTag)[keyof typeof PacketTag];
 
 /** Entity ids are unsigned 32-bit; a part's range end of 2^32 means "to the end". */
