@@ -20,6 +20,8 @@ export {
   Predictor,
   createSyncServer,
   createSyncClient,
+  PathType,
+  describePath,
   SNAPSHOT_STREAM,
   INPUT_STREAM,
 } from './api.js';
@@ -45,6 +47,8 @@ export type {
   UnreliableStats,
   SelectedCandidate,
   SelectedPair,
+  ConnectionPath,
+  RelayProtocol,
   Codec,
   CodecOptions,
   SyncSchema,

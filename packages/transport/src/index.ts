@@ -19,6 +19,8 @@ export {
   Predictor,
   createSyncServer,
   createSyncClient,
+  PathType,
+  describePath,
   SNAPSHOT_STREAM,
   INPUT_STREAM,
 } from './api.js';
@@ -44,6 +46,8 @@ export type {
   UnreliableStats,
   SelectedCandidate,
   SelectedPair,
+  ConnectionPath,
+  RelayProtocol,
   Codec,
   CodecOptions,
   SyncSchema,

@@ -30,6 +30,8 @@ export interface ConnectionPort extends SessionSink {
   readonly signals: SignalGate;
   readonly isReady: boolean;
   becomeReady(sessionId: string, role: 'player' | 'server'): void;
+  /** Counts a protocol violation; too many in a window close the connection. */
+  violation(now: number): void;
   send(message: ServerMessage): void;
   sendError(error: unknown, re?: number): void;
   close(code: number, reason: string): void;

@@ -4,7 +4,7 @@
 // `error`. It must never let an exception escape into the event loop: a bad client only ever
 // costs itself its connection.
 import type { WebSocket } from 'ws';
-import { LobbyCloseCode, LobbyError } from '../errors.js';
+import { LobbyCloseCode, LobbyError, isLobbyError } from '../errors.js';
 import { newId } from '../auth/session-token.js';
 import { closeCodeLabel } from '../metrics/metrics.js';
 import { parseClientMessage } from '../protocol/parse.js';

@@ -21,7 +21,7 @@ function server(conn: ConnectionPort): string {
 }
 
 /** Joins by code are refused while the address is locked out for guessing codes. */
-function checkCodeLockout(conn: LobbyConnection): void {
+function checkCodeLockout(conn: ConnectionPort): void {
   const waitMs = conn.env.ipTable.codeLockout(conn.env.ipKey, conn.ctx.now());
   if (waitMs > 0) {
     conn.violation(conn.ctx.now());
@@ -32,7 +32,7 @@ function checkCodeLockout(conn: LobbyConnection): void {
 }
 
 /** A wrong code is a violation, and counts against the address's code budget. */
-function codeFailed(conn: LobbyConnection): void {
+function codeFailed(conn: ConnectionPort): void {
   const now = conn.ctx.now();
   conn.violation(now);
   if (conn.env.ipTable.codeFailed(conn.env.ipKey, now)) {

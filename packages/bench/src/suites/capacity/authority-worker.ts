@@ -79,7 +79,7 @@ startWorker(({ ipc, onShutdown }) => {
 
   ipc.handle('init', async () => {
     authority = new Authority({ port: await freeUdpPort(), bindAddress: '127.0.0.1' });
-    server = createSyncServer<Schema, Input>({
+    server = createSyncServer<Schema, typeof capacityInput>({
       schema: capacitySchema,
       input: capacityInput,
       tickRate: 30,

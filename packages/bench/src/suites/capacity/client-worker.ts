@@ -4,7 +4,8 @@
 // process decode every snapshot with the real sync receiver and count any rejection; the others
 // only read the tick from the packet (decoding hundreds of clients' snapshots on the same 2 cores
 // would measure the clients, not the server).
-import { connect, InputSender, INPUT_STREAM, SNAPSHOT_STREAM, SyncReceiver } from '@tickwire/transport';
+import { connect, INPUT_STREAM, SNAPSHOT_STREAM } from '@tickwire/transport';
+import { InputSender, SyncReceiver } from '@tickwire/transport/internals';
 import type { Connection } from '@tickwire/transport';
 import { startWorker } from '../../ipc/worker.js';
 import { releaseNative } from '../../peers/native.js';
