@@ -97,7 +97,8 @@ describe.skipIf(!hasTurnserver)('relay fallback', () => {
     expect(atB).toEqual([{ attempt: 1, reason: 'peer' }]);
     // Held, not refused: an unexpected candidate would have been a SIGNALING error.
     expect(errorsAtB).toEqual([]);
-    const pair = await b.selectedCandidatePair();
+    // As in the first test: the offerer sees the relay pair it settled on.
+    const pair = await a.selectedCandidatePair();
     expect([pair?.local.type, pair?.remote.type]).toContain('relay');
   });
 
