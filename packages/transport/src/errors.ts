@@ -49,12 +49,20 @@ export class TransportError extends Error {
 
   /**
    * `cause` itself when it already is a TransportError, otherwise a new one with `code` wrapping
-   * it (the one normaliser for catch blocks: `catch (e) { emit(TransportError.from(e, 'ENCODE')) }`).
+   * it: the one normaliser for catch blocks (`catch (e) { emit(TransportError.from(e, 'ENCODE')) }`).
+   * The message defaults to the cause's own.
    */
-  static from(cause: unknown, code: TransportErrorCode, details?: Record<string, unknown>): TransportError {
+  static from(
+    cause: unknown,
+    code: TransportErrorCode,
+    options: { message?: string; details?: Record<string, unknown> } = {},
+  ): TransportError {
     if (cause instanceof TransportError) return cause;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return new TransportError(code, message, { cause, ...(details === undefined ? {} : { details }) });
+    const message = options.message ?? (cause instanceof Error ? cause.message : String(cause));
+    return new TransportError(code, message, {
+      cause,
+      ...(options.details === undefined ? {} : { details: options.details }),
+    });
   }
 }
 

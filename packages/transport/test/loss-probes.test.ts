@@ -2,7 +2,7 @@
 // node-datachannel peers: probes cross the unreliable channel and the receiver swallows them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTransportError } from '../src/index.js';
-import { LossProber } from '../src/connection/loss-probes.js';
+import { LossProber } from '../src/channel/loss-probes.js';
 import { nextMessages, openPair } from './helpers.js';
 
 describe('LossProber schedule', () => {

@@ -4,7 +4,7 @@
 // case it exists for, two symmetric NATs.
 import { describe, expect, it } from 'vitest';
 import { hasTurnserver, startCoturn } from '@tickwire/testkit';
-import type { Connection, RelayFallbackEvent, SignalMessage } from '../src/index.js';
+import type { Connection, RelayFallbackEvent, SignalMessage, Signaler } from '../src/index.js';
 import { connect, createSignalerPair, isTransportError, openNativePeerCount } from '../src/index.js';
 import { nextMessages, onCleanup } from './helpers.js';
 
@@ -56,6 +56,49 @@ describe.skipIf(!hasTurnserver)('relay fallback', () => {
     a.close();
     b.close();
     expect(openNativePeerCount()).toBe(before);
+  });
+
+  it('holds a candidate of the fallback attempt that overtakes its offer (no error) and opens', async () => {
+    const turn = await startCoturn({ auth });
+    onCleanup(() => turn.stop());
+    const iceServers = [{ urls: turn.url, username: turn.auth.user, credential: turn.auth.password }];
+    const [sa, sb] = createSignalerPair();
+    // The offerer's signaling reorders: a candidate of attempt 1 overtakes the attempt-1 offer.
+    // (libdatachannel trickles its relay candidates only after the answer, so the overtaking
+    // candidate is a well-formed host candidate on the offer's own mid.)
+    let overtook = 0;
+    const reordering: Signaler = {
+      onMessage: (handler) => sa.onMessage(handler),
+      send: (message) => {
+        if (message.kind === 'description' && message.attempt === 1) {
+          const mid = /a=mid:(\S+)/.exec(message.sdp)?.[1] ?? '0';
+          overtook++;
+          void sa.send({
+            kind: 'candidate',
+            candidate: 'candidate:1 1 UDP 2122260223 127.0.0.1 9 typ host',
+            mid,
+            attempt: 1,
+          });
+        }
+        return sa.send(message);
+      },
+    };
+    const a = connect({ role: 'offerer', signaler: reordering, iceServers, relayFallback: { afterMs: 1 } });
+    const b = connect({ role: 'answerer', signaler: sb, iceServers });
+    onCleanup(() => {
+      a.close();
+      b.close();
+    });
+    const errorsAtB: unknown[] = [];
+    b.on('error', (error) => errorsAtB.push(error));
+    const atB = fallbacks(b);
+    await Promise.all([a.opened, b.opened]);
+    expect(overtook).toBe(1);
+    expect(atB).toEqual([{ attempt: 1, reason: 'peer' }]);
+    // Held, not refused: an unexpected candidate would have been a SIGNALING error.
+    expect(errorsAtB).toEqual([]);
+    const pair = await b.selectedCandidatePair();
+    expect([pair?.local.type, pair?.remote.type]).toContain('relay');
   });
 
   it('stays on the first attempt when it opens in time (no fallback event)', async () => {

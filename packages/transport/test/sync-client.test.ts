@@ -3,18 +3,15 @@
 // outliers, the playout delay follows the snapshot gaps, prediction converges after a server
 // correction, redundant inputs survive loss, and the send rate backs off and recovers.
 import { describe, expect, it } from 'vitest';
+import { defineInput, defineSchema, Predictor, t } from '../src/sync/index.js';
 import {
   ClockSync,
-  defineInput,
-  defineSchema,
   InputSender,
   PlayoutDelay,
-  Predictor,
   RateController,
   SyncAuthority,
   SyncReceiver,
-  t,
-} from '../src/sync/index.js';
+} from '../src/internals.js';
 import { rng } from './sync-fixtures.js';
 
 const schema = defineSchema({

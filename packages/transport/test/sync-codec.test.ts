@@ -4,7 +4,7 @@
 // newest complete snapshot equals the authority's world at that tick, within quantization.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputSender, SnapshotDecoder, SyncAuthority, SyncReceiver } from '../src/sync/index.js';
+import { InputSender, SnapshotDecoder, SyncAuthority, SyncReceiver } from '../src/internals.js';
 import { allTypes, expectSameWorld, RandomWorld, rng } from './sync-fixtures.js';
 
 function setup(options: { maxPacketBytes?: number; codegen?: boolean; seed?: number } = {}) {

@@ -1,8 +1,10 @@
 // Shared pieces of the sync tests: a schema using every field type, a seeded random source, and a
 // comparison of what a client decoded with what the authority held, within quantization error.
 import { expect } from 'vitest';
-import { defineSchema, t, type SyncAuthority, type SyncSchema } from '../src/sync/index.js';
-import type { EntitySet, EntityValue } from '../src/sync/index.js';
+import { defineSchema, t, type SyncSchema } from '../src/sync/index.js';
+import { type SyncAuthority } from '../src/internals.js';
+import type { EntityValue } from '../src/sync/index.js';
+import type { EntitySet } from '../src/internals.js';
 
 export const allTypes = defineSchema({
   ship: {

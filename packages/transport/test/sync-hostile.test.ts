@@ -4,7 +4,8 @@
 // the state in use never changes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BitWriter, defineInput, InputSender, SyncAuthority, SyncReceiver, t } from '../src/sync/index.js';
+import { defineInput, t } from '../src/sync/index.js';
+import { BitWriter, InputSender, SyncAuthority, SyncReceiver } from '../src/internals.js';
 import { writeExpGolomb } from '../src/sync/bits/codes.js';
 import { deltaFieldsOf, writeHeader, type PartHeader } from '../src/sync/snapshot/header.js';
 import { allTypes, RandomWorld, rng } from './sync-fixtures.js';

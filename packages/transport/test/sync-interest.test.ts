@@ -2,7 +2,8 @@
 // into a client's range spawns on that client, moving out despawns it there, and each client's
 // view always equals the authority's entities inside its own filter.
 import { describe, expect, it } from 'vitest';
-import { defineSchema, InputSender, SyncAuthority, SyncReceiver, t } from '../src/sync/index.js';
+import { defineSchema, t } from '../src/sync/index.js';
+import { InputSender, SyncAuthority, SyncReceiver } from '../src/internals.js';
 
 const schema = defineSchema({
   unit: { x: t.float({ min: 0, max: 1000, step: 0.5 }), y: t.float({ min: 0, max: 1000, step: 0.5 }) },

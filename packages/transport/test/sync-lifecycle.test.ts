@@ -201,16 +201,20 @@ describe('sync lifecycle over real peers', () => {
     await expect(refusing.ready).rejects.toMatchObject({ code: 'SYNC_REJECTED' });
     await next((h) => server.on('leave', h));
 
+    // A connection that is already closed leaves at once.
+    const fourth = server.addClient(two.a);
+
     expect(leaves).toEqual([
       [first, 'removed'],
       [second, 'closed'],
       [third, 'refused'],
+      [fourth, 'closed'],
     ]);
-    expect(removed).toEqual([first, second, third]);
+    expect(removed).toEqual([first, second, third, fourth]);
     expect(server.clients.size).toBe(0);
     // A removed client gets nothing more, and the server's close() has nobody left to remove.
     server.close();
-    expect(leaves).toHaveLength(3);
+    expect(leaves).toHaveLength(4);
     firstSync.close();
     secondSync.close();
   });

@@ -3,7 +3,8 @@
 // quantization used by the hot loops agrees exactly with the fields' own methods.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BitReader, BitWriter, defineInput, defineSchema, t } from '../src/sync/index.js';
+import { defineInput, defineSchema, t } from '../src/sync/index.js';
+import { BitReader, BitWriter } from '../src/internals.js';
 import type { EntityOf, InputOf } from '../src/sync/index.js';
 import { compileCapture } from '../src/sync/snapshot/codegen.js';
 import { captureRow } from '../src/sync/snapshot/capture.js';

@@ -5,18 +5,15 @@
 // and the rate recovers; the clock estimate converges in the same wall time at 7.5 Hz as at 60 Hz;
 // and the client counts the ticks it missed.
 import { describe, expect, it } from 'vitest';
+import { defineSchema, t, type EntityValue, type Snapshot } from '../src/sync/index.js';
 import {
   ClockSync,
-  defineSchema,
   InterpolationBuffer,
   RateController,
   RenderClock,
   SyncAuthority,
   SyncReceiver,
-  t,
-  type EntityValue,
-  type Snapshot,
-} from '../src/sync/index.js';
+} from '../src/internals.js';
 import { rng } from './sync-fixtures.js';
 
 const schema = defineSchema({

@@ -2,21 +2,16 @@
 // client depend on this file only, never on the platform adapters behind it.
 import type { TransportError } from '../errors.js';
 import type { Signaler } from '../signal/signaler.js';
-import type { SelectedPair } from '../rtc/adapter.js';
+import type { IceServerConfig, SelectedPair } from '../rtc/adapter.js';
 import type { ConnectionStats } from '../stats/types.js';
-import type { LossProbeOptions } from './loss-probes.js';
+import type { LossProbeOptions } from '../channel/loss-probes.js';
+
+export type { IceServerConfig } from '../rtc/adapter.js';
 
 /** `unreliable`: unordered, no retransmits, latest-only per stream. `reliable`: ordered SCTP. */
 export type ChannelKind = 'unreliable' | 'reliable';
 
 export type ConnectionState = 'new' | 'connecting' | 'open' | 'closed' | 'failed';
-
-/** W3C-shaped ICE server entry; passed through to node-datachannel or RTCPeerConnection. */
-export interface IceServerConfig {
-  urls: string | string[];
-  username?: string;
-  credential?: string;
-}
 
 export interface ConnectionOptions {
   /** The offerer creates the offer; the answerer waits for it. Exactly one side of a pair offers. */

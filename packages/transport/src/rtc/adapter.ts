@@ -2,7 +2,14 @@
 // node-datachannel each get one adapter behind this interface; nothing else in the transport knows
 // which one it runs on. Handlers are passed at creation time, never set later: node-datachannel
 // loses native events that fire before a JS handler exists.
-import type { IceServerConfig } from '../connection/types.js';
+// It imports nothing from the connection layer (the connection depends on it, never the reverse).
+
+/** W3C-shaped ICE server entry; passed through to node-datachannel or RTCPeerConnection. */
+export interface IceServerConfig {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
 
 export type RtcPeerState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 

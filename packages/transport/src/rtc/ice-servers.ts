@@ -2,7 +2,7 @@
 // objects rather than `user:pass@host` URLs because coturn REST usernames contain ':' and would
 // otherwise need URL-escaping rules libdatachannel does not promise to follow.
 import type { IceServer } from 'node-datachannel';
-import type { IceServerConfig } from '../connection/types.js';
+import type { IceServerConfig } from './adapter.js';
 import { TransportError } from '../errors.js';
 
 export function toLibdatachannelIceServers(servers: readonly IceServerConfig[]): (string | IceServer)[] {

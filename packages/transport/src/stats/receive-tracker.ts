@@ -3,7 +3,7 @@
 // streams, stale discards (arrived much later than the link's usual transit time, e.g. sent during
 // an outage), and RFC 3550 jitter. Needs no clock sync: it only compares transit times of frames
 // from the same sender, whose clock offset cancels out.
-import { serialDiff16 } from '../connection/frame.js';
+import { serialDiff16 } from '../channel/frame.js';
 
 export type Verdict = 'deliver' | 'duplicate' | 'out-of-order' | 'stale';
 

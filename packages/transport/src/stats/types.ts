@@ -13,6 +13,8 @@ export interface ChannelStats {
 }
 
 export interface UnreliableStats extends ChannelStats {
+  /** Sends the channel itself refused (closed underneath, native error): dropped, never sent. */
+  droppedRefused: number;
   /** Messages handed to the application. */
   delivered: number;
   /** Messages never seen (sequence gaps). */

@@ -1,6 +1,7 @@
-// Public API of tickwire state sync. The pure engine (schema, snapshot codec, authority and
-// receiver cores, interpolation, clock sync, prediction, rate control) works without sockets;
-// createSyncServer / createSyncClient wire it to tickwire Connections.
+// Public API of tickwire state sync: schemas, the server and client glue, prediction, and the
+// types their methods return. The engine's internals (bit coding, snapshot codec, receiver and
+// authority cores, rate control…) are exported from `@tickwire/transport/internals` only, for
+// tools, benchmarks and tests: they may change in any release.
 export { t, defineSchema, defineInput } from './schema/define.js';
 export type {
   SyncSchema,
@@ -20,37 +21,17 @@ export type {
   InferFields,
   Quantized,
 } from './schema/field-types.js';
-export { BitWriter } from './bits/bit-writer.js';
-export { BitReader } from './bits/bit-reader.js';
-export { SnapshotEncoder } from './snapshot/encoder.js';
-export type { EncodeRequest, EncodeResult } from './snapshot/encoder.js';
-export { SnapshotDecoder } from './snapshot/decoder.js';
-export type { DecodedPart, DecodeOutcome } from './snapshot/decoder.js';
-export { SnapshotAssembler } from './snapshot/assembler.js';
-export type { AssembleOutcome } from './snapshot/assembler.js';
 export { SyncRejectReason } from './snapshot/types.js';
-export type { QRow, EntityValue, EntitySet, Snapshot } from './snapshot/types.js';
-export { SyncAuthority } from './server/authority.js';
-export type { SyncAuthorityOptions, InterestFilter } from './server/authority.js';
-export { AuthorityPeer } from './server/peer.js';
-export type { PeerLink, PeerStats, PeerTransport } from './server/peer.js';
+export type { EntityValue, Snapshot } from './snapshot/types.js';
+export type { SyncAuthority, SyncAuthorityOptions, InterestFilter } from './server/authority.js';
+export type { AuthorityPeer, PeerLink, PeerStats } from './server/peer.js';
 export type { EntityHandle, World } from './server/world.js';
-export { InputBuffer } from './input/input-buffer.js';
 export type { InputBufferStats } from './input/input-buffer.js';
-export { encodeInputPacket, decodeInputPacket } from './input/input-packet.js';
-export type { InputPacket, InputDecodeOutcome } from './input/input-packet.js';
-export { RateController } from './rate/rate-controller.js';
-export type { RateOptions, RateStats, LinkSample, CongestionReason } from './rate/rate-controller.js';
-export { SyncReceiver } from './client/receiver.js';
-export type { ReceiverOptions, ReceiverStats, ReceiveOutcome } from './client/receiver.js';
-export { InputSender } from './client/input-sender.js';
-export { ClockSync } from './client/clock-sync.js';
+export type { RateOptions, RateStats, CongestionReason } from './rate/rate-controller.js';
+export type { ReceiverOptions, ReceiverStats } from './client/receiver.js';
 export type { ClockSyncOptions } from './client/clock-sync.js';
-export { PlayoutDelay } from './client/playout-delay.js';
 export type { PlayoutOptions } from './client/playout-delay.js';
-export { RenderClock } from './client/render-clock.js';
 export type { RenderClockOptions } from './client/render-clock.js';
-export { InterpolationBuffer } from './client/interpolation.js';
 export type { Sample, SampledEntity, SampledEntityOf } from './client/interpolation.js';
 export { Predictor } from './client/prediction.js';
 export type { PredictorOptions, Reconciliation } from './client/prediction.js';
@@ -70,4 +51,4 @@ export type {
   SyncClientStats,
   TickEvent,
 } from './glue/client.js';
-export { SNAPSHOT_STREAM, INPUT_STREAM, SYNC_PROTOCOL_VERSION } from './glue/protocol.js';
+export { SNAPSHOT_STREAM, INPUT_STREAM } from './glue/protocol.js';

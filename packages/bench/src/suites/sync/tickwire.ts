@@ -2,14 +2,8 @@
 // Connection glue runs): quantized, bit-packed deltas against the snapshot the client last
 // acknowledged. `ackLagTicks` models the ack's trip back: 1 means the ack of tick T is in before
 // tick T+1 is encoded (a LAN), 6 means ~100 ms RTT at 60 Hz, so deltas span six ticks.
-import {
-  defineSchema,
-  InputSender,
-  SyncAuthority,
-  SyncReceiver,
-  t,
-  type EntityHandle,
-} from '@tickwire/transport';
+import { defineSchema, t, type EntityHandle } from '@tickwire/transport';
+import { InputSender, SyncAuthority, SyncReceiver } from '@tickwire/transport/internals';
 import type { Contender } from './contender.js';
 import { TICK_RATE, WORLD, type EntitySpec, type Op } from './scenario.js';
 

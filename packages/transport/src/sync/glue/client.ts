@@ -4,7 +4,7 @@
 // surfaces tick-stamped reliable events both at once and when render time reaches their tick. All
 // of that traffic is intercepted: the application's `message` listeners never see it.
 import type { Connection, MessageEvent } from '../../connection/types.js';
-import { Emitter } from '../../connection/emitter.js';
+import { Emitter } from '../../events/emitter.js';
 import { TransportError } from '../../errors.js';
 import type { InputOf, InputSchema, SyncSchema } from '../schema/define.js';
 import { InputSender } from '../client/input-sender.js';
@@ -103,7 +103,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
   options: SyncClientOptions<IS> = {},
 ): SyncClient<S, InputOf<IS>> {
   type I = InputOf<IS>;
-  const emitter = new Emitter<SyncClientEvents>(() => {});
+  const emitter = new Emitter<SyncClientEvents>();
   const sender = new InputSender<I>(options.input, options.inputRedundancy ?? 8);
   const events: TickEvent[] = [];
   let receiver: SyncReceiver | undefined;

@@ -5,7 +5,7 @@
 // for it (server-client.ts). Uses only the public Connection interface; it never closes a
 // connection it did not open.
 import type { Connection } from '../../connection/types.js';
-import { Emitter } from '../../connection/emitter.js';
+import { Emitter } from '../../events/emitter.js';
 import { TransportError } from '../../errors.js';
 import type { InputOf, InputSchema, SyncSchema } from '../schema/define.js';
 import { SyncAuthority, type SyncAuthorityOptions } from '../server/authority.js';
@@ -72,7 +72,7 @@ export function createSyncServer<
 >(options: SyncServerOptions<S, IS>): SyncServer<S, InputOf<IS>, D> {
   type I = InputOf<IS>;
   const authority = new SyncAuthority<S, I>(options);
-  const emitter = new Emitter<SyncServerEvents<I, D>>(() => {});
+  const emitter = new Emitter<SyncServerEvents<I, D>>();
   const clients = new Set<ServerClient<I, D>>();
   const maxPendingEvents = options.maxPendingEvents ?? 256;
   if (!(Number.isInteger(maxPendingEvents) && maxPendingEvents >= 0)) {
@@ -126,6 +126,8 @@ export function createSyncServer<
     });
     const client = new ServerClient<I, D>(connection, clientOptions.data as D, peer, hooks);
     clients.add(client);
+    // A connection that ended before it was added never emits `close` again.
+    if (connection.state === 'closed' || connection.state === 'failed') client.leave('closed');
     return client;
   };
 

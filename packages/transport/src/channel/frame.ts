@@ -62,3 +62,51 @@ export function serialDiff16(a: number, b: number): number {
   const d = (a - b) & 0xffff;
   return d >= 0x8000 ? d - 0x10000 : d;
 }
+
+/** The header fields of an unreliable frame, and its payload (a view into the frame). */
+export interface UnreliableFrame {
+  type: FrameType;
+  latestOnly: boolean;
+  stream: number;
+  seq: number;
+  stamp: number;
+  body: Uint8Array;
+}
+
+/**
+ * Reads an unreliable frame, or returns undefined for bytes that are not one (too short, an
+ * unknown type, or Reset, which only the reliable channel carries). Never throws; never copies.
+ */
+export function parseUnreliableFrame(frame: Uint8Array): UnreliableFrame | undefined {
+  if (frame.byteLength < UNRELIABLE_HEADER_BYTES) return undefined;
+  const flags = frame[0]!;
+  const type = flags & 0x07;
+  if (type > FrameType.Probe || type === FrameType.Reset) return undefined;
+  return {
+    type: type as FrameType,
+    latestOnly: (flags & 0x08) !== 0,
+    stream: flags >>> 4,
+    seq: (frame[1]! << 8) | frame[2]!,
+    stamp: (frame[3]! << 8) | frame[4]!,
+    body: frame.subarray(UNRELIABLE_HEADER_BYTES),
+  };
+}
+
+export interface ReliableFrame {
+  type: typeof FrameType.Value | typeof FrameType.Raw | typeof FrameType.Reset;
+  body: Uint8Array;
+}
+
+/**
+ * Reads a reliable frame: Value or Raw with any payload, or a bare Reset (one byte). Undefined for
+ * anything else (empty, unknown type, Reset with a payload, ping/pong/probe types). Never throws.
+ */
+export function parseReliableFrame(frame: Uint8Array): ReliableFrame | undefined {
+  if (frame.byteLength < RELIABLE_HEADER_BYTES) return undefined;
+  const type = frame[0]!;
+  if (type === FrameType.Reset) {
+    return frame.byteLength === RELIABLE_HEADER_BYTES ? { type, body: frame.subarray(1) } : undefined;
+  }
+  if (type !== FrameType.Value && type !== FrameType.Raw) return undefined;
+  return { type, body: frame.subarray(RELIABLE_HEADER_BYTES) };
+}

@@ -1,0 +1,356 @@
+// Negotiation of one connection: the peer connection and its two pre-negotiated channels per
+// attempt, the offer/answer and trickle-candidate exchange over the signaler (with queues for
+// candidates that arrive early), the relay-only fallback, and the connect timeout that names the
+// step it stuck at. It knows nothing of frames or messages: channel traffic goes to the hooks.
+// Every native callback is bound to its attempt and ignored once a later attempt started; nothing
+// here may throw into a native callback.
+import { TransportError } from '../errors.js';
+import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
+import type { SignalMessage } from '../signal/signaler.js';
+import type { ResolvedOptions } from '../connection/options.js';
+import { CandidateQueues } from './candidates.js';
+import type {
+  ChannelKind,
+  CloseEvent,
+  ConnectionOptions,
+  ConnectionState,
+  RelayFallbackEvent,
+} from '../connection/types.js';
+
+const UNRELIABLE_CHANNEL_ID = 0;
+const RELIABLE_CHANNEL_ID = 1;
+/** Highest negotiation attempt a peer may ask for (the first attempt is 0, a relay fallback 1). */
+const MAX_ATTEMPT = 1;
+
+/** What the negotiator reports to its connection. */
+export interface NegotiationHooks {
+  state(): ConnectionState;
+  /** The channels of a new attempt (the first, or a relay fallback's). */
+  attempted(unreliable: RtcChannel, reliable: RtcChannel): void;
+  channelOpen(kind: ChannelKind): void;
+  channelClosed(): void;
+  unreliableFrame(frame: Uint8Array): void;
+  reliableFrame(frame: Uint8Array): void;
+  reliableDrained(): void;
+  relayFallback(event: RelayFallbackEvent): void;
+  /** A fatal failure: the connection ends with `reason`. */
+  fail(reason: CloseEvent['reason'], error: TransportError): void;
+  /** The peer ended the connection (bye signal, or its peer connection closed). */
+  remoteEnded(error: TransportError | undefined): void;
+  /** A non-fatal problem (a bad candidate, an unexpected signal). */
+  error(error: TransportError): void;
+}
+
+function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
+export class Negotiator {
+  // The current attempt's native objects. A relay fallback replaces all three.
+  private peer!: RtcPeer;
+  private unreliable!: RtcChannel;
+  private reliable!: RtcChannel;
+  /** 0 for the first negotiation; each relay fallback starts the next one. */
+  private attempt = 0;
+  private peerState: RtcPeerState = 'new';
+  private remoteDescriptionSet = false;
+  private readonly candidates = new CandidateQueues();
+  private readonly unsubscribeSignal: () => void;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly raw: ConnectionOptions,
+    private readonly adapter: RtcAdapter,
+    private readonly hooks: NegotiationHooks,
+  ) {
+    this.startAttempt(options.iceTransportPolicy);
+    this.unsubscribeSignal = raw.signaler.onMessage((message) => void this.onSignal(message));
+    const timeoutMs = options.connectTimeoutMs;
+    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs), timeoutMs);
+    unrefTimer(this.connectTimer);
+    const fallback = options.relayFallback;
+    if (fallback && options.role === 'offerer' && fallback.afterMs < timeoutMs) {
+      this.fallbackTimer = setTimeout(() => this.onFallbackTimer(), fallback.afterMs);
+      unrefTimer(this.fallbackTimer);
+    }
+    if (options.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  /** The peer's SCTP max-message-size, once its description is in. */
+  remoteMaxMessageSize(): number | undefined {
+    return this.peer.remoteMaxMessageSize();
+  }
+
+  selectedPair(): Promise<SelectedPair | undefined> {
+    return this.peer.selectedPair();
+  }
+
+  /** Both channels are open: the timeouts are done (signaling stays, for the peer's bye). */
+  opened(): void {
+    this.clearTimers();
+  }
+
+  /** Sends a signal; a failure is reported, except for a bye (the peer may be gone already). */
+  signal(message: SignalMessage): void {
+    try {
+      const result = this.raw.signaler.send(message);
+      if (result instanceof Promise) {
+        result.catch((cause: unknown) => this.onSignalSendError(message, cause));
+      }
+    } catch (cause) {
+      this.onSignalSendError(message, cause);
+    }
+  }
+
+  /** Stops listening to signals and closes the current attempt's native objects. */
+  close(): void {
+    this.clearTimers();
+    this.unsubscribeSignal();
+    this.unreliable.close();
+    this.reliable.close();
+    this.peer.close();
+  }
+
+  /**
+   * Creates the peer connection and both channels of one negotiation attempt. Every native
+   * callback is bound to its attempt and ignored once a later attempt started: the old objects are
+   * closed on a fallback, and their close/state events must not end the connection.
+   */
+  private startAttempt(policy: 'all' | 'relay'): void {
+    const attempt = this.attempt;
+    const live =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A): void => {
+        if (attempt === this.attempt) fn(...args);
+      };
+    this.remoteDescriptionSet = false;
+    this.candidates.reset();
+    this.peerState = 'new';
+    const { options, raw, hooks } = this;
+    this.peer = this.adapter.createPeer(
+      {
+        iceServers: options.iceServers,
+        iceTransportPolicy: policy,
+        label: `${options.label}${attempt > 0 ? `#${attempt}` : ''}`,
+        portRange: raw.portRange,
+        udpMux: raw.udpMux,
+        bindAddress: raw.bindAddress,
+      },
+      {
+        onLocalDescription: live((type: 'offer' | 'answer', sdp: string) =>
+          this.signal(this.withAttempt({ kind: 'description', type, sdp })),
+        ),
+        onLocalCandidate: live((candidate: string, mid: string) =>
+          this.signal(this.withAttempt({ kind: 'candidate', candidate, mid })),
+        ),
+        onStateChange: live((state: RtcPeerState) => this.onPeerState(state)),
+      },
+    );
+    const onError = live((message: string) =>
+      hooks.fail('failed', new TransportError('CONNECTION_FAILED', message)),
+    );
+    this.unreliable = this.peer.createChannel(
+      { label: 'tickwire-unreliable', id: UNRELIABLE_CHANNEL_ID, ordered: false, maxRetransmits: 0 },
+      {
+        onOpen: live(() => hooks.channelOpen('unreliable')),
+        onMessage: live((data: Uint8Array) => hooks.unreliableFrame(data)),
+        onClose: live(() => hooks.channelClosed()),
+        onError,
+        onBufferedAmountLow: () => undefined,
+      },
+    );
+    this.reliable = this.peer.createChannel(
+      { label: 'tickwire-reliable', id: RELIABLE_CHANNEL_ID, ordered: true },
+      {
+        onOpen: live(() => hooks.channelOpen('reliable')),
+        onMessage: live((data: Uint8Array) => hooks.reliableFrame(data)),
+        onClose: live(() => hooks.channelClosed()),
+        onError,
+        onBufferedAmountLow: live(() => hooks.reliableDrained()),
+      },
+    );
+    this.reliable.setBufferedAmountLowThreshold(options.reliableHighWaterMark / 2);
+    hooks.attempted(this.unreliable, this.reliable);
+  }
+
+  /** Marks messages of a fallback attempt (the first attempt's carry no mark: older peers agree). */
+  private withAttempt<M extends SignalMessage>(message: M): M {
+    return this.attempt === 0 ? message : { ...message, attempt: this.attempt };
+  }
+
+  private onFallbackTimer(): void {
+    this.fallbackTimer = undefined;
+    // ICE that connected is left to finish (DTLS/SCTP on a slow link), whatever the clock says.
+    if (this.hooks.state() === 'connecting' && this.attempt === 0 && this.peerState !== 'connected') {
+      this.fallBackToRelay(1, 'timeout');
+    }
+  }
+
+  /**
+   * Gives up on the current negotiation and starts attempt `attempt` relay-only: a new peer
+   * connection whose only candidates are TURN relays, so two symmetric NATs (where hole punching
+   * fails and libdatachannel was seen not to settle on a relay pair by itself) still meet. The
+   * offerer decides and sends a new offer marked with the attempt; the answerer follows it.
+   */
+  private fallBackToRelay(attempt: number, reason: RelayFallbackEvent['reason']): void {
+    this.clearFallbackTimer();
+    const old = { peer: this.peer, unreliable: this.unreliable, reliable: this.reliable };
+    this.attempt = attempt; // from here every callback of the old attempt is ignored
+    old.unreliable.close();
+    old.reliable.close();
+    old.peer.close();
+    this.startAttempt('relay');
+    this.hooks.relayFallback({ attempt, reason });
+    if (this.options.role === 'offerer')
+      void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  private onSignalSendError(message: SignalMessage, cause: unknown): void {
+    if (message.kind === 'bye') return;
+    this.hooks.error(new TransportError('SIGNALING', `could not send ${message.kind}`, { cause }));
+  }
+
+  private async onSignal(message: SignalMessage): Promise<void> {
+    const state = this.hooks.state();
+    if (state === 'closed' || state === 'failed') return;
+    if (message.kind !== 'bye' && !this.admitAttempt(message)) return;
+    switch (message.kind) {
+      case 'description':
+        return this.onRemoteDescription(message.type, message.sdp);
+      case 'candidate':
+        if (!this.remoteDescriptionSet) {
+          this.candidates.hold(message);
+          return;
+        }
+        await this.runStep(
+          'remote-candidate',
+          () => this.peer.addRemoteCandidate(message.candidate, message.mid),
+          false,
+        );
+        return;
+      case 'bye':
+        this.hooks.remoteEnded(
+          new TransportError('CONNECTION_FAILED', `remote peer hung up: ${message.reason ?? 'bye'}`),
+        );
+        return;
+      default: {
+        const unknown: never = message;
+        this.hooks.error(new TransportError('SIGNALING', `unknown signal ${JSON.stringify(unknown)}`));
+      }
+    }
+  }
+
+  private async onRemoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
+    const role = this.options.role;
+    const expected = role === 'offerer' ? 'answer' : 'offer';
+    if (type !== expected) {
+      this.hooks.error(new TransportError('SIGNALING', `unexpected remote ${type} for an ${role}`));
+      return;
+    }
+    const ok = await this.runStep('remote-description', () => this.peer.setRemoteDescription(type, sdp));
+    if (!ok) return;
+    this.remoteDescriptionSet = true;
+    const attempt = this.attempt;
+    for (const c of this.candidates.release()) {
+      if (attempt !== this.attempt) return;
+      await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(c.candidate, c.mid), false);
+    }
+    if (role === 'answerer' && attempt === this.attempt)
+      await this.runStep('answer', () => this.peer.setLocalDescription('answer'));
+  }
+
+  /**
+   * Which negotiation a description or candidate belongs to: false for one we gave up on (dropped)
+   * or cannot accept. An offer for a later attempt makes the answerer follow the offerer's fallback.
+   */
+  private admitAttempt(message: Exclude<SignalMessage, { kind: 'bye' }>): boolean {
+    const attempt = message.attempt ?? 0;
+    if (attempt === this.attempt) return true;
+    if (attempt < this.attempt) return false;
+    const follows =
+      this.options.role === 'answerer' &&
+      this.hooks.state() === 'connecting' &&
+      Number.isInteger(attempt) &&
+      attempt <= MAX_ATTEMPT;
+    if (follows && message.kind === 'candidate') {
+      // The offer of that attempt is on its way (signalers may reorder across message kinds).
+      this.candidates.holdEarly(attempt, message);
+      return false;
+    }
+    if (!follows || message.kind !== 'description' || message.type !== 'offer') {
+      this.hooks.error(
+        new TransportError('SIGNALING', `unexpected ${message.kind} for negotiation attempt ${attempt}`, {
+          details: { attempt, current: this.attempt },
+        }),
+      );
+      return false;
+    }
+    this.fallBackToRelay(attempt, 'peer');
+    this.candidates.promote(attempt);
+    return true;
+  }
+
+  /** Runs one negotiation step; failure is fatal unless `fatal` is false (a bad candidate is not). */
+  private async runStep(step: string, fn: () => Promise<void>, fatal = true): Promise<boolean> {
+    const attempt = this.attempt;
+    try {
+      await fn();
+      return attempt === this.attempt;
+    } catch (cause) {
+      if (attempt !== this.attempt) return false; // a step of an attempt given up on
+      const error = TransportError.from(cause, 'SIGNALING', {
+        message: `${step} failed: ${String(cause)}`,
+        details: { step },
+      });
+      if (fatal) this.hooks.fail('failed', error);
+      else this.hooks.error(error);
+      return false;
+    }
+  }
+
+  private onPeerState(state: RtcPeerState): void {
+    this.peerState = state;
+    const current = this.hooks.state();
+    if (state === 'failed' && current === 'connecting' && this.attempt === 0 && this.options.relayFallback) {
+      // The offerer falls back at once; the answerer waits for its new offer (connectTimeoutMs
+      // still bounds the wait).
+      if (this.options.role === 'offerer') this.fallBackToRelay(1, 'ice-failed');
+      return;
+    }
+    if (state === 'failed') {
+      this.hooks.fail(
+        'failed',
+        new TransportError('CONNECTION_FAILED', 'ICE/DTLS connection failed', { details: { step: 'ice' } }),
+      );
+    } else if (state === 'closed' && current === 'open') {
+      this.hooks.remoteEnded(undefined);
+    }
+  }
+
+  private onConnectTimeout(timeoutMs: number): void {
+    const step = !this.remoteDescriptionSet
+      ? 'signaling'
+      : this.peerState !== 'connected'
+        ? 'ice'
+        : 'data-channels';
+    this.hooks.fail(
+      'timeout',
+      new TransportError('TIMEOUT', `connection not open after ${timeoutMs} ms (stuck at: ${step})`, {
+        details: { step, timeoutMs },
+      }),
+    );
+  }
+
+  private clearTimers(): void {
+    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+    this.clearFallbackTimer();
+  }
+
+  private clearFallbackTimer(): void {
+    if (this.fallbackTimer !== undefined) clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = undefined;
+  }
+}
