@@ -9,9 +9,7 @@ module.exports = {
       severity: 'error',
       comment:
         'Modules that import each other (even for types only) have no clear layer order: move the shared part into a third module.',
-      // The transport's connection/types.ts <-> rtc/adapter.ts cycle (type-only) is broken on
-      // branch `sync` (the transport split); drop this exclusion once that lands.
-      from: { pathNot: '^packages/transport/src/(connection/types|rtc/adapter)\\.ts$' },
+      from: {},
       to: { circular: true },
     },
     {
