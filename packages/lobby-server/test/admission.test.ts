@@ -92,11 +92,11 @@ describe('header and idle timeouts close sockets', () => {
     // headersTimeoutMs is 5 s; the sweep runs every second. Today's Node default closed at ~30 s.
     for (const { ms } of [silent, half]) {
       expect(ms).toBeGreaterThanOrEqual(4_500);
-      expect(ms).toBeLessThan(9_000);
+      expect(ms).toBeLessThan(12_000);
     }
     expect(half.said).toMatch(/^HTTP\/1\.1 408 /);
     await stillServes(server);
-  }, 20_000);
+  }, 30_000);
 
   it('follows headersTimeoutMs and keepAliveTimeoutMs', async () => {
     const server = await startLobby({ headersTimeoutMs: 300, keepAliveTimeoutMs: 300 });
@@ -112,16 +112,16 @@ describe('header and idle timeouts close sockets', () => {
 describe('connection admission at accept time', () => {
   it('holds at most socketsPerIp sockets of one address while others are served', async () => {
     const server = await startLobby({ socketsPerIp: 40 });
-    const flood = await SocketFlood.open(server.port, 1_500, '127.0.0.3');
+    const flood = await SocketFlood.open(server.port, 800, '127.0.0.3');
     // Every socket over the cap is reset by the lobby as soon as it is accepted.
-    await eventually(() => flood.closed >= 1_500 - 40, 15_000, 'sockets over the cap closed');
+    await eventually(() => flood.closed >= 800 - 40, 40_000, 'sockets over the cap closed');
     expect(flood.open).toBe(40);
-    expect(await metric(server, 'lobby_sockets_refused_total{reason="per_address"}')).toBe(1_460);
+    expect(await metric(server, 'lobby_sockets_refused_total{reason="per_address"}')).toBe(760);
     // Other addresses are untouched: the probe, the HTTP API and a real player.
     await stillServes(server);
     expect((await fetch(`${server.httpUrl}/rooms`)).status).toBe(200);
     expect(await metric(server, 'lobby_sockets_open')).toBeGreaterThanOrEqual(40);
-  });
+  }, 60_000);
 
   it('refuses the socket over the cap and frees the slot when one of them closes', async () => {
     const server = await startLobby({ socketsPerIp: 3 });
@@ -162,13 +162,13 @@ describe('connection admission at accept time', () => {
 });
 
 describe('descriptor exhaustion in a real lobby process', () => {
-  it('keeps /healthz and players working with ulimit -n 256 while one address opens 1,500 sockets', async () => {
+  it('keeps /healthz and players working with ulimit -n 256 while one address opens 800 sockets', async () => {
     const lobby = await startLobbyProcess(
       { LOBBY_SECRET: 'fd-test-secret-0123456789', LOG_LEVEL: 'silent' },
       { openFiles: 256 },
     );
     onCleanup(() => lobby.stop());
-    const flood = await SocketFlood.open(lobby.port, 1_500, '127.0.0.5');
+    const flood = await SocketFlood.open(lobby.port, 800, '127.0.0.5');
     // Without admission the descriptors run out here and Node accepts-and-closes everybody.
     const statuses: number[] = [];
     for (let i = 0; i < 20; i += 1) {
@@ -183,5 +183,5 @@ describe('descriptor exhaustion in a real lobby process', () => {
     const client = await connect(lobby.url);
     expect(await client.ping()).toBeGreaterThan(0);
     expect(flood.open).toBeLessThanOrEqual(128);
-  });
+  }, 60_000);
 });

@@ -4,9 +4,10 @@
 // are counted per /64. Here the test plays the proxy: it connects from loopback and writes the
 // header a real proxy would have appended to.
 import type { IncomingMessage } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addressKey, clientAddress } from '../src/server/address-key.js';
-import { RawClient, cleanup, startLobby } from './helpers.js';
+import { RawClient, cleanup, eventually, onCleanup, startLobby } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -65,5 +66,27 @@ describe('limits behind a trusted proxy', () => {
     await expect(
       RawClient.open(server.url, { 'x-forwarded-for': '2.2.2.2, 198.51.100.9, 10.0.0.2' }),
     ).rejects.toThrow(/429/);
+  });
+});
+
+describe('socket admission behind a proxy', () => {
+  it('does not cap sockets per address with trustProxy (every socket is the proxy)', async () => {
+    const server = await startLobby({ trustProxy: true, socketsPerIp: 2 });
+    let closed = 0;
+    for (let i = 0; i < 6; i += 1) {
+      const socket = tcpConnect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => (closed += 1));
+      onCleanup(() => {
+        socket.destroy();
+      });
+    }
+    // All six admitted (the lobby counts them open), none reset.
+    await eventually(async () => {
+      const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+      return Number(/^lobby_sockets_open (\d+)$/m.exec(text)?.[1] ?? 0) >= 6;
+    });
+    expect(closed).toBe(0);
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
   });
 });

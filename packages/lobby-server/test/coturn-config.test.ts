@@ -9,6 +9,7 @@
 // in a temporary folder. Everything about peers, quotas and credentials comes from the file; in
 // particular testkit's --allow-loopback-peers and -n (ignore the config file) are taken out.
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTurnserver, startCoturn, waitForStun } from '@tickwire/testkit';
@@ -105,5 +106,67 @@ describe.skipIf(!hasTurnserver)('shipped coturn configuration', () => {
     const refused = await openAllocation(coturn.port, expired.username, expired.credential);
     allocations.push(refused);
     expect(refused.result).toEqual({ ok: false, errorCode: 401 });
+  });
+});
+
+describe.skipIf(!hasTurnserver)('shipped coturn configuration: bandwidth', () => {
+  let coturn: Coturn<CoturnSecretAuth>;
+
+  beforeAll(async () => {
+    // The one extra override: the test's receiving peer lives on 127.0.0.1, which the file denies
+    // (loopback). Exactly that address is allowed, and only in this coturn; the rest of 127/8 stays
+    // denied, which the test checks too.
+    coturn = await startCoturn({
+      auth: { secret: 'shipped-config-bandwidth-secret' },
+      spawn: (command, args, options) =>
+        spawn(
+          command,
+          ['-c', CONFIG, ...args.filter((arg) => arg !== '-n'), '--allowed-peer-ip=127.0.0.1'],
+          options,
+        ),
+      probe: (target, signal) => waitForStun(target.port, { host: target.host, timeoutMs: 10_000, signal }),
+    });
+  });
+
+  afterAll(async () => {
+    const started: Coturn<CoturnSecretAuth> | undefined = coturn;
+    await started?.stop();
+  });
+
+  it('caps what one TURN session relays at max-bps (128 KiB/s)', async () => {
+    const peer = createSocket('udp4');
+    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+    let received = 0;
+    peer.on('message', (data) => (received += data.length));
+    const credentials = createTurnCredentials(
+      { secret: coturn.auth.secret, ttlSeconds: 300, turnUrls: [coturn.url], stunUrls: [] },
+      'bw',
+    );
+    const turn = await openAllocation(coturn.port, credentials.username, credentials.credential);
+    try {
+      expect(turn.result.ok).toBe(true);
+      expect(await turn.permit('127.0.0.1')).toBe(200);
+      expect(await turn.permit('127.0.0.3')).toBe(403);
+      // Up to ~2 MiB/s offered for 2 s in 1 KiB datagrams (at least three times the cap on a busy machine).
+      const chunk = Buffer.alloc(1_024, 7);
+      const { port } = peer.address();
+      const started = Date.now();
+      let sent = 0;
+      while (Date.now() - started < 2_000) {
+        for (let i = 0; i < 32; i += 1) turn.sendTo('127.0.0.1', port, chunk);
+        sent += 32 * chunk.length;
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const seconds = (Date.now() - started) / 1_000;
+      expect(sent / seconds).toBeGreaterThan(3 * 131_072);
+      // Some got through (the relay works), at most the cap plus coturn's buffers.
+      expect(received).toBeGreaterThan(0);
+      expect(received / seconds).toBeLessThan(2 * 131_072);
+      expect(received).toBeLessThan(sent / 2);
+    } finally {
+      turn.close();
+      peer.close();
+    }
   });
 });

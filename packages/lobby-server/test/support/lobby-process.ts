@@ -43,7 +43,7 @@ export async function startLobbyProcess(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error('lobby process did not start'));
-    }, 10_000);
+    }, 30_000); // generous: test files run in parallel on a shared, sometimes very busy machine
     lines.on('line', (line) => {
       if (!line.includes('"event":"listening"')) return;
       clearTimeout(timer);

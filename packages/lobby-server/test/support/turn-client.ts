@@ -13,6 +13,7 @@ const ATTR = {
   realm: 0x0014,
   nonce: 0x0015,
   xorPeer: 0x0012,
+  data: 0x0013,
   xorRelayed: 0x0016,
   transport: 0x0019,
 } as const;
@@ -87,6 +88,11 @@ class StunSocket {
     });
   }
 
+  /** Fire and forget (indications have no answer). */
+  sendRaw(request: Buffer): void {
+    this.socket.send(request, this.port, '127.0.0.1');
+  }
+
   close(): void {
     this.socket.close();
   }
@@ -124,6 +130,8 @@ export interface TurnAllocation {
   readonly result: AllocateResult;
   /** CreatePermission for an IPv4 peer: 200 when granted, else coturn's error code (403 = denied). */
   permit(peer: string): Promise<number>;
+  /** Sends `data` to an IPv4 peer through the relay (a Send indication; needs a permission). */
+  sendTo(peer: string, port: number, data: Buffer): void;
   /** Closes the socket (coturn keeps the allocation until its lifetime ends or coturn stops). */
   close(): void;
 }
@@ -164,6 +172,10 @@ export async function openAllocation(
         );
         return answer.type === 0x0108 ? 200 : errorCodeOf(answer);
       },
+      sendTo: (peer, peerPort, data) =>
+        socket.sendRaw(
+          message(0x0016, randomBytes(12), [xorPeer(peer, peerPort), attribute(ATTR.data, data)]),
+        ),
       close: () => socket.close(),
     };
   } catch (error) {
