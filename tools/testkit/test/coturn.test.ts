@@ -32,6 +32,7 @@ describe.skipIf(!hasTurnserver)('startCoturn', () => {
     try {
       expect(coturn.auth).toEqual(auth);
       expect(coturn.url).toBe(`turn:127.0.0.1:${coturn.port}?transport=udp`);
+      expect(coturn.tcpUrl).toBe(`turn:127.0.0.1:${coturn.port}?transport=tcp`);
       expect(coturn.relayIp).toBe(RELAY_IP);
       expect(coturn.relayPorts.max - coturn.relayPorts.min).toBe(200);
       await waitForStun(coturn.port, { timeoutMs: 2_000 });
@@ -85,6 +86,12 @@ describe.skipIf(!hasTurnserver)('startCoturn', () => {
     await expect(start).rejects.toThrow(/no STUN answer/);
     expect(probedPort).toBeGreaterThan(0);
     expect(turnserversOn(probedPort)).toEqual([]);
+  });
+
+  it('refuses a fixed port without a spawn hook (it would collide on this machine) or out of range', async () => {
+    const auth = { secret: 'coturn-shared-secret-for-tests' };
+    await expect(startCoturn({ auth, port: 3478 })).rejects.toThrow(/fixed coturn port needs a spawn hook/);
+    await expect(startCoturn({ auth, port: 70_000, spawn })).rejects.toThrow(/1-65535/);
   });
 
   it('refuses a user name with a colon before starting anything', async () => {

@@ -49,7 +49,7 @@ function convert(url: string, server: IceServerConfig): string | IceServer {
  * The ICE servers of a first attempt that a relay fallback backs up: STUN only, so it can only
  * settle on a direct path (host, or a NAT mapping learned by STUN). Measured in the NAT matrix
  * (`pnpm bench nat`): with TURN servers in the first attempt, libdatachannel settled on a relay
- * pair in 3 of 95 runs between peers that connect directly (even two public hosts), and never
+ * pair in 3 of 88 runs between peers that connect directly (even two public hosts), and never
  * opened a pair that needed the relay without the fallback; the fallback's relay-only attempt
  * is what opens those. A `turn:` URL also gives a STUN server (a TURN server answers Binding
  * requests on its port: TURN is an extension of STUN); `turns:` (TLS) gives none.

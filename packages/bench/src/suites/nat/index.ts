@@ -95,17 +95,40 @@ function failureNote(c: Case, runs: readonly PairRun[]): string | undefined {
   return `${c.name} (expected: ${c.spec.expected}): ${runs.filter((r) => !r.ok).length}/${runs.length} failed; e.g. ${sides.join('; ')}.`;
 }
 
-/** p50/p95 time to open per pair that opened (the ones that did not have no bar). */
+const SHORT: Record<string, string> = {
+  public: 'P',
+  'full-cone': 'F',
+  'restricted-cone': 'R',
+  symmetric: 'S',
+  'udp-blocked': 'B',
+  'double-nat': 'D',
+};
+
+/** Chart label: `restricted-cone~symmetric@fallback1500` → `RS'` (the chart has ~18 groups). */
+export function shortPairLabel(name: string): string {
+  if (name === 'same-nat') return 'LAN';
+  const [pair = '', variant] = name.split('@');
+  const label = pair
+    .split('~')
+    .map((kind) => SHORT[kind] ?? kind)
+    .join('');
+  return variant === undefined ? label : `${label}'`;
+}
+
+/**
+ * p50/p95 time to open per pair that opened (the ones that did not have no bar). Labels: P public,
+ * F full cone, R restricted cone, S symmetric, D double NAT, LAN same NAT, ' = afterMs 1500.
+ */
 function openChart(results: readonly BenchResult[]): Chart {
   const names = [...new Set(results.filter((r) => r.metric === 'open_p50_ms').map((r) => r.name))];
   const value = (name: string, metric: string): number =>
     results.find((r) => r.name === name && r.metric === metric)?.value ?? Number.NaN;
   return {
     kind: 'bar',
-    title: 'nat: match found → both channels open (Node peers)',
+    title: "nat: match found → open (' = fallback 1.5 s)",
     yLabel: 'ms',
     groups: names.map((name) => ({
-      label: name,
+      label: shortPairLabel(name),
       values: [
         { series: 'p50', value: value(name, 'open_p50_ms') },
         { series: 'p95', value: value(name, 'open_p95_ms') },
