@@ -7,18 +7,14 @@
 // other exception is a crash. Prints one JSON line with the counts, the crashes and the peak heap,
 // and exits 1 on a crash. Imports the built package (dist), as a user would.
 import fc from 'fast-check';
+import { createCodec, defineInput, defineSchema, isTransportError, t } from '@tickwire/transport';
 import {
   SnapshotDecoder,
   SyncAuthority,
   SyncReceiver,
-  createCodec,
   decodeInputPacket,
-  defineInput,
-  defineSchema,
   encodeInputPacket,
-  isTransportError,
-  t,
-} from '@tickwire/transport';
+} from '@tickwire/transport/internals';
 
 const seed = Number(process.argv[2] ?? 1);
 const runs = Number(process.argv[3] ?? 2_000);
