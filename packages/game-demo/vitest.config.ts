@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One file at a time: the browser tests run two Chromium contexts each and the probes measure
+    // timing; side by side on a small CI machine they would measure each other.
+    fileParallelism: false,
   },
 });
