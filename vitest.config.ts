@@ -25,6 +25,9 @@ const shared: TestProjectInlineConfiguration['test'] = {
 
 /** Per-package settings on top of `shared`, keyed by folder (e.g. 'packages/game-demo'). */
 const overrides: Record<string, TestProjectInlineConfiguration['test']> = {
+  // One file at a time: the browser tests run two Chromium contexts each and the probes measure
+  // timing; side by side on a small CI machine they would measure each other.
+  'packages/game-demo': { fileParallelism: false },
   // Each file runs `npm install` once into a temporary project: slow (registry, native packages),
   // so files run one after another with generous timeouts, and the tarballs are packed once.
   'tools/pack-test': {

@@ -71,50 +71,71 @@ async function match() {
 
 /**
  * The shooter fires single shots at the target as it sees it, leading by the bullet's flight time
- * with the velocity it sees, and only while the target crosses steadily (not turning). Returns the
- * fraction of shots that the authority counted as hits.
+ * with the velocity it sees (the interpolated entity's vx), only while the target crosses steadily.
+ * Afterwards each shot is replayed against the target's path as the shooter saw it (its rendered
+ * positions, by sim tick): a shot the shooter saw land is one whose bullet met the drawn target.
+ * Returns, for lag compensation on and off alike, the share of those shots the authority scored.
  */
 async function shoot(
   host: ArenaHost,
   shooter: ArenaClient,
   targetSlot: number,
   shots: number,
-): Promise<number> {
-  let hits = 0;
+): Promise<{ landed: number; seenHits: number }> {
+  const hitBullets = new Set<number>();
   const off = host.on('game', (e) => {
-    if (e.kind === 'hit' && e.shooter === shooter.slot) hits++;
+    if (e.kind === 'hit' && e.shooter === shooter.slot) hitBullets.add(e.bullet);
   });
-  let fired = 0;
-  let last: { x: number; t: number } | undefined;
-  let velocity = 0;
+  const muzzle = SHIP.radius + BULLET.radius + 1;
+  const seenPath = new Map<number, { x: number; y: number }>();
+  const fired: { view: number; x: number; y: number; aim: number }[] = [];
+  const bullets: number[] = [];
   let cooldown = 0;
   const stop = every(1000 / 60, () => {
-    const now = performance.now();
-    const view = shooter.view(now);
+    const view = shooter.view(performance.now());
     const seen = view.ships.find((s) => s.player === targetSlot);
     const me = view.me;
     if (seen === undefined || me === undefined) return;
-    if (last !== undefined && now > last.t)
-      velocity = 0.7 * velocity + (0.3 * (seen.x - last.x) * 1000) / (now - last.t);
-    last = { x: seen.x, t: now };
-    const steady = Math.abs(velocity) > SHIP.maxSpeed * 0.9 && seen.x > 560 && seen.x < 1040;
+    const viewTick = Math.round(view.renderTick * 2);
+    seenPath.set(viewTick, { x: seen.x, y: seen.y });
+    const velocity = seen.vx;
+    const steady = Math.abs(velocity) > SHIP.maxSpeed * 0.95 && seen.x > 560 && seen.x < 1040;
     let fire = false;
     let aim = -Math.PI / 2;
-    if (steady && cooldown <= 0 && fired < shots) {
-      const flight = Math.hypot(seen.x - me.x, seen.y - me.y) / BULLET.speed;
+    if (steady && cooldown <= 0 && fired.length < shots) {
+      const flight = Math.max(0, Math.hypot(seen.x - me.x, seen.y - me.y) - muzzle) / BULLET.speed;
       aim = Math.atan2(seen.y - me.y, seen.x + velocity * flight - me.x);
       fire = true;
-      fired++;
+      fired.push({ view: viewTick, x: me.x, y: me.y, aim });
       cooldown = 24;
     }
     cooldown--;
     shooter.step({ mx: 0, my: 0, aim, fire });
+    // Bullets appear in the order their shots were fired (one per shot).
+    for (const id of host.game.bullets.keys())
+      if (host.game.bullets.get(id)!.owner === shooter.slot && !bullets.includes(id)) bullets.push(id);
   });
-  await until(() => fired >= shots, 'shots fired', 120_000);
+  await until(() => fired.length >= shots, 'shots fired', 120_000);
   await sleep(1500); // let the last bullets land
   stop();
   off();
-  return hits / shots;
+  let seenHits = 0;
+  let landed = 0;
+  fired.forEach((shot, i) => {
+    let saw = false;
+    for (let k = 1; k <= 20 && !saw; k++) {
+      const target = seenPath.get(shot.view + k);
+      if (target === undefined) continue;
+      const d = muzzle + (BULLET.speed / 60) * k;
+      const bx = shot.x + Math.cos(shot.aim) * d;
+      const by = shot.y + Math.sin(shot.aim) * d;
+      saw = Math.hypot(bx - target.x, by - target.y) <= SHIP.radius + BULLET.radius;
+    }
+    if (!saw) return;
+    seenHits++;
+    if (bullets[i] !== undefined && hitBullets.has(bullets[i]!)) landed++;
+  });
+  return { landed: seenHits === 0 ? 0 : landed / seenHits, seenHits };
 }
 
 describe('probes under the lab link (150 ms RTT, 30 ms jitter, 5 % loss)', () => {
@@ -164,13 +185,18 @@ describe('probes under the lab link (150 ms RTT, 30 ms jitter, 5 % loss)', () =>
     expect(fast / frames).toBeLessThan(0.02);
 
     // 3. Lag compensation on: the shots aimed at what the shooter saw land.
-    const withComp = await shoot(host, shooter, target.slot!, 30);
+    const on = await shoot(host, shooter, target.slot!, 30);
     // 4. Off (the lab's switch): the same shots mostly miss.
     shooter.switches.lagCompensation = false;
-    const withoutComp = await shoot(host, shooter, target.slot!, 30);
+    const offComp = await shoot(host, shooter, target.slot!, 30);
+    const withComp = on.landed;
+    const withoutComp = offComp.landed;
     console.log(
-      `probe: hit rate ${(withComp * 100).toFixed(0)} % with lag compensation, ${(withoutComp * 100).toFixed(0)} % without`,
+      `probe: shots the shooter saw land that scored: ${(withComp * 100).toFixed(0)} % of ${on.seenHits} with lag compensation, ` +
+        `${(withoutComp * 100).toFixed(0)} % of ${offComp.seenHits} without`,
     );
+    expect(on.seenHits).toBeGreaterThanOrEqual(20);
+    expect(offComp.seenHits).toBeGreaterThanOrEqual(20);
     expect(withComp).toBeGreaterThanOrEqual(0.95);
     expect(withoutComp).toBeLessThan(0.6);
     expect(withComp - withoutComp).toBeGreaterThanOrEqual(0.3);

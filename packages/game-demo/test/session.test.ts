@@ -26,8 +26,8 @@ async function lobby(): Promise<LobbyServer> {
   return server;
 }
 
-async function player(url: string, name: string): Promise<ArenaSession> {
-  const session = await ArenaSession.start({ lobbyUrl: url, name, connect, botsAfterMs: 0 });
+async function player(url: string, name: string, botsAfterMs = 0): Promise<ArenaSession> {
+  const session = await ArenaSession.start({ lobbyUrl: url, name, connect, botsAfterMs });
   cleanups.push(() => session.close());
   return session;
 }
@@ -78,4 +78,15 @@ describe('arena session through the lobby', () => {
     expect(await told).toMatch(/the host left: you host now/);
     await until(() => bob.isHost && bob.state === 'playing', 'bob hosts', 30_000);
   }, 90_000);
+
+  it('quick match alone gets bots after a short wait', async () => {
+    const server = await lobby();
+    const solo = await player(server.url, 'solo', 300);
+    await solo.quickMatch();
+    expect(solo.state).toBe('queue');
+    await until(() => solo.state === 'playing' && solo.isHost, 'playing in a private room');
+    await until(() => (solo.client?.view().ships.length ?? 0) === 4, 'three bot ships');
+    expect(solo.room?.public).toBe(false);
+    expect(solo.message).toMatch(/playing bots in room/);
+  }, 60_000);
 });

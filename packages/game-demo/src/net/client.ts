@@ -122,7 +122,16 @@ export class ArenaClient {
     const view = readView(sample, this.slot);
     const own = this.predictor?.state;
     if (this.switches.prediction && own !== undefined && view.me !== undefined) {
-      view.me = { ...view.me, x: own.x, y: own.y, angle: own.angle, alive: own.alive, predicted: true };
+      view.me = {
+        ...view.me,
+        x: own.x,
+        y: own.y,
+        vx: own.vx,
+        vy: own.vy,
+        angle: own.angle,
+        alive: own.alive,
+        predicted: true,
+      };
       view.ships = view.ships.map((s) => (s.player === this.slot ? view.me! : s));
     }
     return view;

@@ -9,6 +9,9 @@ export interface ShipView {
   name: string;
   x: number;
   y: number;
+  /** Velocity, px/s (as the authority simulated it). */
+  vx: number;
+  vy: number;
   angle: number;
   hp: number;
   alive: boolean;
@@ -52,6 +55,8 @@ export function readView(sample: Sample, slot: number | undefined): ArenaView {
           name: text(v['name']),
           x: num(v['x']),
           y: num(v['y']),
+          vx: num(v['vx']),
+          vy: num(v['vy']),
           angle: num(v['angle']),
           hp: num(v['hp']),
           alive: bool(v['alive']),
