@@ -31,7 +31,7 @@ export async function startLobbyProcess(env: Record<string, string>): Promise<Lo
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error('lobby process did not start'));
-    }, 10_000);
+    }, 30_000); // a bound on a hang: a loaded machine (other tests, benches) can take a while
     lines.on('line', (line) => {
       if (!line.includes('"event":"listening"')) return;
       clearTimeout(timer);
