@@ -20,6 +20,21 @@ export interface LobbyProcess {
 
 const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
+/**
+ * Starts `count` processes at once; when one fails to start, the others are stopped before the
+ * error is thrown, so a failed start never leaves a process behind.
+ */
+export async function startLobbyProcesses(
+  count: number,
+  env: Record<string, string>,
+): Promise<LobbyProcess[]> {
+  const settled = await Promise.allSettled(Array.from({ length: count }, () => startLobbyProcess(env)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<LobbyProcess>).value);
+  await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.kill() : undefined)));
+  throw failed.reason;
+}
+
 export async function startLobbyProcess(env: Record<string, string>): Promise<LobbyProcess> {
   const child = spawn(process.execPath, [bin], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
