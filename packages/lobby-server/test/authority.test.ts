@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import type { LobbyClient } from '../src/client/index.js';
 import type { RoomPage } from '../src/index.js';
 import { RawClient, cleanup, connect, eventually } from './helpers.js';
-import { startLobbyProcess } from './support/lobby-process.js';
+import { startLobbyProcesses } from './support/lobby-process.js';
 import type { LobbyProcess } from './support/lobby-process.js';
 import { startRedis } from './support/redis.js';
 import type { RedisServer } from './support/redis.js';
@@ -39,7 +39,7 @@ async function lobbies(count: number, extra: Record<string, string>): Promise<Lo
     LOBBY_TICK_MS: '50',
     ...extra,
   };
-  const started = await Promise.all(Array.from({ length: count }, () => startLobbyProcess(env)));
+  const started = await startLobbyProcesses(count, env);
   processes.push(...started);
   return started;
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBackend } from '../src/index.js';
 import type { LobbyClient } from '../src/client/index.js';
 import { cleanup, connect, eventually, onCleanup, startLobby } from './helpers.js';
-import { startLobbyProcess } from './support/lobby-process.js';
+import { startLobbyProcesses } from './support/lobby-process.js';
 import type { LobbyProcess } from './support/lobby-process.js';
 import { startRedis } from './support/redis.js';
 import type { RedisServer } from './support/redis.js';
@@ -34,7 +34,7 @@ async function twoLobbies(extra: Record<string, string> = {}): Promise<[LobbyPro
     LOBBY_GRACE_MS: '10000',
     ...extra,
   };
-  const lobbies = await Promise.all([startLobbyProcess(env), startLobbyProcess(env)]);
+  const lobbies = await startLobbyProcesses(2, env);
   return lobbies as [LobbyProcess, LobbyProcess];
 }
 

@@ -75,8 +75,9 @@ describe('a lobby on a Redis Cluster', () => {
     for (const guest of guests) await guest.joinRoom({ code: room.code });
     const seated = [host.sessionId, ...guests.map((g) => g.sessionId)];
 
-    // Listings and pings keep flowing while the slot moves; none may fail.
-    const watcher = await connect(server);
+    // Listings and pings keep flowing while the slot moves; none may fail. (A generous request
+    // timeout: the bound is on a hang, the machine may be loaded.)
+    const watcher = await connect(server, { requestTimeoutMs: 30_000 });
     let busy = true;
     const traffic = (async () => {
       let served = 0;

@@ -246,13 +246,17 @@ async function startLobby(redisUrl: string): Promise<LobbyChild> {
     LOBBY_IP_CONNECT_BURST: '100000',
     LOBBY_IP_MESSAGES_PER_SECOND: '1000000',
     LOBBY_IP_MESSAGE_BURST: '1000000',
-    LOBBY_IDLE_TIMEOUT_MS: '600000',
+    // Held sessions send nothing: a run slower than the idle timeout would lose them (4000).
+    LOBBY_IDLE_TIMEOUT_MS: '3600000',
     LOBBY_HELLO_TIMEOUT_MS: '60000',
     LOBBY_MAX_CANDIDATES: '100000',
     LOBBY_TICK_MS: '50',
     LOBBY_ACCEPT_TIMEOUT_MS: '60000',
-    // A process starved of CPU by this very bench must not be taken for dead.
+    // A process starved of CPU by this very bench must not be taken for dead, and neither must a
+    // client: with the default 15 s ping a holder busy opening thousands of sessions on a loaded
+    // machine misses pongs and its sessions are terminated (1006), which feeds on itself.
     LOBBY_NODE_TTL_MS: '60000',
+    LOBBY_HEARTBEAT_MS: '120000',
   });
   const stop = stopper(child);
   const lines = createInterface({ input: child.stdout! });
@@ -433,12 +437,18 @@ export async function runLobbySuite(opts: {
   onProgress?: (fraction: number) => void;
 }): Promise<LobbySuiteResult[]> {
   const progress = opts.onProgress ?? (() => undefined);
-  const processes = opts.quick ? 2 : 4;
-  const target = opts.quick ? 2_000 : 50_000;
-  const matchPlayers = opts.quick ? 500 : 10_000;
+  // LOBBY_BENCH_PROCESSES / _SESSIONS / _MATCH override the sizes (e.g. a machine too busy for
+  // the full run); the report names the sizes it ran with.
+  const sized = (name: string, fallback: number) => {
+    const value = Number(process.env[`LOBBY_BENCH_${name}`]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  const processes = sized('PROCESSES', opts.quick ? 2 : 4);
+  const target = sized('SESSIONS', opts.quick ? 2_000 : 50_000);
+  const matchPlayers = sized('MATCH', opts.quick ? 500 : 10_000);
   const signals = opts.quick ? 2_000 : 10_000;
   const pairs = 100;
-  const holders = opts.quick ? 1 : 4;
+  const holders = target >= 20_000 ? 4 : 1;
   const redis = await startRedis();
   const children: Child[] = [redis];
   const sessions: Session[] = [];
@@ -523,6 +533,7 @@ export async function runLobbySuite(opts: {
     });
     const name = 'cluster';
     add(name, 'processes', processes, 'lobby processes');
+    add(name, 'sessions_target', target, 'sessions');
     add(
       name,
       'sessions_held',

@@ -204,10 +204,18 @@ export class RedisBus implements Bus {
     private readonly subscriber: Connection,
     private readonly prefix: string,
     private readonly onHandlerError: (error: unknown) => void,
+    /**
+     * Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) on a cluster: a channel lives on the shard of
+     * its slot, so PUBLISH's receiver count is exact (classic PUBLISH counts only the subscribers
+     * of the node it reached) and messages are not broadcast to every node.
+     */
+    private readonly sharded = false,
   ) {
     this.published = pendingOf(publisher);
     this.subscriptions = pendingOf(subscriber);
-    subscriber.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
+    subscriber.on(sharded ? 'smessage' : 'message', (channel: string, raw: string) =>
+      this.dispatch(channel, raw),
+    );
   }
 
   private dispatch(fullChannel: string, raw: string): void {
@@ -237,20 +245,33 @@ export class RedisBus implements Bus {
       this.handlers.set(full, handlers);
     }
     handlers.add(handler);
-    if (handlers.size === 1) await this.subscriptions.track(this.subscriber.subscribe(full));
+    if (handlers.size === 1) {
+      await this.subscriptions.track(
+        this.sharded ? this.subscriber.ssubscribe(full) : this.subscriber.subscribe(full),
+      );
+    }
     return async () => {
       const current = this.handlers.get(full);
       if (!current?.delete(handler)) return;
       if (current.size === 0) {
         this.handlers.delete(full);
-        if (this.subscriber.status === 'ready')
-          await this.subscriptions.track(this.subscriber.unsubscribe(full));
+        if (this.subscriber.status === 'ready') {
+          await this.subscriptions.track(
+            this.sharded ? this.subscriber.sunsubscribe(full) : this.subscriber.unsubscribe(full),
+          );
+        }
       }
     };
   }
 
   publish(channel: string, message: unknown): Promise<number> {
-    return this.published.track(this.publisher.publish(this.prefix + channel, JSON.stringify(message)));
+    const full = this.prefix + channel;
+    const raw = JSON.stringify(message);
+    return this.published.track<number>(
+      this.sharded
+        ? (this.publisher.spublish(full, raw) as Promise<number>)
+        : this.publisher.publish(full, raw),
+    );
   }
 
   async close(): Promise<void> {
@@ -310,6 +331,7 @@ export async function createRedisBackend(
           retryDelayOnClusterDown: 100,
           retryDelayOnTryAgain: 100,
           maxRedirections: 32,
+          shardedSubscribers: true,
           redisOptions: { maxRetriesPerRequest: 8, disconnectTimeout: 500 },
         })
       : new Redis(url, options);
@@ -325,7 +347,7 @@ export async function createRedisBackend(
     throw error;
   }
   const store = new RedisStore(commands, prefix);
-  const bus = new RedisBus(commands, subscriber, prefix, onHandlerError);
+  const bus = new RedisBus(commands, subscriber, prefix, onHandlerError, seeds !== undefined);
   let closed = false;
   return {
     store,

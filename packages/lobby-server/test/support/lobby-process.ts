@@ -20,6 +20,21 @@ export interface LobbyProcess {
 
 const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
+/**
+ * Starts `count` processes at once; when one fails to start, the others are stopped before the
+ * error is thrown, so a failed start never leaves a process behind.
+ */
+export async function startLobbyProcesses(
+  count: number,
+  env: Record<string, string>,
+): Promise<LobbyProcess[]> {
+  const settled = await Promise.allSettled(Array.from({ length: count }, () => startLobbyProcess(env)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<LobbyProcess>).value);
+  await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.kill() : undefined)));
+  throw failed.reason;
+}
+
 export interface LobbyProcessOptions {
   /** Open-file limit (soft and hard) of the lobby process, set with util-linux `prlimit`. */
   readonly openFiles?: number;
