@@ -1,8 +1,8 @@
 // Why an open against an Authority could take ~1.05 s instead of ~0.1 s: when the offerer's ICE
 // connected before the answerer's, its DTLS ClientHello reached the answerer (the DTLS server)
 // before that side's DTLS transport had started, and the handshake waited for the client's
-// retransmission a second later. The node adapter now holds the answerer's candidates until its
-// own ICE is connected. This test asserts that mechanism on real peers sharing one UDP port (the
+// retransmission a second later. The node adapter now holds the answerer's candidates until it
+// is connected. This test asserts that mechanism on real peers sharing one UDP port (the
 // open times themselves are measured by the capacity bench, not asserted here).
 import { pickFreePort } from '@tickwire/testkit';
 import { describe, expect, it } from 'vitest';

@@ -114,7 +114,7 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
       }
       if (!peer.rate.shouldSend(this.tick)) continue;
       const visible = this.visibleTo(peer, snapshot, groups);
-      const { baseline, floorTick, chained } = peer.reference(this.options.chainTicks ?? 4, loss);
+      const { baseline, floorTick, chained } = peer.reference(this.tick, this.options.chainTicks ?? 4, loss);
       const { parts } = this.encoder.encode({
         tick: this.tick,
         current: visible,

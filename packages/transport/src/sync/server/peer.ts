@@ -104,8 +104,8 @@ export class AuthorityPeer<I = Record<string, unknown>> {
   }
 
   /** What the next snapshot is coded against (reference.ts): acked, chained, or nothing (full). */
-  reference(chainTicks: number, loss: number): Reference {
-    return this.chooser.next(this.sent, this.baseline(), chainTicks, loss);
+  reference(tick: number, chainTicks: number, loss: number): Reference {
+    return this.chooser.next(tick, this.sent, this.baseline(), chainTicks, loss);
   }
 
   recordSent(snapshot: Snapshot, parts: readonly Uint8Array[], full: boolean, historyTicks: number): void {

@@ -25,8 +25,10 @@ export class ReferenceChooser {
   /**
    * `sent`: snapshots sent and still held (oldest first); `acked`: the newest acknowledged one.
    * `chainTicks` 1 means never chain: every delta against the acked tick.
+   * `tick`: the tick being sent.
    */
   next(
+    tick: number,
     sent: ReadonlyMap<number, Snapshot>,
     acked: Snapshot | undefined,
     chainTicks: number,
@@ -34,7 +36,10 @@ export class ReferenceChooser {
   ): Reference {
     const last = this.lastSent === undefined ? undefined : sent.get(this.lastSent);
     if (last !== undefined && chainTicks > 1 && loss < CHAIN_MAX_LOSS) {
-      if (acked !== undefined && last.tick > acked.tick && this.chained < chainTicks - 1) {
+      // Deltas against the acked tick fall on the same ticks for every client (tick % chainTicks),
+      // so clients that share an entity set and an acked tick share that encoding too.
+      const keyTick = tick % chainTicks === 0;
+      if (acked !== undefined && last.tick > acked.tick && !keyTick && this.chained < chainTicks - 1) {
         this.chained++;
         return { baseline: last, floorTick: acked.tick, chained: true };
       }
