@@ -15,9 +15,17 @@ const c = (type: string, extra: Partial<SelectedCandidate> = {}): SelectedCandid
   ...extra,
 });
 
-/** The path once the connection has read it (it is read at open; the next ping re-reads it). */
+/**
+ * The path once the connection has read it and knows the peer's candidates: it is read at open and
+ * on every ping; a Node answerer sends its candidates only once connected, so until they arrive
+ * its address is the peer-reflexive one ICE discovered (a few pings at most).
+ */
 async function pathOf(conn: Connection): Promise<NonNullable<ReturnType<Connection['stats']>['path']>> {
-  if (conn.stats().path === undefined) await once(conn, 'rtt');
+  for (let pings = 0; pings < 3; pings++) {
+    const current = conn.stats().path;
+    if (current !== undefined && current.type !== 'prflx') break;
+    await once(conn, 'rtt');
+  }
   const path = conn.stats().path;
   expect(path).toBeDefined();
   return path!;

@@ -68,6 +68,7 @@ export function describePath(
 /** Holds the path of the open connection; `refresh` reads it from the adapter's selected pair. */
 export class PathTracker {
   private path: ConnectionPath | undefined;
+  private pair: SelectedPair | undefined;
   private generation = 0;
   private readonly signaled = new Map<string, string>();
 
@@ -85,6 +86,10 @@ export class PathTracker {
     const type = match[3] as PathType;
     if (known !== undefined ? RANK[type] < RANK[known] : this.signaled.size < MAX_SIGNALED) {
       this.signaled.set(key, type);
+      // A Node answerer holds its candidates until it is connected, so the pair may already be
+      // selected (its remote seen as prflx) when the peer's candidate arrives: name it again now
+      // rather than at the next ping.
+      if (this.pair !== undefined) this.path = describePath(this.pair, this.signaled);
     }
   }
 
@@ -98,11 +103,13 @@ export class PathTracker {
       pair = undefined;
     }
     if (generation !== this.generation) return;
+    this.pair = pair;
     this.path = pair ? describePath(pair, this.signaled) : undefined;
   }
 
   clear(): void {
     this.generation += 1;
+    this.pair = undefined;
     this.path = undefined;
   }
 }
