@@ -203,11 +203,19 @@ describe('a lobby with 1,000 large public rooms', () => {
     const flooders = await Promise.all(Array.from({ length: 10 }, () => RawClient.open(server.url)));
     await Promise.all(flooders.map((f) => f.hello()));
     let listed = 0;
-    for (const flooder of flooders) flooder.ws.on('message', () => (listed += 1));
+    let flooding: () => void = () => undefined;
+    // The measurement starts once the flood is real: 100 full pages answered to the flooders.
+    const flood = new Promise<void>((resolve) => (flooding = resolve));
+    for (const flooder of flooders)
+      flooder.ws.on('message', () => {
+        listed += 1;
+        if (listed >= 100) flooding();
+      });
     const timer = setInterval(() => {
       for (const flooder of flooders) flooder.send({ t: 'room.list', limit: 100, id: 1 });
     }, 1_000 / 30);
     onCleanup(() => clearInterval(timer));
+    await flood;
     // The normal client comes from another loopback address, so only the shared process is shared.
     const normal = await connect(server, {
       createSocket: (url) => new WebSocket(url, { localAddress: '127.0.0.2' }) as unknown as WebSocketLike,
