@@ -242,6 +242,8 @@ async function startLobby(redisUrl: string): Promise<LobbyChild> {
     LOBBY_SECRET: 'bench-lobby-secret-0123456789',
     // One client machine opens every session: lift the per-IP defences, keep everything else.
     LOBBY_CONNECTIONS_PER_IP: '100000',
+    LOBBY_SOCKETS_PER_IP: '100000',
+    LOBBY_MAX_SOCKETS: '100000',
     LOBBY_IP_CONNECTS_PER_SECOND: '100000',
     LOBBY_IP_CONNECT_BURST: '100000',
     LOBBY_IP_MESSAGES_PER_SECOND: '1000000',

@@ -159,6 +159,18 @@ startWorker(({ ipc, onShutdown }) => {
         ),
       ]);
       clearTimeout(timer);
+      // A Node answerer sends its candidates only once connected, so a pair can open before the
+      // partner's candidates arrive and name its address peer-reflexive; the path is named again
+      // when they come, and re-read on every ping: give it two pings to settle.
+      for (let pings = 0; pings < 2 && connection.stats().path?.type === 'prflx'; pings++) {
+        await new Promise<void>((resolve) => {
+          const offs = [connection.on('rtt', done), connection.on('close', done)];
+          function done(): void {
+            for (const off of offs) off();
+            resolve();
+          }
+        });
+      }
       const path = connection.stats().path ?? undefined;
       return outcome({
         ok: gotBoth,
