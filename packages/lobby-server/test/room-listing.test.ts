@@ -230,7 +230,7 @@ describe('a lobby with 1,000 large public rooms', () => {
     waits.sort((x, y) => x - y);
     // Before the index each listing parsed every room: ~5 s waits at 1,000 rooms. A loose bound,
     // for a loaded machine; the work bound above is the exact regression check.
-    expect(listed).toBeGreaterThan(100);
+    expect(listed).toBeGreaterThanOrEqual(100);
     expect(waits[10]!).toBeLessThan(500);
     expect(waits[19]!).toBeLessThan(2_000);
   }, 60_000);
