@@ -213,7 +213,9 @@ describe.skipIf(!support.ok)(`state sync on a lossy link${support.ok ? '' : ` ($
     const fullTicks = auth.ticks.filter((r, i) => r[5] > (auth.ticks[i - 1]?.[5] ?? 0)).map((r) => r[0]);
     expect(fullTicks.length).toBeGreaterThan(0);
     expect(fullTicks.length).toBe(auth.stats.fullSnapshots);
-    expect(fullTicks.at(-1)!).toBeLessThan(sentTicks[0]! + 30);
+    // Within about a second at 60 Hz: the first ack needs one complete multi-part full snapshot and
+    // an ack through 40 ms RTT at 5 % loss each way (34 ticks seen once in a fresh CI run).
+    expect(fullTicks.at(-1)!).toBeLessThan(sentTicks[0]! + 60);
     expect(sentTicks.length).toBe(auth.stats.snapshotsSent);
     const deltaBytes = auth.ticks
       .filter((r, i) => i > 0 && r[0] > fullTicks.at(-1)! && r[4] > auth.ticks[i - 1]![4])
