@@ -27,3 +27,14 @@ export { RenderClock } from './sync/client/render-clock.js';
 export { InterpolationBuffer } from './sync/client/interpolation.js';
 export { SYNC_PROTOCOL_VERSION, parseSyncMessage } from './sync/glue/protocol.js';
 export type { SyncMessage } from './sync/glue/protocol.js';
+export {
+  parseUnreliableFrame,
+  parseReliableFrame,
+  writeReliableFrame,
+  writeUnreliableFrameInto,
+  unreliableFlags,
+  FrameType,
+} from './channel/frame.js';
+export type { UnreliableFrame, ReliableFrame } from './channel/frame.js';
+export { FrameReceiver } from './channel/receiver.js';
+export { RateMeter } from './stats/rate-meter.js';

@@ -1,7 +1,8 @@
-// Runs test/fuzz/decoders.fuzz.mjs (property- and mutation-based fuzzing of the codec, snapshot and
-// input decoders, seeded with the known bombs) in a child process whose heap is capped at 256 MB:
-// a decoder that allocated without bound would end the child with an out-of-memory crash, and any
-// exception that is not a typed refusal is reported as a crash. Uses the built package (dist).
+// Runs test/fuzz/decoders.fuzz.mjs (property- and mutation-based fuzzing of the data channels' frame
+// parsers and whole receive path, the codec, snapshot and input decoders, seeded with the known
+// bombs) in a child process whose heap is capped at 256 MB: a decoder that allocated without bound
+// would end the child with an out-of-memory crash, and any exception that is not a typed refusal is
+// reported as a crash. Uses the built package (dist).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,10 @@ describe('decoder fuzzing under a 256 MB heap', () => {
       'snapshot.receiver',
       'input.withSchema',
       'input.noSchema',
+      'frame.unreliable',
+      'frame.reliable',
+      'receiver.unreliable',
+      'receiver.reliable',
     ]);
   }, 120_000);
 });

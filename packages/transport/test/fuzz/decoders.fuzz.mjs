@@ -1,6 +1,6 @@
 // Fuzzes every transport decoder that reads network bytes, in its own process with a capped heap
 // (run it as `node --max-old-space-size=256 decoders.fuzz.mjs <seed> <runs>`; decoders-fuzz.test.ts
-// does): the msgpack codec in both modes, the snapshot decoder and the whole snapshot receiver
+// does): the data channels' frame parsers and whole receive path, the msgpack codec in both modes, the snapshot decoder and the whole snapshot receiver
 // (with baselines, so deltas reference real state), and the input packet decoder. Inputs are
 // property-based (random bytes) and mutation-based (valid packets and the known decoding bombs,
 // flipped, truncated, spliced, repeated). Every input must give a typed refusal or a value; any
@@ -9,11 +9,19 @@
 import fc from 'fast-check';
 import { createCodec, defineInput, defineSchema, isTransportError, t } from '@tickwire/transport';
 import {
+  FrameReceiver,
+  FrameType,
+  RateMeter,
   SnapshotDecoder,
   SyncAuthority,
   SyncReceiver,
   decodeInputPacket,
   encodeInputPacket,
+  parseReliableFrame,
+  parseUnreliableFrame,
+  unreliableFlags,
+  writeReliableFrame,
+  writeUnreliableFrameInto,
 } from '@tickwire/transport/internals';
 
 const seed = Number(process.argv[2] ?? 1);
@@ -109,6 +117,33 @@ const inputSeeds = [
   encodeInputPacket(undefined, { ackTick: 7, loss: 0.5, newestSeq: 0, inputs: [] }),
 ];
 
+// Transport frames as the data channels carry them: every unreliable type on a few streams
+// (payloads: codec values, snapshot parts, input packets), and reliable Value, Raw and Reset.
+const unreliableFrame = (type, latestOnly, stream, seq, payload) => {
+  const out = new Uint8Array(5 + payload.byteLength);
+  writeUnreliableFrameInto(out, unreliableFlags(type, latestOnly, stream), seq, seq * 7, payload);
+  return out;
+};
+const unreliableFrameSeeds = [
+  ...codecSeeds
+    .slice(0, codecValues.length)
+    .map((p, i) => unreliableFrame(FrameType.Value, i % 2 === 0, 0, i, p)),
+  unreliableFrame(FrameType.Raw, false, 1, 40, snapshotSeeds[0]),
+  unreliableFrame(FrameType.Raw, true, 2, 41, inputSeeds[0]),
+  unreliableFrame(FrameType.Ping, false, 0, 42, Uint8Array.of(0, 9)),
+  unreliableFrame(FrameType.Pong, false, 0, 43, Uint8Array.of(0, 9)),
+  unreliableFrame(FrameType.Probe, false, 0, 44, new Uint8Array(0)),
+  unreliableFrame(FrameType.Value, false, 15, 0xffff, bombs[0]),
+];
+const reliableFrameSeeds = [
+  ...codecSeeds
+    .slice(codecValues.length, 2 * codecValues.length)
+    .map((p) => writeReliableFrame(FrameType.Value, p)),
+  writeReliableFrame(FrameType.Raw, Uint8Array.of(1, 2, 3)),
+  writeReliableFrame(FrameType.Reset, new Uint8Array(0)),
+  ...bombs.slice(0, 4).map((b) => writeReliableFrame(FrameType.Value, b)),
+];
+
 // --- Mutations -------------------------------------------------------------------------------------
 const mutation = fc.oneof(
   fc.record({ op: fc.constant('flip'), at: fc.nat(), bit: fc.nat(7) }),
@@ -163,6 +198,26 @@ const receiver = new SyncReceiver(schema, { tickRate: 60 });
 for (const packet of snapshotSeeds) receiver.receive(packet, 0, 0);
 const snapshotDecoder = new SnapshotDecoder(schema);
 
+// The whole receive path of a connection (frame parser, receive tracker, codec), as fed by the
+// data channels: a refusal is reported through onError, a value through deliver.
+let lastReceive;
+const frameReceiver = new FrameReceiver({
+  maxLatenessMs: 1_000,
+  receiveRate: new RateMeter(),
+  deliver: () => (lastReceive = 'value'),
+  onPing: () => (lastReceive = 'value'),
+  onError: (error) => {
+    if (!isTransportError(error) || error.code !== 'DECODE') throw error;
+    lastReceive = 'refused';
+  },
+});
+const viaReceiver = (feed) => (b) => {
+  // Stale or duplicate frames are dropped silently (by design): they count as refused here.
+  lastReceive = 'refused';
+  feed(b);
+  return lastReceive;
+};
+
 const codecRefusal = (error) => isTransportError(error) && error.code === 'DECODE';
 const targets = {
   'codec.datagram': {
@@ -190,6 +245,26 @@ const targets = {
     seeds: inputSeeds,
     run: (b) => decodeInputPacket(undefined, b),
     outcome: (r) => (r.ok ? 'value' : 'refused'),
+  },
+  'frame.unreliable': {
+    seeds: unreliableFrameSeeds,
+    run: (b) => parseUnreliableFrame(b),
+    outcome: (r) => (r === undefined ? 'refused' : 'value'),
+  },
+  'frame.reliable': {
+    seeds: reliableFrameSeeds,
+    run: (b) => parseReliableFrame(b),
+    outcome: (r) => (r === undefined ? 'refused' : 'value'),
+  },
+  'receiver.unreliable': {
+    seeds: unreliableFrameSeeds,
+    run: viaReceiver((b) => frameReceiver.onUnreliableFrame(b)),
+    outcome: (r) => r,
+  },
+  'receiver.reliable': {
+    seeds: reliableFrameSeeds,
+    run: viaReceiver((b) => frameReceiver.onReliableFrame(b)),
+    outcome: (r) => r,
   },
 };
 
