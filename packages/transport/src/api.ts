@@ -40,6 +40,7 @@ export {
   createSyncClient,
   SNAPSHOT_STREAM,
   INPUT_STREAM,
+  PeerViolation,
 } from './sync/index.js';
 export type {
   SyncSchema,
@@ -66,6 +67,9 @@ export type {
   EntityHandle,
   World,
   InputBufferStats,
+  InputRefusal,
+  GuardOptions,
+  GuardStats,
   RateOptions,
   RateStats,
   CongestionReason,

@@ -28,6 +28,11 @@ export const TransportErrorCode = {
    * event in `details.tick` was not delivered to that client.
    */
   SyncEventOverflow: 'SYNC_EVENT_OVERFLOW',
+  /**
+   * A sync client broke the authority's rules long enough to be cut off (`details.violation`:
+   * 'unacked' or 'flood', see PeerViolation; `details.client`: its id).
+   */
+  SyncPeerViolation: 'SYNC_PEER_VIOLATION',
 } as const;
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 

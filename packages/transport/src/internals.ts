@@ -14,7 +14,7 @@ export { SyncAuthority } from './sync/server/authority.js';
 export { AuthorityPeer } from './sync/server/peer.js';
 export type { PeerTransport } from './sync/server/peer.js';
 export { InputBuffer } from './sync/input/input-buffer.js';
-export { encodeInputPacket, decodeInputPacket } from './sync/input/input-packet.js';
+export { encodeInputPacket, decodeInputPacket, quantizeInput } from './sync/input/input-packet.js';
 export type { InputPacket, InputDecodeOutcome } from './sync/input/input-packet.js';
 export { RateController } from './sync/rate/rate-controller.js';
 export type { LinkSample } from './sync/rate/rate-controller.js';

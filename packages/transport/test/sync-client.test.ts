@@ -29,7 +29,14 @@ const TICK_MS = 1000 / 60;
 function simulate(options: { loss: number; ticks: number; seed: number; stopAfterTick?: number }) {
   const random = rng(options.seed);
   let outbox: readonly Uint8Array[] = [];
-  const authority = new SyncAuthority({ schema, rate: false, chainTicks: 1 });
+  // No acks go back in this simulation: the guard would otherwise drop it to keyframes after 1 s
+  // and cut it off after 10 s.
+  const authority = new SyncAuthority({
+    schema,
+    rate: false,
+    chainTicks: 1,
+    guard: { staleAckTicks: Infinity, unackedCloseTicks: Infinity },
+  });
   const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = parts) });
   const receiver = new SyncReceiver(schema, { tickRate: 60, maxExtrapolationMs: 100 });
   const acks = new InputSender(undefined);

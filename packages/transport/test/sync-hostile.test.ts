@@ -19,7 +19,14 @@ const input = defineInput({
 /** A client that holds one complete snapshot, plus the next (delta) packets the authority sent. */
 function established() {
   let outbox: Uint8Array[] = [];
-  const authority = new SyncAuthority({ schema: allTypes, rate: false, input });
+  // No ticks run between the thousands of packets below: the packet and input budgets (tested in
+  // sync-guard.test.ts) would drop all but the first burst.
+  const authority = new SyncAuthority({
+    schema: allTypes,
+    rate: false,
+    input,
+    guard: { packetBurst: Infinity, inputBurst: Infinity },
+  });
   const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = [...parts]) });
   const world = new RandomWorld(authority, rng(3), 20);
   const receiver = new SyncReceiver(allTypes, { tickRate: 60 });

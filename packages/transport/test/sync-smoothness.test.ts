@@ -48,7 +48,14 @@ function playback({ burst = 12, stall = true } = {}): {
   targets: number[];
 } {
   const random = rng(17);
-  const authority = new SyncAuthority({ schema, rate: false, chainTicks: 1 });
+  // No acks go back in this playback: the guard would otherwise drop it to keyframes after 1 s
+  // and cut it off after 10 s.
+  const authority = new SyncAuthority({
+    schema,
+    rate: false,
+    chainTicks: 1,
+    guard: { staleAckTicks: Infinity, unackedCloseTicks: Infinity },
+  });
   let outbox: readonly Uint8Array[] = [];
   authority.addPeer({ sendSnapshot: (parts) => (outbox = parts) });
   const mover = authority.world.spawn('mover', { x: 0, y: 0 });
@@ -272,7 +279,11 @@ describe('send-rate adaptation under random loss', () => {
   });
 
   it('the authority keeps sending every tick to a client reporting 20% loss', () => {
-    const authority = new SyncAuthority({ schema, chainTicks: 1 });
+    const authority = new SyncAuthority({
+      schema,
+      chainTicks: 1,
+      guard: { staleAckTicks: Infinity, unackedCloseTicks: Infinity },
+    });
     authority.world.spawn('mover', { x: 0, y: 0 });
     let sent = 0;
     const peer = authority.addPeer({

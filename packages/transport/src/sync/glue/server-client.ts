@@ -13,8 +13,11 @@ import {
   type SyncMessage,
 } from './protocol.js';
 
-/** Why a client left: its connection closed, `remove()` was called, or its sync client refused. */
-export type LeaveReason = 'closed' | 'removed' | 'refused';
+/**
+ * Why a client left: its connection closed, `remove()` was called, its sync client refused, or it
+ * broke the authority's rules (a flood, or no acknowledgement for too long: see `violation`).
+ */
+export type LeaveReason = 'closed' | 'removed' | 'refused' | 'violation';
 
 export interface SyncServerClient<I = unknown, D = unknown> {
   readonly id: number;

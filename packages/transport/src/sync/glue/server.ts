@@ -2,8 +2,10 @@
 // parts go out unreliable (stream 1, not latest-only), acks and inputs come back unreliable
 // (stream 2), and the hello and tick-stamped events go over the reliable channel. A client joins
 // when its sync client accepted the hello; snapshots start then, and events emitted before wait
-// for it (server-client.ts). Uses only the public Connection interface; it never closes a
-// connection it did not open.
+// for it (server-client.ts). Uses only the public Connection interface. A client that breaks the
+// authority's rules (server/guard.ts: a flood, or no acknowledgement for too long) is reported with
+// a `violation` event and, by default, removed and its connection closed: the only time it closes
+// a connection it did not open, and `onViolation` turns that off.
 import type { Connection } from '../../connection/types.js';
 import { Emitter } from '../../events/emitter.js';
 import { TransportError } from '../../errors.js';
@@ -26,6 +28,8 @@ export interface SyncServerEvents<I, D = unknown> {
   leave: (client: SyncServerClient<I, D>, reason: LeaveReason) => void;
   /** Alias of `leave`, without the reason. */
   clientRemoved: (client: SyncServerClient<I, D>) => void;
+  /** The client broke the authority's rules (code SYNC_PEER_VIOLATION); see `onViolation`. */
+  violation: (client: SyncServerClient<I, D>, error: TransportError) => void;
 }
 
 export interface SyncServer<S extends SyncSchema, I = unknown, D = unknown> {
@@ -63,6 +67,20 @@ export interface SyncServerOptions<
   input?: IS;
   /** Events kept per client until it joins (default 256). */
   maxPendingEvents?: number;
+  /**
+   * The entity an input commands, for games whose inputs name one (an RTS unit, a seat). An input
+   * naming an entity the client does not own is dropped before the game sees it and counted
+   * (`stats().inputs.notOwned`). A client owns its `setEntity` entity, and whatever `owns` allows.
+   */
+  inputEntity?: (input: InputOf<IS>) => number | undefined;
+  /** Further entities a client may command (with `inputEntity`). */
+  owns?: (client: SyncServerClient<InputOf<IS>>, entity: number) => boolean;
+  /**
+   * What happens to a client that breaks the rules (after the `violation` event): 'close' (default)
+   * removes it (`leave` with 'violation') and closes its connection, 'remove' only removes it,
+   * 'report' only emits the event (its snapshots stay stopped).
+   */
+  onViolation?: 'close' | 'remove' | 'report';
 }
 
 export function createSyncServer<
@@ -80,9 +98,32 @@ export function createSyncServer<
       details: { maxPendingEvents },
     });
   }
+  const onViolation = options.onViolation ?? 'close';
+  const reported = new WeakSet<ServerClient<I, D>>();
+  // After each step: a client whose guard found a violation is reported once and dealt with.
+  const enforce = () => {
+    for (const client of [...clients]) {
+      const violation = client.peer.guard.violation;
+      if (violation === undefined || reported.has(client)) continue;
+      reported.add(client);
+      const error = new TransportError(
+        'SYNC_PEER_VIOLATION',
+        `sync client ${client.id} cut off: ${violation === 'flood' ? 'flooding packets or inputs' : 'no snapshot acknowledged'}`,
+        { details: { violation, client: client.id, stats: client.peer.guard.stats() } },
+      );
+      emitter.emit('violation', client, error);
+      if (onViolation === 'report') continue;
+      client.leave('violation');
+      if (onViolation === 'close') client.connection.close();
+    }
+  };
+  const step = (now: number) => {
+    authority.step(now);
+    enforce();
+  };
   const ticker = new Ticker(1000 / authority.tickRate, (now) => {
     emitter.emit('tick', authority.tick + 1);
-    authority.step(now);
+    step(now);
   });
   const report = (error: unknown, client?: SyncServerClient<I, D>) =>
     emitter.emit('error', TransportError.from(error, 'ENCODE'), client);
@@ -126,6 +167,13 @@ export function createSyncServer<
     });
     const client = new ServerClient<I, D>(connection, clientOptions.data as D, peer, hooks);
     clients.add(client);
+    const inputEntity = options.inputEntity;
+    if (inputEntity !== undefined) {
+      peer.owns = (input) => {
+        const entity = inputEntity(input);
+        return entity === undefined || entity === client.entity || (options.owns?.(client, entity) ?? false);
+      };
+    }
     // A connection that ended before it was added never emits `close` again.
     if (connection.state === 'closed' || connection.state === 'failed') client.leave('closed');
     return client;
@@ -139,9 +187,7 @@ export function createSyncServer<
     },
     clients,
     addClient,
-    step: () => {
-      authority.step(performance.now());
-    },
+    step: () => step(performance.now()),
     start: () => ticker.start(),
     stop: () => ticker.stop(),
     emit: (data, emitOptions = {}) => {

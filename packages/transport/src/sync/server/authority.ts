@@ -8,6 +8,7 @@ import { SnapshotEncoder } from '../snapshot/encoder.js';
 import { typeCodec } from '../snapshot/type-codec.js';
 import type { QRow, Snapshot } from '../snapshot/types.js';
 import type { RateOptions } from '../rate/rate-controller.js';
+import type { GuardOptions } from './guard.js';
 import { AuthorityPeer, type PeerTransport } from './peer.js';
 import { World, type EntityHandle } from './world.js';
 
@@ -43,6 +44,11 @@ export interface SyncAuthorityOptions<S extends SyncSchema, I> {
   rate?: RateOptions | false;
   /** Generate specialised capture code per entity type (default true; false forces the generic loop). */
   codegen?: boolean;
+  /**
+   * What one client may cost the authority (guard.ts): packet and input budgets, when a client that
+   * stops acknowledging drops to occasional keyframes, and when flooding or silence cuts it off.
+   */
+  guard?: GuardOptions;
 }
 
 const LINK_EVERY = 16;
@@ -67,7 +73,14 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
 
   addPeer(transport: PeerTransport): AuthorityPeer<I> {
     const rate = this.options.rate === false ? { maxDivider: 1, minDetail: 1 } : (this.options.rate ?? {});
-    const peer = new AuthorityPeer<I>(this.nextPeerId++, transport, this.options.input, this.tickRate, rate);
+    const peer = new AuthorityPeer<I>(
+      this.nextPeerId++,
+      transport,
+      this.options.input,
+      this.tickRate,
+      rate,
+      this.options.guard,
+    );
     this.peers.add(peer);
     return peer;
   }
@@ -96,7 +109,8 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
     this.lastVersion = this.world.version;
     const groups = new Map<unknown, { detail: number; visible: Snapshot }>();
     for (const peer of this.peers) {
-      if (peer.transport.ready?.() === false) continue;
+      peer.guard.startTick(this.tick);
+      if (peer.transport.ready?.() === false || peer.guard.violation !== undefined) continue;
       // Link numbers drive the rate controller every tick; with it off they only inform chaining
       // (reference.ts), and reading them (a connection's whole stats) every tick for every client
       // cost ~6 % of a loaded authority's time, so then they are read every LINK_EVERY ticks.
@@ -113,8 +127,14 @@ export class SyncAuthority<S extends SyncSchema, I = Record<string, unknown>> {
         });
       }
       if (!peer.rate.shouldSend(this.tick)) continue;
+      // A client that stopped acknowledging gets a keyframe now and then, nothing in between: its
+      // cost per tick stays that of an idle client, and one ack brings it back to deltas.
+      const degraded = peer.guard.degraded;
+      if (degraded && !peer.guard.dueWhileDegraded(this.tick)) continue;
       const visible = this.visibleTo(peer, snapshot, groups);
-      const { baseline, floorTick, chained } = peer.reference(this.tick, this.options.chainTicks ?? 4, loss);
+      const { baseline, floorTick, chained } = degraded
+        ? { baseline: undefined, floorTick: undefined, chained: false }
+        : peer.reference(this.tick, this.options.chainTicks ?? 4, loss);
       const { parts } = this.encoder.encode({
         tick: this.tick,
         current: visible,

@@ -1,9 +1,11 @@
 // Everything the authority tracks for one client: the snapshots it sent (possible baselines), the
 // newest one the client acknowledged, its input queue, its send-rate controller and its counters.
-// Acks for ticks this client was never sent are ignored, so a client can only hurt itself.
+// Acks for ticks this client was never sent are ignored, so a client can only hurt itself. Its
+// guard (guard.ts) budgets its packets and inputs and notices when it stops acknowledging.
 import type { InputSchema } from '../schema/define.js';
 import { decodeInputPacket } from '../input/input-packet.js';
 import { InputBuffer, type InputBufferStats } from '../input/input-buffer.js';
+import { PeerGuard, type GuardOptions, type GuardStats } from './guard.js';
 import { RateController, type RateOptions, type RateStats } from '../rate/rate-controller.js';
 import type { Snapshot, SyncRejectReason } from '../snapshot/types.js';
 import { ReferenceChooser, type Reference } from './reference.js';
@@ -40,6 +42,8 @@ export interface PeerStats {
   reportedLoss: number;
   inputs: InputBufferStats & { pending: number; lastProcessed: number };
   rate: RateStats;
+  /** Budgets, acknowledgement health and the violation that ended the client, if any. */
+  guard: GuardStats;
 }
 
 export class AuthorityPeer<I = Record<string, unknown>> {
@@ -47,6 +51,12 @@ export class AuthorityPeer<I = Record<string, unknown>> {
   ackedTick: number | undefined;
   readonly inputs = new InputBuffer<I>();
   readonly rate: RateController;
+  readonly guard: PeerGuard;
+  /**
+   * Whether this client may send `input` (set by the glue from the game's ownership rule): an
+   * input commanding an entity the client does not own is dropped and counted.
+   */
+  owns: ((input: I) => boolean) | undefined;
   reportedLoss = 0;
   /** The connection's own loss estimate, as last read from the link. */
   linkLoss = 0;
@@ -67,12 +77,16 @@ export class AuthorityPeer<I = Record<string, unknown>> {
     private readonly inputSchema: InputSchema | undefined,
     tickRate: number,
     rate: RateOptions,
+    guard: GuardOptions = {},
   ) {
     this.rate = new RateController(tickRate, rate);
+    this.guard = new PeerGuard(tickRate, guard);
   }
 
   /** Handles one client packet (ack + inputs). Returns the rejection reason if it was dropped. */
   receive(bytes: Uint8Array): SyncRejectReason | undefined {
+    // Over the packet budget: dropped before the decoder spends anything on it (counted by the guard).
+    if (!this.guard.admitPacket()) return undefined;
     const outcome = decodeInputPacket(this.inputSchema, bytes);
     if (!outcome.ok) {
       this.rejected[outcome.reason] = (this.rejected[outcome.reason] ?? 0) + 1;
@@ -84,6 +98,7 @@ export class AuthorityPeer<I = Record<string, unknown>> {
     if (ack !== undefined && (this.ackedTick === undefined || ack > this.ackedTick)) {
       if (this.sent.has(ack)) {
         this.ackedTick = ack;
+        this.guard.acked(ack);
         // Baselines only move forward: anything older than the ack is never needed again.
         for (const tick of this.sent.keys()) {
           if (tick >= ack) break;
@@ -94,7 +109,12 @@ export class AuthorityPeer<I = Record<string, unknown>> {
       }
     }
     this.reportedLoss = packet.loss;
-    if (outcome.values.length > 0) this.inputs.accept(packet.newestSeq, outcome.values as I[]);
+    if (outcome.values.length > 0) {
+      this.inputs.accept(packet.newestSeq, outcome.values as I[], (input) => {
+        if (this.owns !== undefined && !this.owns(input)) return 'not-owned';
+        return this.guard.admitInput() ? undefined : 'over-budget';
+      });
+    }
     return undefined;
   }
 
@@ -111,6 +131,7 @@ export class AuthorityPeer<I = Record<string, unknown>> {
   recordSent(snapshot: Snapshot, parts: readonly Uint8Array[], full: boolean, historyTicks: number): void {
     this.currentTick = snapshot.tick;
     this.chooser.sentTick(snapshot.tick);
+    this.guard.sent(snapshot.tick);
     this.sent.set(snapshot.tick, snapshot);
     for (const tick of this.sent.keys()) {
       if (tick > snapshot.tick - historyTicks) break;
@@ -132,6 +153,7 @@ export class AuthorityPeer<I = Record<string, unknown>> {
       reportedLoss: this.reportedLoss,
       inputs: { ...this.inputs.stats, pending: this.inputs.pending, lastProcessed: this.inputs.lastTaken },
       rate: this.rate.stats(),
+      guard: this.guard.stats(),
     };
   }
 }
