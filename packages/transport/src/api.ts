@@ -26,6 +26,13 @@ export type { ChannelStats, ConnectionStats, UnreliableStats } from './stats/typ
 export { PathType, describePath } from './stats/path.js';
 export type { ConnectionPath, RelayProtocol } from './stats/path.js';
 export type { SelectedCandidate, SelectedPair } from './rtc/adapter.js';
+export { SeatGuard } from './admission/seat-guard.js';
+export type {
+  SeatGuardEvents,
+  SeatGuardOptions,
+  SeatGuardStats,
+  SeatRefusal,
+} from './admission/seat-guard.js';
 export { createCodec } from './codec/index.js';
 export type { Codec, CodecOptions } from './codec/index.js';
 // State sync: schemas, quantized delta snapshots, interpolation, prediction.

@@ -33,6 +33,8 @@ export const TransportErrorCode = {
    * 'unacked' or 'flood', see PeerViolation; `details.client`: its id).
    */
   SyncPeerViolation: 'SYNC_PEER_VIOLATION',
+  /** SeatGuard refused a connection (`details.reason`: 'invalid-token', 'seat-taken' or 'closed'). */
+  SeatRefused: 'SEAT_REFUSED',
 } as const;
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 
