@@ -4,7 +4,7 @@
 // inputs, and sends kills, chat and round events over the reliable channel (server.emit). It only
 // talks to the Connection interface, so it never knows which platform it runs on. It must never
 // trust a player: every input and message is checked, and what is refused is counted per seat.
-import { createSyncServer } from '@tickwire/transport';
+import { createSyncServer, SeatGuard } from '@tickwire/transport';
 import type { Connection, EntityHandle, SyncServer, SyncServerClient } from '@tickwire/transport';
 import { botInput, Game, MAX_REWIND_TICKS, Phase, SNAPSHOT_HZ, TICK_HZ, parseInput } from '../sim/index.js';
 import type { GameEvent, PlayerInput } from '../sim/index.js';
@@ -51,8 +51,14 @@ export interface ArenaHostStats {
   refused: RefusedCounters;
   /** Input packets the sync layer dropped whole (malformed bytes, out-of-range values). */
   rejectedPackets: number;
-  /** Inputs the sync layer's bounded queue refused (a flood). */
+  /** Inputs the sync layer's bounded queue or per-tick input budget refused (a flood). */
   inputOverflow: number;
+  /** Input packets the sync layer dropped undecoded, over its per-tick packet budget. */
+  packetsOverBudget: number;
+  /** Players cut off by the sync layer (a persistent flood, or no snapshot acknowledged for 10 s). */
+  violations: number;
+  /** Connections that replaced an earlier connection of the same seat (one join token, two connections). */
+  replacedConnections: number;
   /** Time the last tick took, ms. */
   tickMs: number;
 }
@@ -81,6 +87,23 @@ export class ArenaHost {
   };
   private readonly peerSlot = new Map<number, number>();
   private tickMs = 0;
+  private violations = 0;
+  /** Sync-layer counters of clients that are gone (cut off, replaced, disconnected). */
+  private readonly departedSync = { rejectedPackets: 0, inputOverflow: 0, packetsOverBudget: 0 };
+  /** The lobby session each connection signaled from, for the seat guard's verify. */
+  private readonly keys = new WeakMap<Connection, string>();
+  /**
+   * One live connection per seat: a second connection with the same join token replaces the first
+   * (a reconnecting player gets back in at once), and the first is closed.
+   */
+  private readonly guard = new SeatGuard<string>({
+    verify: async (token, connection) => {
+      const key = this.keys.get(connection);
+      if (key === undefined || this.options.verify === undefined) throw new Error('no verifier');
+      await this.options.verify(token, key);
+      return key;
+    },
+  });
   private rosterTimer: ReturnType<typeof setInterval> | undefined;
   private botCount = 0;
   private closed = false;
@@ -103,6 +126,13 @@ export class ArenaHost {
     );
     this.match = world.spawn('match', { round: 1, phase: 'warmup', secondsLeft: 0, simTick: 0 });
     this.server.on('tick', () => this.tick());
+    this.server.on('violation', () => this.violations++);
+    this.server.on('leave', (client) => {
+      const s = client.stats();
+      for (const n of Object.values(s.rejected)) this.departedSync.rejectedPackets += n ?? 0;
+      this.departedSync.inputOverflow += s.inputs.overflow + s.inputs.overBudget;
+      this.departedSync.packetsOverBudget += s.guard.packetsOverBudget;
+    });
     this.server.start();
     this.rosterTimer = setInterval(() => this.refreshRoster(), 1000);
   }
@@ -116,6 +146,7 @@ export class ArenaHost {
    * that `verify` accepts for lobby session `key` (or `trusted`: the host's own in-page player).
    */
   accept(connection: Connection, key: string, trusted = false): void {
+    this.keys.set(connection, key);
     let seat: Seat | undefined;
     let hello = false;
     const offMessage = connection.on('message', ({ channel, raw, data }) => {
@@ -132,7 +163,8 @@ export class ArenaHost {
         void this.seat(connection, key, message.name, message.token, trusted).then((s) => (seat = s));
         return;
       }
-      if (seat === undefined) {
+      // Nothing before the seat, and nothing from a connection its seat has moved on from.
+      if (seat === undefined || seat.client?.connection !== connection) {
         counters.badMessages++;
         return;
       }
@@ -171,7 +203,7 @@ export class ArenaHost {
     if (!trusted) {
       if (this.options.verify === undefined) return refuse('this match accepts nobody from outside');
       try {
-        await this.options.verify(token, key);
+        await this.guard.admit(connection, token);
       } catch {
         this.loose.badMessages++;
         return refuse('join token refused');
@@ -227,8 +259,7 @@ export class ArenaHost {
 
   stats(): ArenaHostStats {
     const refused = { ...this.loose };
-    let rejectedPackets = 0;
-    let inputOverflow = 0;
+    let { rejectedPackets, inputOverflow, packetsOverBudget } = this.departedSync;
     const add = (c: RefusedCounters) => {
       refused.badInputs += c.badInputs;
       refused.floodedInputs += c.floodedInputs;
@@ -241,7 +272,8 @@ export class ArenaHost {
       const s = seat.client?.stats();
       if (s === undefined) continue;
       for (const n of Object.values(s.rejected)) rejectedPackets += n ?? 0;
-      inputOverflow += s.inputs.overflow;
+      inputOverflow += s.inputs.overflow + s.inputs.overBudget;
+      packetsOverBudget += s.guard.packetsOverBudget;
     }
     return {
       tick: this.game.tick,
@@ -249,6 +281,9 @@ export class ArenaHost {
       refused,
       rejectedPackets,
       inputOverflow,
+      packetsOverBudget,
+      violations: this.violations,
+      replacedConnections: this.guard.stats().replaced,
       tickMs: this.tickMs,
     };
   }
