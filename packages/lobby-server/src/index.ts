@@ -14,6 +14,8 @@ export type {
 } from './auth/identity.js';
 export { verifyJoinToken, JOIN_TOKEN_ISSUER } from './auth/join-token.js';
 export type { JoinClaims, JoinExpectations, JoinVerifyKey } from './auth/join-token.js';
+export { CoturnAdmin } from './auth/coturn-admin.js';
+export type { CoturnAdminOptions } from './auth/coturn-admin.js';
 export { createTurnCredentials, turnPassword } from './auth/turn.js';
 export type { TurnOptions } from './auth/turn.js';
 export { signSessionToken, verifySessionToken } from './auth/session-token.js';

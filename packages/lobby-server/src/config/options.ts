@@ -134,6 +134,12 @@ export const settings = {
   turnUrls: list('TURN_URLS', 'TURN URLs handed to clients, e.g. turn:turn.example.com:3478?transport=udp.'),
   stunUrls: list('STUN_URLS', 'STUN URLs handed to clients.'),
   turnTtlSeconds: int('TURN_TTL', 'Lifetime of TURN credentials (seconds).'),
+  turnCliPort: int(
+    'TURN_CLI_PORT',
+    "coturn's admin CLI port (`cli-port`, on loopback): when a player leaves its room, the lobby ends that player's TURN allocations through it (expired credentials do not). 0 = off.",
+  ),
+  turnCliHost: str('TURN_CLI_HOST', "coturn's admin CLI address (`cli-ip`)."),
+  turnCliPassword: str('TURN_CLI_PASSWORD', "coturn's `cli-password` (coturn disables the CLI without one)."),
   modes: list(
     'LOBBY_MODES',
     'Game modes and match sizes for matchmaking, `name=size` (e.g. duel=2,squad=8).',
@@ -243,6 +249,9 @@ export const defaultSettings: LobbySettings = {
   turnUrls: [],
   stunUrls: [],
   turnTtlSeconds: 600,
+  turnCliPort: 0,
+  turnCliHost: '127.0.0.1',
+  turnCliPassword: '',
   modes: [],
   defaultMatchSize: 2,
   acceptTimeoutMs: 15_000,

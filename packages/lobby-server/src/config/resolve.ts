@@ -63,6 +63,11 @@ export function resolveConfig(options: Partial<LobbySettings>): ResolvedConfig {
     }
   }
   if (merged.port < 0 || merged.port > 65_535) throw new Error('config port must be 0-65535');
+  if (merged.turnCliPort > 0 && !merged.turnCliPassword) {
+    throw new Error(
+      'config turnCliPort is set but turnCliPassword is empty (coturn disables its CLI without one)',
+    );
+  }
   if (merged.turnSecret && merged.turnUrls.length === 0) {
     throw new Error('config turnSecret is set but turnUrls is empty');
   }

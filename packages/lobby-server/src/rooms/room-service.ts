@@ -98,6 +98,21 @@ export class RoomService {
     }
   }
 
+  /**
+   * The player's game in this room is over: its relayed TURN allocations end now, not when their
+   * lifetime runs out (coturn-admin.ts). Not awaited: the room change never waits on coturn.
+   */
+  private endTurnAllocations(sessionId: string): void {
+    const admin = this.ctx.turnAdmin;
+    if (admin === undefined) return;
+    admin.endSessionsOf([sessionId]).then(
+      (ended) => {
+        if (ended > 0) this.ctx.log.debug({ sessionId, ended }, 'TURN allocations ended');
+      },
+      (error: unknown) => this.ctx.log.warn({ err: error, sessionId }, 'could not end TURN allocations'),
+    );
+  }
+
   private async remove(room: RoomRecord): Promise<void> {
     await this.ctx.store.delete(keys.code(room.code));
     if (room.public) {
@@ -269,6 +284,7 @@ export class RoomService {
     });
     await this.releaseSeat(sessionId, roomId);
     if (!outcome.before) return false;
+    this.endTurnAllocations(sessionId);
     if (!outcome.room) await this.remove(outcome.before);
     await this.ctx.hub.send(sessionId, { t: 'room.left', roomId, reason });
     if (outcome.room) {

@@ -2,6 +2,7 @@
 // hub that reaches sessions, logger, metrics and the join-token signer. Services get it injected
 // and hold no other global state, so two lobbies can run side by side in one test process.
 import type { Logger } from 'pino';
+import type { CoturnAdmin } from '../auth/coturn-admin.js';
 import type { JoinSigner } from '../auth/join-keys.js';
 import type { IdentityVerifier } from '../auth/identity.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -19,5 +20,7 @@ export interface LobbyContext {
   readonly metrics: LobbyMetrics;
   readonly joinSigner: JoinSigner;
   readonly identity: IdentityVerifier | undefined;
+  /** coturn's admin CLI, when configured: ends a player's TURN allocations when it leaves its room. */
+  readonly turnAdmin: CoturnAdmin | undefined;
   now(): number;
 }

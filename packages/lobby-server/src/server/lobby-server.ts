@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { CoturnAdmin } from '../auth/coturn-admin.js';
 import { LobbyCloseCode } from '../errors.js';
 import { createJoinSigner } from '../auth/join-keys.js';
 import { newId } from '../auth/session-token.js';
@@ -97,6 +98,14 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
     metrics,
     joinSigner: await createJoinSigner(config.secret, config.joinTokenTtlSeconds),
     identity: options.identity,
+    turnAdmin:
+      config.turnCliPort > 0
+        ? new CoturnAdmin({
+            host: config.turnCliHost,
+            port: config.turnCliPort,
+            password: config.turnCliPassword,
+          })
+        : undefined,
     now: () => Date.now(),
   };
   const services = createServices(ctx);

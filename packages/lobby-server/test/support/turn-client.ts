@@ -1,7 +1,8 @@
 // A minimal STUN/TURN client (RFC 5389/5766) over UDP, just enough to prove what coturn thinks
 // of a credential and of a peer: Allocate with the long-term mechanism (401 challenge, then
-// MESSAGE-INTEGRITY keyed by MD5(username:realm:password)), then CreatePermission for IPv4 peers.
-// Answers the error code or the relayed address.
+// MESSAGE-INTEGRITY keyed by MD5(username:realm:password)), then CreatePermission for IPv4 or
+// (on an IPv6 allocation, RFC 6156) IPv6 peers, Refresh, and Send indications. Answers the error
+// code or the relayed address.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 
@@ -15,6 +16,8 @@ const ATTR = {
   xorPeer: 0x0012,
   data: 0x0013,
   xorRelayed: 0x0016,
+  lifetime: 0x000d,
+  requestedFamily: 0x0017,
   transport: 0x0019,
 } as const;
 
@@ -113,8 +116,31 @@ function errorCodeOf(response: Parsed): number {
   return error ? (error[2] ?? 0) * 100 + (error[3] ?? 0) : 0;
 }
 
-/** XOR-PEER-ADDRESS for an IPv4 peer. */
-function xorPeer(address: string, port: number): Buffer {
+/** The 16 bytes of an IPv6 address (`::` expanded; no embedded IPv4 form). */
+function ipv6Bytes(address: string): Buffer {
+  const [head = '', tail = ''] = address.split('::');
+  const parts = (s: string) => (s === '' ? [] : s.split(':'));
+  const left = parts(head);
+  const right = address.includes('::') ? parts(tail) : [];
+  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  return out;
+}
+
+/** XOR-PEER-ADDRESS for an IPv4 or IPv6 peer (IPv6 is XORed with the cookie and transaction id). */
+function xorPeer(address: string, port: number, transactionId?: Buffer): Buffer {
+  if (address.includes(':')) {
+    const value = Buffer.alloc(20);
+    value.writeUInt8(2, 1);
+    value.writeUInt16BE(port ^ (MAGIC >>> 16), 2);
+    const mask = Buffer.alloc(16);
+    mask.writeUInt32BE(MAGIC, 0);
+    transactionId!.copy(mask, 4);
+    const raw = ipv6Bytes(address);
+    for (let i = 0; i < 16; i++) value[4 + i] = raw[i]! ^ mask[i]!;
+    return attribute(ATTR.xorPeer, value);
+  }
   const value = Buffer.alloc(8);
   value.writeUInt8(1, 1);
   value.writeUInt16BE(port ^ (MAGIC >>> 16), 2);
@@ -128,8 +154,10 @@ function xorPeer(address: string, port: number): Buffer {
 /** A live allocation: its socket stays open so permissions can be asked on the same 5-tuple. */
 export interface TurnAllocation {
   readonly result: AllocateResult;
-  /** CreatePermission for an IPv4 peer: 200 when granted, else coturn's error code (403 = denied). */
+  /** CreatePermission for a peer: 200 when granted, else coturn's error code (403 = denied). */
   permit(peer: string): Promise<number>;
+  /** Refresh with this lifetime (0 deletes): 200, or coturn's error code (437: no such allocation). */
+  refresh(lifetimeSeconds: number): Promise<number>;
   /** Sends `data` to an IPv4 peer through the relay (a Send indication; needs a permission). */
   sendTo(peer: string, port: number, data: Buffer): void;
   /** Closes the socket (coturn keeps the allocation until its lifetime ends or coturn stops). */
@@ -141,10 +169,14 @@ export async function openAllocation(
   port: number,
   username: string,
   password: string,
+  family: 'ipv4' | 'ipv6' = 'ipv4',
 ): Promise<TurnAllocation> {
   const socket = new StunSocket(port);
   try {
-    const transport = attribute(ATTR.transport, Buffer.from([17, 0, 0, 0]));
+    const transport = Buffer.concat([
+      attribute(ATTR.transport, Buffer.from([17, 0, 0, 0])),
+      ...(family === 'ipv6' ? [attribute(ATTR.requestedFamily, Buffer.from([2, 0, 0, 0]))] : []),
+    ]);
     const challenge = await socket.exchange(message(0x0003, randomBytes(12), [transport]));
     const realm = challenge.attrs.get(ATTR.realm);
     const nonce = challenge.attrs.get(ATTR.nonce);
@@ -167,15 +199,22 @@ export async function openAllocation(
     return {
       result,
       permit: async (peer) => {
-        const answer = await socket.exchange(
-          message(0x0008, randomBytes(12), [xorPeer(peer, 9), ...auth()], key),
-        );
+        const id = randomBytes(12);
+        const answer = await socket.exchange(message(0x0008, id, [xorPeer(peer, 9, id), ...auth()], key));
         return answer.type === 0x0108 ? 200 : errorCodeOf(answer);
       },
-      sendTo: (peer, peerPort, data) =>
-        socket.sendRaw(
-          message(0x0016, randomBytes(12), [xorPeer(peer, peerPort), attribute(ATTR.data, data)]),
-        ),
+      refresh: async (lifetimeSeconds) => {
+        const lifetime = Buffer.alloc(4);
+        lifetime.writeUInt32BE(lifetimeSeconds, 0);
+        const answer = await socket.exchange(
+          message(0x0004, randomBytes(12), [attribute(ATTR.lifetime, lifetime), ...auth()], key),
+        );
+        return answer.type === 0x0104 ? 200 : errorCodeOf(answer);
+      },
+      sendTo: (peer, peerPort, data) => {
+        const id = randomBytes(12);
+        socket.sendRaw(message(0x0016, id, [xorPeer(peer, peerPort, id), attribute(ATTR.data, data)]));
+      },
       close: () => socket.close(),
     };
   } catch (error) {
