@@ -1,7 +1,8 @@
 // The coturn configuration shipped with the lobby (coturn/turnserver.conf) against a real
 // turnserver: relaying to loopback, private, shared, link-local (cloud metadata), benchmarking,
 // multicast and broadcast addresses is refused (CreatePermission → 403) while a public peer is
-// allowed, one session's credentials hold at most `user-quota` allocations, and the lobby's
+// allowed, the same for IPv6 peers on an IPv6 allocation (loopback, IPv4-mapped, NAT64, unique-local,
+// link-local, multicast), one session's credentials hold at most `user-quota` allocations, and the lobby's
 // short-lived credentials are accepted until they expire.
 //
 // The test environment needs a few overrides on the command line, and only these: where coturn
@@ -167,6 +168,58 @@ describe.skipIf(!hasTurnserver)('shipped coturn configuration: bandwidth', () =>
     } finally {
       turn.close();
       peer.close();
+    }
+  });
+});
+
+describe.skipIf(!hasTurnserver)('shipped coturn configuration: IPv6 peers', () => {
+  let coturn: Coturn<CoturnSecretAuth>;
+
+  beforeAll(async () => {
+    // One override more than the first block: an IPv6 relay address (::1) beside 127.0.0.2, so a
+    // client can ask for an IPv6 allocation (RFC 6156) and name IPv6 peers.
+    coturn = await startCoturn({
+      auth: { secret: 'shipped-config-ipv6-secret' },
+      spawn: (command, args, options) =>
+        spawn(command, ['-c', CONFIG, ...args.filter((arg) => !DROPPED.has(arg)), '--relay-ip=::1'], options),
+      probe: (target, signal) => waitForStun(target.port, { host: target.host, timeoutMs: 10_000, signal }),
+    });
+  });
+
+  afterAll(async () => {
+    const started: Coturn<CoturnSecretAuth> | undefined = coturn;
+    await started?.stop();
+  });
+
+  it('refuses loopback, IPv4-mapped, NAT64, unique-local, link-local and multicast IPv6 peers with 403', async () => {
+    const credentials = createTurnCredentials(
+      { secret: coturn.auth.secret, ttlSeconds: 300, turnUrls: [coturn.url], stunUrls: [] },
+      'v6',
+    );
+    const turn = await openAllocation(coturn.port, credentials.username, credentials.credential, 'ipv6');
+    try {
+      expect(turn.result.ok).toBe(true);
+      const denied = [
+        '::1', // loopback
+        '::ffff:7f00:1', // IPv4-mapped 127.0.0.1
+        '::ffff:a01:203', // IPv4-mapped 10.1.2.3
+        '::ffff:a9fe:a9fe', // IPv4-mapped 169.254.169.254 (metadata)
+        '64:ff9b::a01:203', // NAT64 of 10.1.2.3
+        'fc00::1', // unique-local
+        'fd00:ec2::254', // AWS metadata over IPv6
+        'fe80::1', // link-local
+        'febf:ffff::1',
+        'ff02::1', // multicast: all nodes
+        'ff05::1:3',
+      ];
+      const answers: Record<string, number> = {};
+      for (const peer of denied) answers[peer] = await turn.permit(peer);
+      expect(answers).toEqual(Object.fromEntries(denied.map((peer) => [peer, 403])));
+      // A public IPv6 peer is allowed: the denials are the ranges, not IPv6 relaying being broken.
+      expect(await turn.permit('2606:4700:4700::1111')).toBe(200);
+      expect(await turn.permit('2001:4860:4860::8888')).toBe(200);
+    } finally {
+      turn.close();
     }
   });
 });
