@@ -1,9 +1,9 @@
 // The coturn configuration shipped with the lobby (coturn/turnserver.conf) against a real
 // turnserver: relaying to loopback, private, shared, link-local (cloud metadata), benchmarking,
 // multicast and broadcast addresses is refused (CreatePermission → 403) while a public peer is
-// allowed, the same for IPv6 peers on an IPv6 allocation (loopback, IPv4-mapped, NAT64, unique-local,
-// link-local, multicast), one session's credentials hold at most `user-quota` allocations, and the lobby's
-// short-lived credentials are accepted until they expire.
+// allowed, the same for IPv6 peers on an IPv6 allocation (loopback, IPv4-mapped, NAT64,
+// unique-local, link-local, multicast), one session's credentials hold at most `user-quota`
+// allocations, and the lobby's short-lived credentials are accepted until they expire.
 //
 // The test environment needs a few overrides on the command line, and only these: where coturn
 // listens and relays (127.0.0.1 and 127.0.0.2, test-chosen ports), the shared secret, and files

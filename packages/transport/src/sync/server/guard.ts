@@ -8,7 +8,7 @@
 export const PeerViolation = {
   /** No new snapshot acknowledged for `unackedCloseTicks` ticks. */
   Unacked: 'unacked',
-  /** Over its input or packet budget on most ticks for `floodCloseTicks` ticks. */
+  /** Over its input or packet budget on half the ticks of a `floodCloseTicks` window. */
   Flood: 'flood',
 } as const;
 export type PeerViolation = (typeof PeerViolation)[keyof typeof PeerViolation];
@@ -28,7 +28,10 @@ export interface GuardOptions {
   packetsPerSecond?: number;
   /** Packets accepted at once (default 64). */
   packetBurst?: number;
-  /** Net ticks spent over budget before the client is cut off (default: tickRate, 1 s; Infinity: never). */
+  /**
+   * A client over budget on half the ticks of any window this long is cut off (default: tickRate,
+   * i.e. half of any second; Infinity: never). A burst after a stall costs a tick or two, not half.
+   */
   floodCloseTicks?: number;
 }
 
@@ -74,7 +77,9 @@ export class PeerGuard {
   /** The tick of the last ack progress, or of the first snapshot sent. */
   private progressTick: number | undefined;
   private tick = 0;
-  private floodStrikes = 0;
+  /** Over-budget flags of the last `floodCloseTicks` ticks (a ring), and how many are set. */
+  private readonly overRing: Uint8Array;
+  private overCount = 0;
   private lastDegradedSend = -Infinity;
   private overThisTick = false;
   private readonly counters = { degradedSkips: 0, inputsOverBudget: 0, packetsOverBudget: 0 };
@@ -85,6 +90,9 @@ export class PeerGuard {
     this.degradedEvery = Math.max(1, options.degradedEvery ?? Math.round(tickRate / 4));
     this.unackedCloseTicks = options.unackedCloseTicks ?? Math.round(10 * tickRate);
     this.floodCloseTicks = options.floodCloseTicks ?? Math.round(tickRate);
+    this.overRing = new Uint8Array(
+      Number.isFinite(this.floodCloseTicks) ? Math.max(1, this.floodCloseTicks) : 1,
+    );
     this.inputs = new Bucket((options.inputsPerSecond ?? 240) / tickRate, options.inputBurst ?? 128);
     this.packets = new Bucket((options.packetsPerSecond ?? 480) / tickRate, options.packetBurst ?? 64);
   }
@@ -94,12 +102,15 @@ export class PeerGuard {
     this.tick = tick;
     this.inputs.refill();
     this.packets.refill();
-    // Ticks over budget add a strike, quiet ticks take one away: a sustained flood adds up, a
+    // The last tick goes into the window: a sustained (even bursty) flood fills half of it, a
     // legitimate burst after a stall does not.
-    this.floodStrikes = this.overThisTick ? this.floodStrikes + 1 : Math.max(0, this.floodStrikes - 1);
+    const slot = tick % this.overRing.length;
+    this.overCount += (this.overThisTick ? 1 : 0) - this.overRing[slot]!;
+    this.overRing[slot] = this.overThisTick ? 1 : 0;
     this.overThisTick = false;
     if (this.violation !== undefined) return;
-    if (this.floodStrikes >= this.floodCloseTicks) this.violation = PeerViolation.Flood;
+    if (Number.isFinite(this.floodCloseTicks) && this.overCount >= this.floodCloseTicks / 2)
+      this.violation = PeerViolation.Flood;
     else if (this.unackedTicks >= this.unackedCloseTicks) this.violation = PeerViolation.Unacked;
   }
 
