@@ -36,5 +36,3 @@ export {
   FrameType,
 } from './channel/frame.js';
 export type { UnreliableFrame, ReliableFrame } from './channel/frame.js';
-export { FrameReceiver } from './channel/receiver.js';
-export { RateMeter } from './stats/rate-meter.js';
