@@ -102,8 +102,10 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
       this.onRelayFrame(data, now);
       return;
     }
-    // The WebSocket limit grows to fit relay frames; text messages keep their own.
+    // The WebSocket limit grows to fit relay frames; text messages keep their own, closed and
+    // counted exactly as `ws` does when it enforces maxPayload itself (relay off).
     if (data.byteLength > this.ctx.config.maxPayload) {
+      this.ctx.metrics.wsErrors.inc({ code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
       this.close(LobbyCloseCode.MessageTooBig, 'message too big');
       return;
     }

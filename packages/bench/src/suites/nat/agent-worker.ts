@@ -169,10 +169,13 @@ startWorker(({ ipc, onShutdown }) => {
       // A Node answerer sends its candidates only once connected, so a pair can open before the
       // partner's candidates arrive and name its address peer-reflexive; the path is named again
       // when they come, and re-read on every ping: give it two pings to settle.
+      // Bounded: a pair whose pings stop must still answer (the orchestrator waits 60 s at most).
       for (let pings = 0; pings < 2 && connection.stats().path?.type === 'prflx'; pings++) {
         await new Promise<void>((resolve) => {
           const offs = [connection.on('rtt', done), connection.on('close', done)];
+          const timer = setTimeout(done, 3_000);
           function done(): void {
+            clearTimeout(timer);
             for (const off of offs) off();
             resolve();
           }

@@ -72,6 +72,18 @@ function cases(plan: Plan): Case[] {
   return out;
 }
 
+/** A run the orchestrator gave up on (an agent did not answer): failed, with the reason. */
+function unanswered(error: unknown): PairRun {
+  const side = {
+    ok: false,
+    received: [],
+    localCandidates: [],
+    iceUrls: [],
+    error: { message: error instanceof Error ? error.message : String(error), step: 'ipc' },
+  } as const;
+  return { ok: false, fellBack: false, outcomes: [side, side] };
+}
+
 function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
   const ok = runs.filter((r) => r.ok);
   const open = ok.flatMap((r) => (r.openMs === undefined ? [] : [r.openMs]));
@@ -174,13 +186,13 @@ export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
     for (const c of todo) {
       const runs: PairRun[] = [];
       for (let i = 0; i < c.runs; i += 1) {
-        runs.push(
-          await runPair(lab, c.spec, {
-            connectTimeoutMs: 15_000,
-            ...(c.relayFallbackAfterMs === undefined ? {} : { relayFallbackAfterMs: c.relayFallbackAfterMs }),
-            ...(c.wsRelay === undefined ? {} : { wsRelay: c.wsRelay }),
-          }),
-        );
+        const runOptions = {
+          connectTimeoutMs: 15_000,
+          ...(c.relayFallbackAfterMs === undefined ? {} : { relayFallbackAfterMs: c.relayFallbackAfterMs }),
+          ...(c.wsRelay === undefined ? {} : { wsRelay: c.wsRelay }),
+        };
+        // One run whose agent does not answer counts as a failed run; the suite goes on.
+        runs.push(await runPair(lab, c.spec, runOptions).catch((error: unknown) => unanswered(error)));
         options.onProgress?.(++done / total);
       }
       results.push(...rows(c, runs));
