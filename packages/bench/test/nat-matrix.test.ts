@@ -3,10 +3,11 @@
 // and the real lobby on the public server, one agent process per host. Each pair meets through the
 // lobby's matchmaking and signaling, with TURN credentials from the lobby, and must carry a message
 // on both channels over the expected path: host/srflx/prflx where the NATs allow it, a TURN relay
-// (over UDP) only where they do not. A UDP-blocked Node peer cannot connect at all (libjuice gathers
-// no relay candidate over TURN-TCP): one pair shows the evidence. `pnpm bench nat` measures every
-// pair repeatedly; this runs each once (all pairs but four of the five UDP-blocked ones, which fail
-// for the same reason, in about two minutes).
+// (over UDP) only where they do not. A UDP-blocked Node peer has no WebRTC path at all (libjuice
+// gathers no relay candidate over TURN-TCP: one test shows the evidence, with the lobby relay
+// off), so it connects through the lobby's WebSocket relay, the last resort after TURN: every
+// UDP-blocked pair opens over path lobby-relay (TCP to the lobby on 443). `pnpm bench nat`
+// measures every pair repeatedly; this runs each once (about three minutes).
 import { isNetlabSupported } from '@tickwire/netlab';
 import { hasTurnserver } from '@tickwire/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,6 @@ import { runPair } from '../src/suites/nat/run-pair.js';
 
 const support = isNetlabSupported();
 const pairs = matrixPairs();
-const connecting = pairs.filter((p) => p.expected !== 'needs-ws-relay');
 
 describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through the lobby', () => {
   let lab: MatrixLab;
@@ -31,11 +31,16 @@ describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through t
     await lab?.close();
   }, 60_000);
 
-  it.each(connecting.map((p) => [p.name, p.expected, p] as const))(
+  it.each(pairs.map((p) => [p.name, p.expected, p] as const))(
     '%s: both channels carry messages over a %s path',
     { timeout: 60_000 },
     async (_name, expected, spec: PairSpec) => {
-      const run = await runPair(lab, spec, { connectTimeoutMs: 15_000 });
+      // UDP-blocked pairs wait out two WebRTC attempts first: all but one with shorter waits.
+      const quicker =
+        expected === 'lobby-relay' && spec.name !== 'public~udp-blocked'
+          ? { relayFallbackAfterMs: 1_500, wsRelay: 1_000 }
+          : {};
+      const run = await runPair(lab, spec, { connectTimeoutMs: 15_000, ...quicker });
       expect(run.ok, JSON.stringify(run.outcomes)).toBe(true);
       for (const side of run.outcomes) {
         expect([...side.received].sort()).toEqual(['reliable', 'unreliable']);
@@ -45,7 +50,14 @@ describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through t
       expect(EXPECTED_PATHS[expected as keyof typeof EXPECTED_PATHS]).toContain(run.path);
       const candidates = run.outcomes.flatMap((o) => (o.path ? [o.path.local, o.path.remote] : []));
       const relays = candidates.filter((c) => c.type === 'relay');
-      if (expected === 'relay') {
+      if (expected === 'lobby-relay') {
+        // both channels through the lobby on the public server, over TCP (its WebSocket on 443)
+        expect(run.relayProtocol).toBe('tcp');
+        for (const c of candidates) {
+          expect(c).toMatchObject({ type: 'lobby-relay', address: lab.lab.server.ip, port: 443 });
+        }
+        expect(run.outcomes.map((o) => o.relayFallback?.via)).toEqual(['ws-relay', 'ws-relay']);
+      } else if (expected === 'relay') {
         // through coturn on the public server, which node-datachannel reaches over UDP
         expect(relays.length).toBeGreaterThan(0);
         for (const relay of relays) expect(relay.address).toBe(lab.lab.server.ip);
@@ -57,15 +69,15 @@ describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through t
     },
   );
 
-  it('UDP-blocked: a Node peer gathers only its host candidate, though TURN over TCP is reachable', async () => {
+  it('UDP-blocked without the lobby relay: a Node peer gathers only its host candidate, though TURN over TCP is reachable', async () => {
     const spec = pairs.find((p) => p.name === 'public~udp-blocked')!;
-    expect(spec.expected).toBe('needs-ws-relay');
+    expect(spec.expected).toBe('lobby-relay');
     const blockedHost = lab.lab.site(spec.b.site).host;
     // The network lets TCP to coturn's port through: the failure below is the peer's, not the lab's.
     const tcp = `require('net').connect(${lab.turn.port}, '${lab.turn.listeningIp}')
       .on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
     await expect(blockedHost.exec(process.execPath, ['-e', tcp])).resolves.toBe('');
-    const run = await runPair(lab, spec, { connectTimeoutMs: 6_000 });
+    const run = await runPair(lab, spec, { connectTimeoutMs: 6_000, wsRelay: false });
     expect(run.ok).toBe(false);
     const [open, blocked] = run.outcomes;
     expect(blocked.iceUrls).toContain(lab.turn.tcpUrl);

@@ -76,7 +76,7 @@ const EXPECTED: Partial<Record<SuiteName, { names: string[]; metrics: string[] }
   compare: { names: ['colyseus-server'], metrics: ['bytes_per_tick_mean'] },
   nat: {
     names: ['public~public', 'restricted-cone~symmetric', 'same-nat', 'public~udp-blocked'],
-    metrics: ['success_rate', 'path_host', 'path_relay'],
+    metrics: ['success_rate', 'path_host', 'path_relay', 'path_lobby_relay'],
   },
 };
 

@@ -39,6 +39,16 @@ export const LobbyErrorCode = {
   PeerUnavailable: 'peer_unavailable',
   /** Too many ICE candidates in one negotiation, or too many open negotiations. */
   SignalLimit: 'signal_limit',
+  /** Relay frames are off on this lobby (`relayEnabled` false). */
+  RelayDisabled: 'relay_disabled',
+  /**
+   * A relay frame to a member of the room with whom the sender has no signaling relationship (no
+   * offer, answer or candidate exchanged since the last `bye`): the relay carries game traffic only
+   * for peers that are connecting or connected, never between strangers.
+   */
+  RelayUnauthorized: 'relay_unauthorized',
+  /** A relay frame larger than `relayMaxFrameBytes`. */
+  FrameTooLarge: 'frame_too_large',
   AlreadyQueued: 'already_queued',
   NotQueued: 'not_queued',
   UnknownMode: 'unknown_mode',

@@ -2,6 +2,7 @@
 // matchmaking cross processes; killing one process leaves the other's players undisturbed and
 // its own players reconnect to the survivor with their seats.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connect as connectPeer } from '@tickwire/transport';
 import { createMemoryBackend } from '../src/index.js';
 import type { LobbyClient } from '../src/client/index.js';
 import { cleanup, connect, eventually, onCleanup, startLobby } from './helpers.js';
@@ -52,6 +53,36 @@ async function stopAll(lobbies: LobbyProcess[]): Promise<void> {
 }
 
 describe('two lobby processes on one Redis', () => {
+  it('relay frames (the last-resort game relay) cross processes in order', async () => {
+    const lobbies = await twoLobbies();
+    try {
+      const [one, two] = lobbies;
+      const a = await connect(one.url, { name: 'on-one' });
+      const b = await connect(two.url, { name: 'on-two' });
+      const room = await a.createRoom({ mode: 'duel', maxPlayers: 2, public: false });
+      const joined = a.waitFor('roomUpdate', (u) => u.reason === 'joined');
+      await b.joinRoom({ roomId: room.id });
+      await joined;
+      const x = connectPeer({ role: 'offerer', signaler: a.signalerFor(b.sessionId), wsRelay: 'only' });
+      const y = connectPeer({ role: 'answerer', signaler: b.signalerFor(a.sessionId) });
+      onCleanup(() => {
+        x.close();
+        y.close();
+      });
+      await Promise.all([x.opened, y.opened]);
+      const got: number[] = [];
+      y.on('message', (event) => {
+        if (event.channel === 'reliable') got.push(event.data as number);
+      });
+      for (let i = 0; i < 100; i++) x.send('reliable', i);
+      await eventually(() => got.length === 100, 10_000, 'relayed messages');
+      expect(got).toEqual([...Array(100).keys()]);
+      await eventually(() => y.stats().path?.type === 'lobby-relay', 5_000, 'the lobby-relay path');
+    } finally {
+      await stopAll(lobbies);
+    }
+  });
+
   it('share rooms and relay signaling across processes', async () => {
     const lobbies = await twoLobbies();
     try {

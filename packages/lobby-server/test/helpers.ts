@@ -58,12 +58,18 @@ export async function connect(
 /** A raw `ws` socket that records every server message, for protocol-level tests. */
 export class RawClient {
   readonly messages: ServerMessage[] = [];
+  /** Binary messages (relay frames), raw. */
+  readonly binary: Buffer[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters: Array<{ predicate: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }> =
     [];
 
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: RawData) => {
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) {
+        this.binary.push(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
+        return;
+      }
       const message = JSON.parse(data.toString()) as ServerMessage;
       this.messages.push(message);
       for (const waiter of [...this.waiters]) {

@@ -20,6 +20,8 @@ export { MAX_UNRELIABLE_PAYLOAD } from './connection/options.js';
 export { DEFAULT_LOSS_PROBES } from './channel/loss-probes.js';
 export type { LossProbeOptions } from './channel/loss-probes.js';
 export type { SignalMessage, Signaler } from './signal/signaler.js';
+export type { RelayPipe, RelayRefusal } from './relay/pipe.js';
+export { WS_RELAY_DESCRIPTION } from './relay/pipe.js';
 export { createSignalerPair } from './signal/in-process.js';
 export type { InProcessSignaler } from './signal/in-process.js';
 export type { ChannelStats, ConnectionStats, UnreliableStats } from './stats/types.js';

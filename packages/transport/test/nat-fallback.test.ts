@@ -177,7 +177,7 @@ describe.skipIf(!support.ok || !hasTurnserver)(
       expect(peers.fallbacks.a.map((f) => f.event)).toEqual([
         { attempt: 1, reason: expect.stringMatching(/^(timeout|ice-failed)$/) },
       ]);
-      expect(peers.fallbacks.b.map((f) => f.event)).toEqual([{ attempt: 1, reason: 'peer' }]);
+      expect(peers.fallbacks.b.map((f) => f.event)).toEqual([{ attempt: 1, reason: 'peer', via: 'turn' }]);
       expect(peers.fallbacks.a[0]!.atMs).toBeLessThan(atA.atMs);
       // the offer that opened it was marked as attempt 1 (what a lobby must pass through)
       expect(peers.signals).toContainEqual({

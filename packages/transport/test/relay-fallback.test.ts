@@ -35,8 +35,8 @@ describe.skipIf(!hasTurnserver)('relay fallback', () => {
     const atA = fallbacks(a);
     const atB = fallbacks(b);
     await Promise.all([a.opened, b.opened]);
-    expect(atA).toEqual([{ attempt: 1, reason: 'timeout' }]);
-    expect(atB).toEqual([{ attempt: 1, reason: 'peer' }]);
+    expect(atA).toEqual([{ attempt: 1, reason: 'timeout', via: 'turn' }]);
+    expect(atB).toEqual([{ attempt: 1, reason: 'peer', via: 'turn' }]);
     // the answer that opened the connection belongs to attempt 1
     expect(signals.some((m) => m.kind === 'description' && m.attempt === 1)).toBe(true);
     const pair = await a.selectedCandidatePair();
@@ -100,7 +100,7 @@ describe.skipIf(!hasTurnserver)('relay fallback', () => {
       const atB = fallbacks(b);
       await Promise.all([a.opened, b.opened]);
       expect(overtook).toBe(1);
-      expect(atB).toEqual([{ attempt: 1, reason: 'peer' }]);
+      expect(atB).toEqual([{ attempt: 1, reason: 'peer', via: 'turn' }]);
       // Held, not refused: an unexpected candidate would have been a SIGNALING error.
       expect(errorsAtB).toEqual([]);
       // As in the first test: the offerer sees the relay pair it settled on.

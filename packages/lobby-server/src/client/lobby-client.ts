@@ -24,6 +24,8 @@ import { Emitter } from './emitter.js';
 import type { LobbyClientEvents } from './events.js';
 import { LobbySocket } from './lobby-socket.js';
 import { PeerSignaler, SignalRouter } from './signaler.js';
+import { RelayPipes } from './relay-pipes.js';
+import { decodeRelayFrame } from '../protocol/relay-frame.js';
 import { defaultSocketFactory } from './socket.js';
 import type { SocketFactory } from './socket.js';
 
@@ -65,6 +67,7 @@ export class LobbyClient {
   private readonly events: Emitter<LobbyClientEvents>;
   private readonly router: SignalRouter;
   private readonly socket: LobbySocket;
+  private readonly pipes: RelayPipes;
   private welcomeMessage: WelcomeMessage | undefined;
   private currentRoom: RoomView | null = null;
   private currentJoinToken: string | null = null;
@@ -96,13 +99,28 @@ export class LobbyClient {
       {
         welcome: (welcome, wasReconnect) => this.onWelcome(welcome, wasReconnect),
         serverMessage: (message) => this.onServerMessage(message),
-        error: (error) => this.events.emit('error', error),
-        disconnected: (info) => this.events.emit('disconnected', info),
+        binary: (bytes) => {
+          const frame = decodeRelayFrame(bytes);
+          if (!('problem' in frame)) this.pipes.deliver(frame.peer, frame.payload, frame.reliable);
+        },
+        error: (error) => this.onUnansweredError(error),
+        disconnected: (info) => {
+          this.pipes.closeAll();
+          this.events.emit('disconnected', info);
+        },
         closed: (info) => {
+          this.pipes.closeAll();
           this.router.clear();
           this.events.emit('closed', info);
         },
       },
+    );
+    this.pipes = new RelayPipes(
+      {
+        sendBinary: (bytes) => this.socket.sendBinary(bytes),
+        bufferedAmount: () => this.socket.bufferedAmount(),
+      },
+      report,
     );
   }
 
@@ -267,7 +285,26 @@ export class LobbyClient {
 
   /** A transport Signaler that reaches `peerId` through the lobby (same room only). */
   signalerFor(peerId: string): PeerSignaler {
-    return new PeerSignaler(peerId, (to, message) => this.sendSignal(to, message), this.router);
+    return new PeerSignaler(
+      peerId,
+      (to, message) => this.sendSignal(to, message),
+      this.router,
+      () => this.pipes.pipeFor(peerId, this.welcomeMessage?.relay ?? null, this.socket.url),
+    );
+  }
+
+  /** A refused relay frame goes to its pipe (and so to the connection), not to `error` listeners. */
+  private onUnansweredError(error: LobbyError): void {
+    const peer = error.details['relayTo'];
+    if (typeof peer === 'string') {
+      this.pipes.refused(peer, {
+        code: error.code,
+        message: error.message,
+        reliable: error.details['reliable'] === true,
+      });
+      return;
+    }
+    this.events.emit('error', error);
   }
 
   private sendSignal(to: string, message: SignalMessage): void {

@@ -25,6 +25,8 @@ export interface LobbySocketOptions {
 export interface LobbySocketHandlers {
   welcome(welcome: WelcomeMessage, wasReconnect: boolean): void;
   serverMessage(message: ServerMessage): void;
+  /** A binary message: a relay frame (decoded by the client). */
+  binary(bytes: Uint8Array): void;
   /** An error reply that answers no request. */
   error(error: LobbyError): void;
   disconnected(info: { code: number; reason: string; willReconnect: boolean }): void;
@@ -82,6 +84,7 @@ export class LobbySocket {
       throw new LobbyError('disconnected', 'client was closed');
     }
     this.socket = socket;
+    socket.binaryType = 'arraybuffer';
     return new Promise<WelcomeMessage>((resolve, reject) => {
       this.helloWaiter = { resolve, reject, resume: this.resumeToken !== undefined };
       socket.onopen = () => this.sendHello(socket, this.resumeToken);
@@ -97,6 +100,24 @@ export class LobbySocket {
     if (!socket || socket.readyState !== OPEN)
       throw new LobbyError('disconnected', 'not connected to the lobby');
     socket.send(JSON.stringify(message));
+  }
+
+  /** Sends a binary message (a relay frame); throws when not connected. */
+  sendBinary(bytes: Uint8Array): void {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN || !this.welcomed)
+      throw new LobbyError('disconnected', 'not connected to the lobby');
+    socket.send(bytes);
+  }
+
+  /** Bytes the socket has not sent yet. */
+  bufferedAmount(): number {
+    return this.socket?.bufferedAmount ?? 0;
+  }
+
+  /** The URL of the lobby this socket talks to now. */
+  get url(): string {
+    return this.options.urls[this.urlIndex % this.options.urls.length] ?? '';
   }
 
   request(type: string, body: object, timeoutMs?: number): Promise<unknown> {
@@ -132,6 +153,14 @@ export class LobbySocket {
   }
 
   private onMessage(raw: unknown): void {
+    if (raw instanceof ArrayBuffer) {
+      this.handlers.binary(new Uint8Array(raw));
+      return;
+    }
+    if (ArrayBuffer.isView(raw)) {
+      this.handlers.binary(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
+      return;
+    }
     if (typeof raw !== 'string') return;
     let message: ServerMessage;
     try {

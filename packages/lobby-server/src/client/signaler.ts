@@ -2,7 +2,7 @@
 // carrying description/candidate/bye messages through the lobby (trickle ICE). Messages from a
 // peer that arrive before game code asked for its Signaler are kept (bounded) and replayed to
 // the first handler, because an offer usually arrives before the answerer set anything up.
-import type { SignalMessage, Signaler } from '@tickwire/transport';
+import type { RelayPipe, SignalMessage, Signaler } from '@tickwire/transport';
 
 const MAX_BACKLOG_PER_PEER = 256;
 const MAX_BACKLOG_PEERS = 64;
@@ -81,7 +81,13 @@ export class PeerSignaler implements Signaler {
     readonly peerId: string,
     private readonly sendSignal: (to: string, message: SignalMessage) => void,
     private readonly router: SignalRouter,
+    private readonly pipe: () => RelayPipe | undefined = () => undefined,
   ) {}
+
+  /** The lobby relay to this peer (game traffic when WebRTC finds no path); undefined when off. */
+  relayPipe(): RelayPipe | undefined {
+    return this.pipe();
+  }
 
   send(message: SignalMessage): void {
     this.sendSignal(this.peerId, message);

@@ -6,7 +6,9 @@
 export interface WebSocketLike {
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: string): void;
+  /** Set to 'arraybuffer' so binary messages (relay frames) arrive as ArrayBuffer. */
+  binaryType?: string;
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: unknown) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;

@@ -124,6 +124,22 @@ export const settings = {
     'LOBBY_INBOUND_SIGNAL_BYTES_PER_SECOND',
     'Signaling bytes per second one session accepts from all peers together (burst: 4 s worth); a recipient is never dropped for signals, the senders are throttled.',
   ),
+  relayEnabled: bool(
+    'LOBBY_RELAY_ENABLED',
+    'The last-resort game-traffic relay (binary relay frames) between members of a room that already signal each other, for peers WebRTC cannot connect (UDP blocked). false = refused with relay_disabled.',
+  ),
+  relayPeerBytesPerSecond: int(
+    'LOBBY_RELAY_PEER_BYTES_PER_SECOND',
+    'Relayed game traffic one session may send to any one peer, bytes per second (burst: 1 s worth; each frame costs its size + 64). More is refused with rate_limited (a violation: floods end in 4008). Advertised in `welcome` so clients pace themselves.',
+  ),
+  relayInboundBytesPerSecond: int(
+    'LOBBY_RELAY_INBOUND_BYTES_PER_SECOND',
+    'Relayed game traffic one session accepts from all peers together, bytes per second (burst: 1 s worth); senders over it are refused, the recipient is never dropped for it.',
+  ),
+  relayMaxFrameBytes: int(
+    'LOBBY_RELAY_MAX_FRAME_BYTES',
+    'Largest relayed frame payload in bytes (larger: frame_too_large). The WebSocket payload limit grows to fit it; text messages keep maxPayload.',
+  ),
   offerTimeoutMs: int(
     'LOBBY_OFFER_TIMEOUT_MS',
     'An offer not answered in time is reaped: both sides get a `bye`.',
@@ -242,6 +258,10 @@ export const defaultSettings: LobbySettings = {
   maxNegotiations: 16,
   peerSignalBytesPerSecond: 16 * 1024,
   inboundSignalBytesPerSecond: 64 * 1024,
+  relayEnabled: true,
+  relayPeerBytesPerSecond: 128 * 1024,
+  relayInboundBytesPerSecond: 1024 * 1024,
+  relayMaxFrameBytes: 16 * 1024,
   offerTimeoutMs: 30_000,
   graceMs: 30_000,
   joinTokenTtlSeconds: 120,

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultSettings, parseModes } from './options.js';
 import type { LobbySettings } from './options.js';
+import { relayFrameCost } from '../protocol/relay-frame.js';
 
 export interface ResolvedConfig extends LobbySettings {
   /** Match size per configured mode. */
@@ -40,6 +41,9 @@ const positive: Array<keyof LobbySettings> = [
   'maxNegotiations',
   'peerSignalBytesPerSecond',
   'inboundSignalBytesPerSecond',
+  'relayPeerBytesPerSecond',
+  'relayInboundBytesPerSecond',
+  'relayMaxFrameBytes',
   'offerTimeoutMs',
   'graceMs',
   'joinTokenTtlSeconds',
@@ -61,6 +65,10 @@ export function resolveConfig(options: Partial<LobbySettings>): ResolvedConfig {
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new Error(`config ${key} must be a positive number (got ${String(value)})`);
     }
+  }
+  if (merged.relayPeerBytesPerSecond < relayFrameCost(merged.relayMaxFrameBytes)) {
+    // The per-pair burst is 1 s worth: a largest frame must fit in it, or it could never pass.
+    throw new Error('config relayPeerBytesPerSecond must be at least relayMaxFrameBytes + 64');
   }
   if (merged.port < 0 || merged.port > 65_535) throw new Error('config port must be 0-65535');
   if (merged.turnCliPort > 0 && !merged.turnCliPassword) {

@@ -35,6 +35,8 @@ export interface LobbyMetrics {
   readonly matches: Counter<'outcome'>;
   readonly signalsRelayed: Counter;
   readonly signalsDropped: Counter<'reason'>;
+  readonly relayFrames: Counter<'outcome'>;
+  readonly relayBytes: Counter;
   readonly upgradesRejected: Counter<'reason'>;
   readonly wsErrors: Counter<'code'>;
   readonly socketsRefused: Counter<'reason'>;
@@ -125,6 +127,17 @@ export function createMetrics(sources: MetricsSources, processMetrics: boolean):
       name: 'lobby_signals_dropped_total',
       help: 'Signals refused by a relay budget (sender_budget, recipient_budget, recipient_backlog)',
       labelNames: ['reason'],
+      registers,
+    }),
+    relayFrames: new Counter({
+      name: 'lobby_relay_frames_total',
+      help: 'Relay frames (last-resort game traffic) by outcome: relayed, or refused (disabled, too_large, malformed, not_in_room, unauthorized, sender_budget, recipient_budget, recipient_backlog, absent)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    relayBytes: new Counter({
+      name: 'lobby_relay_bytes_total',
+      help: 'Payload bytes of relayed frames',
       registers,
     }),
     wsErrors: new Counter({

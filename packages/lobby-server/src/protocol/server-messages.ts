@@ -32,7 +32,18 @@ export interface WelcomeMessage {
   readonly heartbeatMs: number;
   readonly idleTimeoutMs: number;
   readonly graceMs: number;
+  /**
+   * The last-resort game-traffic relay's budget towards each peer (a frame costs its payload + 64
+   * bytes) and largest frame; null when the relay is off. Clients pace themselves to it.
+   */
+  readonly relay: RelayTerms | null;
   readonly serverTime: number;
+}
+
+export interface RelayTerms {
+  readonly peerBytesPerSecond: number;
+  readonly burstBytes: number;
+  readonly maxFrameBytes: number;
 }
 
 export interface RequestResults {

@@ -11,6 +11,8 @@ import { parseClientMessage } from '../protocol/parse.js';
 import type { ClientMessage } from '../protocol/schemas.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
 import { SignalGate } from '../signaling/signal-gate.js';
+import { RelayGate } from '../signaling/relay-gate.js';
+import { decodeRelayFrame, encodeRelayFrame, relayFrameCost } from '../protocol/relay-frame.js';
 import type { ConnectionEnv, ConnectionPort } from './connection-port.js';
 import type { LobbyContext } from './context.js';
 import { dispatch } from './handlers.js';
@@ -27,6 +29,8 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
   role: 'player' | 'server' = 'player';
   /** Whom this session may signal, and the relay (see signaling/signal-gate.ts). */
   readonly signals: SignalGate;
+  /** Who this session may relay game traffic to, and how much (see signaling/relay-gate.ts). */
+  private readonly relayGate: RelayGate;
   readonly closed: Promise<void>;
 
   private state: 'hello' | 'ready' | 'closed' = 'hello';
@@ -58,6 +62,7 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
       () => this.sessionId,
       (message) => this.send(message),
     );
+    this.relayGate = new RelayGate(env.ctx, this.signals);
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -92,6 +97,18 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
     if (this.state === 'closed') return;
     const now = this.ctx.now();
     this.lastMessageAt = now;
+    // Binary messages are relay frames, paid for by the relay budgets (bytes), not the message rate.
+    if (isBinary) {
+      this.onRelayFrame(data, now);
+      return;
+    }
+    // The WebSocket limit grows to fit relay frames; text messages keep their own, closed and
+    // counted exactly as `ws` does when it enforces maxPayload itself (relay off).
+    if (data.byteLength > this.ctx.config.maxPayload) {
+      this.ctx.metrics.wsErrors.inc({ code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
+      this.close(LobbyCloseCode.MessageTooBig, 'message too big');
+      return;
+    }
     if (
       !this.bucket.take(now) ||
       !this.env.ipTable.takeMessage(this.env.ipKey, now) ||
@@ -115,6 +132,53 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
       .finally(() => {
         this.queued -= 1;
       });
+  }
+
+  /**
+   * One relay frame from this client, handled at once rather than queued behind requests: frames
+   * of one sender keep their order, and the gate refuses anything not between signaling peers.
+   * Refusals name the peer (`details.relayTo`) so the client can tell its connection; the sender's
+   * own faults are violations.
+   */
+  private onRelayFrame(data: Buffer, now: number): void {
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const frame = decodeRelayFrame(bytes);
+    const from = this.sessionId;
+    if ('problem' in frame || this.state !== 'ready' || from === undefined) {
+      this.ctx.metrics.relayFrames.inc({ outcome: 'malformed' });
+      const problem = 'problem' in frame ? frame.problem : 'send hello first';
+      this.sendError(new LobbyError(this.state === 'ready' ? 'bad_request' : 'not_ready', problem));
+      this.violation(now);
+      return;
+    }
+    const refusal = (error: LobbyError): LobbyError =>
+      new LobbyError(error.code, error.message, {
+        details: { ...error.details, relayTo: frame.peer, reliable: frame.reliable },
+      });
+    const cost = relayFrameCost(frame.payload.byteLength);
+    try {
+      this.relayGate.outgoingFrame(frame.peer, frame.payload.byteLength, cost, now);
+    } catch (error) {
+      this.sendError(refusal(LobbyError.from(error)));
+      this.violation(now);
+      return;
+    }
+    void this.ctx.hub.relayFrame(frame.peer, from, frame.reliable, frame.payload).then(
+      (outcome) => {
+        if (outcome === 'delivered') {
+          this.ctx.metrics.relayFrames.inc({ outcome: 'relayed' });
+          this.ctx.metrics.relayBytes.inc(frame.payload.byteLength);
+        } else if (outcome === 'absent') {
+          this.ctx.metrics.relayFrames.inc({ outcome: 'absent' });
+          this.sendError(refusal(new LobbyError('peer_unavailable', 'that player is not connected')));
+        } else if (outcome === 'throttled') {
+          this.sendError(
+            refusal(new LobbyError('rate_limited', 'that peer is receiving too much relayed traffic')),
+          );
+        }
+      },
+      (error: unknown) => this.sendError(refusal(LobbyError.from(error))),
+    );
   }
 
   /** Counts a broken rule; too many within 10 s close the connection (4008). */
@@ -183,6 +247,15 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
       if (verdict === 'throttle') return 'throttled';
     }
     this.send(message);
+    return 'delivered';
+  }
+
+  deliverRelay(from: string, reliable: boolean, payload: Uint8Array): DeliveryOutcome {
+    if (this.state !== 'ready' || this.ws.readyState !== this.ws.OPEN) return 'dropped';
+    const verdict = this.relayGate.admit(from, relayFrameCost(payload.byteLength), this.ws.bufferedAmount);
+    if (verdict === 'drop') return 'dropped';
+    if (verdict === 'throttle') return 'throttled';
+    this.ws.send(encodeRelayFrame({ peer: from, reliable, payload }));
     return 'delivered';
   }
 

@@ -111,6 +111,13 @@ export async function hello(conn: ConnectionPort, message: ClientMessageOf<'hell
     heartbeatMs: ctx.config.heartbeatMs,
     idleTimeoutMs: ctx.config.idleTimeoutMs,
     graceMs: ctx.config.graceMs,
+    relay: ctx.config.relayEnabled
+      ? {
+          peerBytesPerSecond: ctx.config.relayPeerBytesPerSecond,
+          burstBytes: ctx.config.relayPeerBytesPerSecond,
+          maxFrameBytes: ctx.config.relayMaxFrameBytes,
+        }
+      : null,
     serverTime: ctx.now(),
   });
 }

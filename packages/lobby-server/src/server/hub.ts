@@ -12,12 +12,17 @@ export type DeliveryOutcome = 'delivered' | 'dropped' | 'throttled';
 export interface SessionSink {
   readonly connId: string;
   deliver(message: ServerMessage): DeliveryOutcome;
+  /** A relay frame (game traffic) from session `from`; binary, never a ServerMessage. */
+  deliverRelay(from: string, reliable: boolean, payload: Uint8Array): DeliveryOutcome;
   /** The session was resumed on another connection: close this one (4009). */
   takenOver(): void;
 }
 
 type Envelope =
-  { readonly k: 'msg'; readonly m: ServerMessage } | { readonly k: 'takeover'; readonly conn: string };
+  | { readonly k: 'msg'; readonly m: ServerMessage }
+  | { readonly k: 'takeover'; readonly conn: string }
+  /** A relay frame between processes: the payload in base64 (bus messages are JSON). */
+  | { readonly k: 'relay'; readonly f: string; readonly r: boolean; readonly b: string };
 
 function isEnvelope(value: unknown): value is Envelope {
   return typeof value === 'object' && value !== null && 'k' in value;
@@ -49,7 +54,9 @@ export class Hub {
     const unsubscribe = await this.bus.subscribe(keys.sessionChannel(sessionId), (raw) => {
       if (!isEnvelope(raw)) return;
       if (raw.k === 'msg') sink.deliver(raw.m);
-      else if (raw.conn !== sink.connId) {
+      else if (raw.k === 'relay') {
+        if (typeof raw.b === 'string') sink.deliverRelay(raw.f, raw.r, Buffer.from(raw.b, 'base64'));
+      } else if (raw.conn !== sink.connId) {
         void this.detach(sessionId, sink);
         sink.takenOver();
       }
@@ -83,6 +90,31 @@ export class Hub {
     const attached = this.local.get(sessionId);
     if (attached) return attached.sink.deliver(message) === 'throttled' ? 'throttled' : 'delivered';
     const receivers = await this.bus.publish(keys.sessionChannel(sessionId), { k: 'msg', m: message });
+    return receivers > 0 ? 'delivered' : 'absent';
+  }
+
+  /**
+   * A relay frame to `sessionId`, like `relay` for signals. Local delivery happens before this
+   * returns, and publishes go out in call order, so frames of one sender keep their order.
+   */
+  async relayFrame(
+    sessionId: string,
+    from: string,
+    reliable: boolean,
+    payload: Uint8Array,
+  ): Promise<'delivered' | 'throttled' | 'dropped' | 'absent'> {
+    const attached = this.local.get(sessionId);
+    if (attached) {
+      const outcome = attached.sink.deliverRelay(from, reliable, payload);
+      return outcome;
+    }
+    const envelope: Envelope = {
+      k: 'relay',
+      f: from,
+      r: reliable,
+      b: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64'),
+    };
+    const receivers = await this.bus.publish(keys.sessionChannel(sessionId), envelope);
     return receivers > 0 ? 'delivered' : 'absent';
   }
 

@@ -133,7 +133,10 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
-    maxPayload: config.maxPayload,
+    // Relay frames may be larger than a text message (connection.ts keeps text to maxPayload).
+    maxPayload: config.relayEnabled
+      ? Math.max(config.maxPayload, config.relayMaxFrameBytes + 128)
+      : config.maxPayload,
     maxFragments: config.maxFragments,
     maxBufferedChunks: 1_024,
     perMessageDeflate: false,

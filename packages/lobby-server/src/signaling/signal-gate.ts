@@ -14,6 +14,8 @@ import { PeerBudgets, signalBytes } from './relay-budget.js';
 
 /** Rooms a dedicated server remembers for signaling with their players. */
 const MAX_ASSIGNED_ROOMS = 1_024;
+/** Signaling relationships one session keeps (a dedicated server's players across its rooms). */
+const MAX_RELATED = 4_096;
 
 /** Why an incoming signal was not delivered. */
 export type InboundVerdict = 'deliver' | 'drop' | 'throttle';
@@ -27,6 +29,11 @@ export class SignalGate {
   private readonly outgoing: PeerBudgets;
   /** What this session accepts from all peers together. */
   private readonly inbound: TokenBucket;
+  /**
+   * Peers this session has a signaling relationship with: an offer, answer or candidate went
+   * either way since the last `bye`. Only these may exchange relay frames (relay-gate.ts).
+   */
+  private readonly related = new Set<string>();
 
   constructor(
     private readonly ctx: LobbyContext,
@@ -69,6 +76,22 @@ export class SignalGate {
     const retained = new Set(peers);
     this.negotiations.retainOnly(retained);
     this.outgoing.retainOnly(retained);
+    for (const peer of this.related) if (!retained.has(peer)) this.related.delete(peer);
+  }
+
+  /** The peers of `related` (the relay gate forgets the budgets of anybody else). */
+  relatedPeers(): ReadonlySet<string> {
+    return this.related;
+  }
+
+  /** A room peer this session signals with (see `related`): relay frames are allowed. */
+  relates(peer: string): boolean {
+    return this.related.has(peer) && this.mayExchange(peer);
+  }
+
+  private noteRelationship(peer: string, data: SignalData): void {
+    if (data.kind === 'bye') this.related.delete(peer);
+    else if (this.related.size < MAX_RELATED || this.related.has(peer)) this.related.add(peer);
   }
 
   mayExchange(peer: string): boolean {
@@ -102,6 +125,7 @@ export class SignalGate {
     if (outcome === 'throttled') {
       throw new LobbyError('rate_limited', 'that peer is receiving too much signaling; slow down');
     }
+    this.noteRelationship(to, data);
     this.ctx.metrics.signalsRelayed.inc();
   }
 
@@ -123,6 +147,7 @@ export class SignalGate {
       return 'throttle';
     }
     this.negotiations.incoming(message.from, message.data);
+    this.noteRelationship(message.from, message.data);
     return 'deliver';
   }
 
@@ -131,6 +156,7 @@ export class SignalGate {
     const self = this.self();
     for (const peer of this.negotiations.takeExpired(now)) {
       const bye: SignalData = { kind: 'bye', reason: 'offer_timeout' };
+      this.related.delete(peer);
       this.sendToSelf({ t: 'signal', from: peer, data: bye });
       if (self !== undefined) {
         void this.ctx.hub.send(peer, { t: 'signal', from: self, data: bye }).catch(() => undefined);

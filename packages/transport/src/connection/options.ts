@@ -11,6 +11,7 @@ export const MAX_UNRELIABLE_PAYLOAD = 1150;
 /** The SCTP max-message-size assumed until the peer's description says otherwise. */
 export const DEFAULT_REMOTE_MAX_MESSAGE = 65_536;
 const DEFAULT_FALLBACK_AFTER_MS = 5_000;
+const DEFAULT_WS_RELAY_AFTER_MS = 3_000;
 
 export interface ResolvedOptions {
   readonly role: 'offerer' | 'answerer';
@@ -19,6 +20,8 @@ export interface ResolvedOptions {
   readonly iceTransportPolicy: 'all' | 'relay';
   /** Undefined when relay fallback is off. */
   readonly relayFallback: { afterMs: number } | undefined;
+  /** Undefined when the lobby relay is off (it is then used only if the signaler offers a pipe). */
+  readonly wsRelay: { afterMs: number; only: boolean } | undefined;
   readonly connectTimeoutMs: number;
   readonly unreliableHighWaterMark: number;
   readonly reliableHighWaterMark: number;
@@ -36,6 +39,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     iceServers: options.iceServers ?? [],
     iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     relayFallback: resolveRelayFallback(options),
+    wsRelay: resolveWsRelay(options),
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
     unreliableHighWaterMark: options.unreliableHighWaterMark ?? 64 * 1024,
     reliableHighWaterMark: options.reliableHighWaterMark ?? 1024 * 1024,
@@ -43,6 +47,21 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     pingIntervalMs: options.pingIntervalMs ?? 1000,
     lossProbes: probes ? (probes === true ? {} : probes) : undefined,
   };
+}
+
+function resolveWsRelay(options: ConnectionOptions): { afterMs: number; only: boolean } | undefined {
+  const setting = options.wsRelay ?? true;
+  if (setting === false) return undefined;
+  if (setting === true || setting === 'only') {
+    return { afterMs: DEFAULT_WS_RELAY_AFTER_MS, only: setting === 'only' };
+  }
+  const afterMs = setting.afterMs ?? DEFAULT_WS_RELAY_AFTER_MS;
+  if (!Number.isFinite(afterMs) || afterMs <= 0) {
+    throw new TransportError('INVALID_OPTIONS', 'wsRelay.afterMs must be a positive number of ms', {
+      details: { afterMs },
+    });
+  }
+  return { afterMs, only: false };
 }
 
 /** Relay fallback is on by default when there is a TURN server to fall back to. */

@@ -29,6 +29,19 @@ export interface ConnectionOptions {
    * and `iceTransportPolicy` is 'all'. `connectTimeoutMs` still bounds the whole connect.
    */
   relayFallback?: boolean | { afterMs?: number };
+  /**
+   * The last resort, after WebRTC: both channels through the signaling server's WebSocket (the
+   * lobby relay), for a peer on a network where WebRTC finds no path (UDP blocked: a Node peer
+   * gathers no TURN-over-TCP candidate). Used only when the signaler offers a relay pipe
+   * (`Signaler.relayPipe`, e.g. the lobby client's, when the lobby has its relay enabled). The
+   * offerer moves to it when the last WebRTC attempt (the TURN fallback, or the first attempt
+   * without TURN) is not open after `afterMs` (default 3 000) or its ICE fails; the answerer
+   * follows. Same API and frame format; the unreliable channel keeps latest-only and stale
+   * discard, but rides TCP underneath (a lost packet delays the ones behind it). `stats().path.type`
+   * is `lobby-relay`. `'only'`: the offerer starts with it (no WebRTC attempt; tests, or a game
+   * that knows UDP is blocked). Default: on (`false` turns it off).
+   */
+  wsRelay?: boolean | { afterMs?: number } | 'only';
   /** Give up when the channels are not open after this long (default 15 000 ms). */
   connectTimeoutMs?: number;
   /** Unreliable sends are dropped (and counted) while bufferedAmount exceeds this (default 64 KiB). */
@@ -105,6 +118,8 @@ export interface RelayFallbackEvent {
   attempt: number;
   /** `timeout`: not open after `afterMs`; `ice-failed`: ICE gave up; `peer`: the offerer fell back. */
   reason: 'timeout' | 'ice-failed' | 'peer';
+  /** Where the attempt goes: relay-only through TURN, or through the lobby relay (last resort). */
+  via: 'turn' | 'ws-relay';
 }
 
 export interface ConnectionEvents {
@@ -117,7 +132,10 @@ export interface ConnectionEvents {
   close: (event: CloseEvent) => void;
   /** The reliable channel's buffer drained below its high-water mark after reporting backpressure. */
   drain: () => void;
-  /** The connection gave up on direct/STUN candidates and negotiates again relay-only. */
+  /**
+   * The connection gave up on an attempt and negotiates again: relay-only through TURN, or (last
+   * resort) through the lobby relay (`via`).
+   */
   'relay-fallback': (event: RelayFallbackEvent) => void;
   /** A new RTT sample from the transport's ping (ms). */
   rtt: (rttMs: number) => void;

@@ -10,6 +10,9 @@ import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from
 import type { SignalMessage } from '../signal/signaler.js';
 import type { ResolvedOptions } from '../connection/options.js';
 import { CandidateQueues } from './candidates.js';
+import { WsRelayPeer } from '../relay/ws-relay-peer.js';
+import type { RelayPipe } from '../relay/pipe.js';
+import { AttemptKind, WS_RELAY_ATTEMPT, attemptKind } from './attempts.js';
 import type {
   ChannelKind,
   CloseEvent,
@@ -20,8 +23,8 @@ import type {
 
 const UNRELIABLE_CHANNEL_ID = 0;
 const RELIABLE_CHANNEL_ID = 1;
-/** Highest negotiation attempt a peer may ask for (the first attempt is 0, a relay fallback 1). */
-const MAX_ATTEMPT = 1;
+/** Highest negotiation attempt a peer may ask for (0 first, 1 TURN relay-only, 2 the lobby relay). */
+const MAX_ATTEMPT = WS_RELAY_ATTEMPT;
 
 /** What the negotiator reports to its connection. */
 export interface NegotiationHooks {
@@ -61,6 +64,8 @@ export class Negotiator {
   private readonly unsubscribeSignal: () => void;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last-resort relay to the peer (the lobby's WebSocket), when the signaler offers one. */
+  private readonly pipe: RelayPipe | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -68,16 +73,14 @@ export class Negotiator {
     private readonly adapter: RtcAdapter,
     private readonly hooks: NegotiationHooks,
   ) {
-    this.startAttempt(options.iceTransportPolicy);
+    this.pipe = options.wsRelay ? raw.signaler.relayPipe?.() : undefined;
+    if (this.pipe && options.wsRelay?.only && options.role === 'offerer') this.attempt = WS_RELAY_ATTEMPT;
+    this.startAttempt(this.attempt === 0 ? options.iceTransportPolicy : 'relay');
     this.unsubscribeSignal = raw.signaler.onMessage((message) => void this.onSignal(message));
     const timeoutMs = options.connectTimeoutMs;
     this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs), timeoutMs);
     unrefTimer(this.connectTimer);
-    const fallback = options.relayFallback;
-    if (fallback && options.role === 'offerer' && fallback.afterMs < timeoutMs) {
-      this.fallbackTimer = setTimeout(() => this.onFallbackTimer(), fallback.afterMs);
-      unrefTimer(this.fallbackTimer);
-    }
+    this.armFallbackTimer();
     if (options.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
   }
 
@@ -132,29 +135,33 @@ export class Negotiator {
     this.candidates.reset();
     this.peerState = 'new';
     const { options, raw, hooks } = this;
-    this.peer = this.adapter.createPeer(
-      {
-        // With a relay fallback behind it, the first attempt is direct-only (see directOnlyIceServers).
-        iceServers:
-          policy === 'all' && options.relayFallback
-            ? directOnlyIceServers(options.iceServers)
-            : options.iceServers,
-        iceTransportPolicy: policy,
-        label: `${options.label}${attempt > 0 ? `#${attempt}` : ''}`,
-        portRange: raw.portRange,
-        udpMux: raw.udpMux,
-        bindAddress: raw.bindAddress,
-      },
-      {
-        onLocalDescription: live((type: 'offer' | 'answer', sdp: string) =>
-          this.signal(this.withAttempt({ kind: 'description', type, sdp })),
-        ),
-        onLocalCandidate: live((candidate: string, mid: string) =>
-          this.signal(this.withAttempt({ kind: 'candidate', candidate, mid })),
-        ),
-        onStateChange: live((state: RtcPeerState) => this.onPeerState(state)),
-      },
-    );
+    const events = {
+      onLocalDescription: live((type: 'offer' | 'answer', sdp: string) =>
+        this.signal(this.withAttempt({ kind: 'description', type, sdp })),
+      ),
+      onLocalCandidate: live((candidate: string, mid: string) =>
+        this.signal(this.withAttempt({ kind: 'candidate', candidate, mid })),
+      ),
+      onStateChange: live((state: RtcPeerState) => this.onPeerState(state)),
+    };
+    this.peer =
+      attemptKind(attempt) === AttemptKind.WsRelay && this.pipe
+        ? new WsRelayPeer(this.pipe, options.role, events)
+        : this.adapter.createPeer(
+            {
+              // With a relay fallback behind it, the first attempt is direct-only (see directOnlyIceServers).
+              iceServers:
+                policy === 'all' && options.relayFallback
+                  ? directOnlyIceServers(options.iceServers)
+                  : options.iceServers,
+              iceTransportPolicy: policy,
+              label: `${options.label}${attempt > 0 ? `#${attempt}` : ''}`,
+              portRange: raw.portRange,
+              udpMux: raw.udpMux,
+              bindAddress: raw.bindAddress,
+            },
+            events,
+          );
     const onError = live((message: string) =>
       hooks.fail('failed', new TransportError('CONNECTION_FAILED', message)),
     );
@@ -187,11 +194,36 @@ export class Negotiator {
     return this.attempt === 0 ? message : { ...message, attempt: this.attempt };
   }
 
+  /**
+   * The offerer's clock for the current attempt: the first one gets `relayFallback.afterMs` before
+   * the TURN attempt (or, without TURN, `wsRelay.afterMs` before the lobby relay); the TURN attempt
+   * gets `wsRelay.afterMs` before the lobby relay. Nothing follows the lobby relay.
+   */
+  private armFallbackTimer(): void {
+    this.clearFallbackTimer();
+    if (this.options.role !== 'offerer') return;
+    const next = this.nextAttempt();
+    if (next === undefined) return;
+    const afterMs =
+      next === 1 ? this.options.relayFallback!.afterMs : (this.options.wsRelay?.afterMs ?? Infinity);
+    if (afterMs >= this.options.connectTimeoutMs) return;
+    this.fallbackTimer = setTimeout(() => this.onFallbackTimer(), afterMs);
+    unrefTimer(this.fallbackTimer);
+  }
+
+  /** The attempt that follows the current one when it fails, if any. */
+  private nextAttempt(): number | undefined {
+    if (this.attempt === 0 && this.options.relayFallback) return 1;
+    if (this.attempt < WS_RELAY_ATTEMPT && this.pipe) return WS_RELAY_ATTEMPT;
+    return undefined;
+  }
+
   private onFallbackTimer(): void {
     this.fallbackTimer = undefined;
+    const next = this.nextAttempt();
     // ICE that connected is left to finish (DTLS/SCTP on a slow link), whatever the clock says.
-    if (this.hooks.state() === 'connecting' && this.attempt === 0 && this.peerState !== 'connected') {
-      this.fallBackToRelay(1, 'timeout');
+    if (this.hooks.state() === 'connecting' && next !== undefined && this.peerState !== 'connected') {
+      this.fallBackToRelay(next, 'timeout');
     }
   }
 
@@ -209,9 +241,15 @@ export class Negotiator {
     old.reliable.close();
     old.peer.close();
     this.startAttempt('relay');
-    this.hooks.relayFallback({ attempt, reason });
-    if (this.options.role === 'offerer')
+    this.hooks.relayFallback({
+      attempt,
+      reason,
+      via: attemptKind(attempt) === AttemptKind.WsRelay ? 'ws-relay' : 'turn',
+    });
+    if (this.options.role === 'offerer') {
+      this.armFallbackTimer();
       void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+    }
   }
 
   private onSignalSendError(message: SignalMessage, cause: unknown): void {
@@ -287,6 +325,20 @@ export class Negotiator {
       this.candidates.holdEarly(attempt, message);
       return false;
     }
+    if (follows && attempt === WS_RELAY_ATTEMPT && !this.pipe) {
+      // The offerer gave up on WebRTC; without a relay pipe to it this side cannot follow.
+      this.hooks.fail(
+        'failed',
+        new TransportError(
+          'CONNECTION_FAILED',
+          'the peer fell back to the lobby relay, which this side has not',
+          {
+            details: { step: 'ws-relay' },
+          },
+        ),
+      );
+      return false;
+    }
     if (!follows || message.kind !== 'description' || message.type !== 'offer') {
       this.hooks.error(
         new TransportError('SIGNALING', `unexpected ${message.kind} for negotiation attempt ${attempt}`, {
@@ -321,10 +373,11 @@ export class Negotiator {
   private onPeerState(state: RtcPeerState): void {
     this.peerState = state;
     const current = this.hooks.state();
-    if (state === 'failed' && current === 'connecting' && this.attempt === 0 && this.options.relayFallback) {
+    const next = this.nextAttempt();
+    if (state === 'failed' && current === 'connecting' && next !== undefined) {
       // The offerer falls back at once; the answerer waits for its new offer (connectTimeoutMs
       // still bounds the wait).
-      if (this.options.role === 'offerer') this.fallBackToRelay(1, 'ice-failed');
+      if (this.options.role === 'offerer') this.fallBackToRelay(next, 'ice-failed');
       return;
     }
     if (state === 'failed') {
@@ -339,7 +392,9 @@ export class Negotiator {
 
   private onConnectTimeout(timeoutMs: number): void {
     const step = !this.remoteDescriptionSet
-      ? 'signaling'
+      ? attemptKind(this.attempt) === AttemptKind.WsRelay
+        ? 'ws-relay'
+        : 'signaling'
       : this.peerState !== 'connected'
         ? 'ice'
         : 'data-channels';

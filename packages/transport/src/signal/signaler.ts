@@ -1,6 +1,7 @@
 // The transport does not know how descriptions and candidates travel: anything that implements
 // Signaler (the in-process pair for tests, the lobby client in production) can carry them.
 // Trickle ICE: candidates are sent as they are gathered, not after gathering completes.
+import type { RelayPipe } from '../relay/pipe.js';
 
 // `attempt` numbers the negotiations of one connection (absent = 0): a relay fallback negotiates
 // again on a new peer connection, and messages of an attempt given up on must not reach the new one.
@@ -25,4 +26,10 @@ export interface Signaler {
   send(message: SignalMessage): void | Promise<void>;
   /** Subscribes to messages from the remote peer; returns an unsubscribe function. */
   onMessage(handler: (message: SignalMessage) => void): () => void;
+  /**
+   * A last-resort relay to the same peer through the signaling server (the lobby's WebSocket), for
+   * when WebRTC finds no path (see ConnectionOptions.wsRelay). Undefined when the server offers
+   * none. Called once per connection.
+   */
+  relayPipe?(): RelayPipe | undefined;
 }

@@ -13,6 +13,11 @@ export const PathType = {
   Prflx: 'prflx',
   /** Through a TURN server. */
   Relay: 'relay',
+  /**
+   * Not WebRTC at all: both channels through the lobby's WebSocket (the last-resort relay, see
+   * ConnectionOptions.wsRelay). `relayProtocol` says how this side reaches the lobby: tcp or tls.
+   */
+  LobbyRelay: 'lobby-relay',
 } as const;
 export type PathType = (typeof PathType)[keyof typeof PathType];
 
@@ -20,7 +25,7 @@ export type PathType = (typeof PathType)[keyof typeof PathType];
 export type RelayProtocol = 'udp' | 'tcp' | 'tls';
 
 export interface ConnectionPath {
-  /** The least direct of the two candidates: relay, then srflx, prflx, host. */
+  /** The least direct of the two candidates: lobby-relay, relay, then srflx, prflx, host. */
   type: PathType;
   /** Present when this side's own candidate is the relay (the peer's TURN transport is unknown). */
   relayProtocol?: RelayProtocol;
@@ -28,7 +33,8 @@ export interface ConnectionPath {
   remote: SelectedCandidate;
 }
 
-const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3 };
+const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3, 'lobby-relay': 4 };
+const RELAYED: ReadonlySet<PathType> = new Set<PathType>(['relay', 'lobby-relay']);
 
 function asPathType(type: string): PathType | undefined {
   return type in RANK ? (type as PathType) : undefined;
@@ -56,7 +62,7 @@ export function describePath(
   if (remote !== undefined && named !== undefined && RANK[named] < RANK[remote]) remote = named;
   if (local === undefined || remote === undefined) return undefined;
   const type = RANK[local] >= RANK[remote] ? local : remote;
-  const protocol = local === 'relay' ? pair.local.relayProtocol : undefined;
+  const protocol = RELAYED.has(local) ? pair.local.relayProtocol : undefined;
   return {
     type,
     ...(protocol === undefined ? {} : { relayProtocol: protocol }),

@@ -21,6 +21,8 @@ export interface PairCommand {
   readonly exchangeTimeoutMs: number;
   /** The transport's relayFallback.afterMs; default: the transport's default. */
   readonly relayFallbackAfterMs?: number;
+  /** The transport's wsRelay (the lobby relay): false = off, a number = its afterMs. */
+  readonly wsRelay?: false | number;
 }
 
 export interface AgentOutcome {
@@ -39,7 +41,8 @@ export interface AgentOutcome {
   readonly localCandidates: readonly string[];
   /** The ICE server URLs the lobby handed out (with credentials, not shown here). */
   readonly iceUrls: readonly string[];
-  readonly relayFallback?: { attempt: number; reason: string };
+  /** The last relay-fallback event: the TURN attempt, or the lobby relay (`via`). */
+  readonly relayFallback?: { attempt: number; reason: string; via: string };
   readonly error?: { code?: string; message: string; step?: string };
 }
 
@@ -121,6 +124,7 @@ startWorker(({ ipc, onShutdown }) => {
           return lobbySignaler.send(message);
         },
         onMessage: (handler) => lobbySignaler.onMessage(handler),
+        relayPipe: () => lobbySignaler.relayPipe(),
       };
       const iceServers = client.turn ? [...client.turn.iceServers] : [];
       for (const server of iceServers)
@@ -133,6 +137,9 @@ startWorker(({ ipc, onShutdown }) => {
         ...(command.relayFallbackAfterMs === undefined
           ? {}
           : { relayFallback: { afterMs: command.relayFallbackAfterMs } }),
+        ...(command.wsRelay === undefined
+          ? {}
+          : { wsRelay: command.wsRelay === false ? false : { afterMs: command.wsRelay } }),
         label: command.name,
       });
       conn = connection;
@@ -162,10 +169,13 @@ startWorker(({ ipc, onShutdown }) => {
       // A Node answerer sends its candidates only once connected, so a pair can open before the
       // partner's candidates arrive and name its address peer-reflexive; the path is named again
       // when they come, and re-read on every ping: give it two pings to settle.
+      // Bounded: a pair whose pings stop must still answer (the orchestrator waits 60 s at most).
       for (let pings = 0; pings < 2 && connection.stats().path?.type === 'prflx'; pings++) {
         await new Promise<void>((resolve) => {
           const offs = [connection.on('rtt', done), connection.on('close', done)];
+          const timer = setTimeout(done, 3_000);
           function done(): void {
+            clearTimeout(timer);
             for (const off of offs) off();
             resolve();
           }

@@ -4,7 +4,9 @@
 // success rate, time from "match found" to both channels open on both sides (p50/p95; also the
 // part spent in connect() after "match ready"), the path each successful run took and the relay
 // protocol. Pairs expected to need a relay run a second time with relayFallback.afterMs 1 500
-// (`@fallback1500`): what a game that wants relayed pairs open within 2 s can set.
+// (`@fallback1500`): what a game that wants relayed pairs open within 2 s can set. UDP-blocked
+// pairs go through the lobby's WebSocket relay (the last resort after TURN); their `@fallback1500`
+// run also shortens the TURN attempt's wait (wsRelay.afterMs 1 000).
 import { BenchError } from '../../errors.js';
 import type { Chart } from '../../report/chart-types.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
@@ -16,16 +18,17 @@ import { runPair } from './run-pair.js';
 import type { PairRun } from './run-pair.js';
 
 const TUNED_FALLBACK_MS = 1_500;
+const TUNED_WS_RELAY_MS = 1_000;
 
 interface Plan {
   readonly runs: number;
-  /** Runs for pairs expected to fail (UDP-blocked Node peers): they all fail the same way. */
+  /** Runs for UDP-blocked pairs (the lobby relay: each waits out two WebRTC attempts first). */
   readonly blockedRuns: number;
   readonly blockedPairs: number;
   readonly tuned: boolean;
 }
 
-const FULL: Plan = { runs: 8, blockedRuns: 2, blockedPairs: Infinity, tuned: true };
+const FULL: Plan = { runs: 8, blockedRuns: 4, blockedPairs: Infinity, tuned: true };
 const QUICK: Plan = { runs: 1, blockedRuns: 1, blockedPairs: 1, tuned: false };
 
 interface Case {
@@ -33,6 +36,7 @@ interface Case {
   readonly spec: PairSpec;
   readonly runs: number;
   readonly relayFallbackAfterMs?: number;
+  readonly wsRelay?: number;
 }
 
 function cases(plan: Plan): Case[] {
@@ -40,7 +44,7 @@ function cases(plan: Plan): Case[] {
   const out: Case[] = [];
   let blocked = 0;
   for (const spec of all) {
-    if (spec.expected === 'needs-ws-relay') {
+    if (spec.expected === 'lobby-relay') {
       if (blocked++ < plan.blockedPairs) out.push({ name: spec.name, spec, runs: plan.blockedRuns });
       continue;
     }
@@ -55,8 +59,29 @@ function cases(plan: Plan): Case[] {
         relayFallbackAfterMs: TUNED_FALLBACK_MS,
       });
     }
+    for (const spec of all.filter((p) => p.expected === 'lobby-relay').slice(0, plan.blockedPairs)) {
+      out.push({
+        name: `${spec.name}@fallback${TUNED_FALLBACK_MS}`,
+        spec,
+        runs: plan.blockedRuns,
+        relayFallbackAfterMs: TUNED_FALLBACK_MS,
+        wsRelay: TUNED_WS_RELAY_MS,
+      });
+    }
   }
   return out;
+}
+
+/** A run the orchestrator gave up on (an agent did not answer): failed, with the reason. */
+function unanswered(error: unknown): PairRun {
+  const side = {
+    ok: false,
+    received: [],
+    localCandidates: [],
+    iceUrls: [],
+    error: { message: error instanceof Error ? error.message : String(error), step: 'ipc' },
+  } as const;
+  return { ok: false, fellBack: false, outcomes: [side, side] };
 }
 
 function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
@@ -79,7 +104,9 @@ function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
       row('connect_p95_ms', percentile(connect, 0.95), 'ms'),
     );
   }
-  for (const path of ['host', 'srflx', 'prflx', 'relay']) out.push(row(`path_${path}`, count(path), 'runs'));
+  for (const path of ['host', 'srflx', 'prflx', 'relay', 'lobby-relay']) {
+    out.push(row(`path_${path.replace('-', '_')}`, count(path), 'runs'));
+  }
   out.push(row('relay_over_udp', ok.filter((r) => r.relayProtocol === 'udp').length, 'runs'));
   out.push(row('fell_back', runs.filter((r) => r.fellBack).length, 'runs'));
   return out;
@@ -159,12 +186,13 @@ export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
     for (const c of todo) {
       const runs: PairRun[] = [];
       for (let i = 0; i < c.runs; i += 1) {
-        runs.push(
-          await runPair(lab, c.spec, {
-            connectTimeoutMs: c.spec.expected === 'needs-ws-relay' ? 8_000 : 15_000,
-            ...(c.relayFallbackAfterMs === undefined ? {} : { relayFallbackAfterMs: c.relayFallbackAfterMs }),
-          }),
-        );
+        const runOptions = {
+          connectTimeoutMs: 15_000,
+          ...(c.relayFallbackAfterMs === undefined ? {} : { relayFallbackAfterMs: c.relayFallbackAfterMs }),
+          ...(c.wsRelay === undefined ? {} : { wsRelay: c.wsRelay }),
+        };
+        // One run whose agent does not answer counts as a failed run; the suite goes on.
+        runs.push(await runPair(lab, c.spec, runOptions).catch((error: unknown) => unanswered(error)));
         options.onProgress?.(++done / total);
       }
       results.push(...rows(c, runs));
@@ -180,7 +208,7 @@ export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
     notes: [
       'Lab: tools/netlab createInternetLab, one namespace per host, NAT routers with iptables (full cone = MASQUERADE + DNAT of inbound UDP; restricted cone = MASQUERADE; symmetric = MASQUERADE --random-fully; UDP-blocked = only TCP to 443/3478/5349; double NAT = restricted cone behind a restricted-cone carrier NAT; same-nat = two hosts on one restricted-cone LAN). No delay or loss on the paths.',
       'Each run: two fresh lobby sessions queue for a mode of their own, accept the match, and connect with tickwire (Node, node-datachannel 0.33.4) using the lobby-issued TURN credentials (coturn use-auth-secret: stun + turn udp + turn tcp on 3478) and the lobby as signaler; success = both channels open on both sides and a message from the partner on each channel. open = first "match found" to the later side open (includes the accept round trip); connect = later "match ready" to the later side open.',
-      "path_* = runs per selected path, the least direct of both sides' views (stats().path); relay_over_udp = runs through a relay this side reached over UDP. UDP-blocked Node peers gather only host candidates (libjuice has no TURN over TCP): they need the WebSocket relay and are run fewer times.",
+      "path_* = runs per selected path, the least direct of both sides' views (stats().path); relay_over_udp = runs through a relay this side reached over UDP. UDP-blocked Node peers gather only host candidates (libjuice has no TURN over TCP): they connect through the lobby relay (path lobby-relay, the lobby's WebSocket on TCP 443; default waits: 5 s first attempt + 3 s TURN attempt) and are run fewer times.",
       ...notes,
     ],
   };

@@ -4,12 +4,12 @@
 // mapping and filtering (tools/netlab README): two endpoint-independent mappings hole-punch, a
 // symmetric NAT needs the other side to accept any source (public or full cone) or else a TURN
 // relay, and a UDP-blocked Node peer has no candidate at all (node-datachannel's libjuice gathers
-// no relay candidate over TURN-TCP), so it needs the lobby's WebSocket relay.
+// no relay candidate over TURN-TCP), so it goes through the lobby's WebSocket relay (lobby-relay).
 import type { HostKind, SiteSpec } from '@tickwire/netlab';
 import type { PathType } from '@tickwire/transport';
 
 /** What a pair of Node peers is expected to achieve. */
-export type Expected = 'host' | 'reflexive' | 'relay' | 'needs-ws-relay';
+export type Expected = 'host' | 'reflexive' | 'relay' | 'lobby-relay';
 
 export interface HostRef {
   readonly site: string;
@@ -26,10 +26,11 @@ export interface PairSpec {
 }
 
 /** Path types that satisfy each expectation. */
-export const EXPECTED_PATHS: Record<Exclude<Expected, 'needs-ws-relay'>, readonly PathType[]> = {
+export const EXPECTED_PATHS: Record<Expected, readonly PathType[]> = {
   host: ['host'],
   reflexive: ['srflx', 'prflx'],
   relay: ['relay'],
+  'lobby-relay': ['lobby-relay'],
 };
 
 const MATRIX_KINDS = ['public', 'full-cone', 'restricted-cone', 'symmetric', 'udp-blocked'] as const;
@@ -54,7 +55,7 @@ const EIM: ReadonlySet<HostKind> = new Set(['public', 'full-cone', 'restricted-c
 const OPEN: ReadonlySet<HostKind> = new Set(['public', 'full-cone']);
 
 export function expectedFor(a: HostKind, b: HostKind): Expected {
-  if (a === 'udp-blocked' || b === 'udp-blocked') return 'needs-ws-relay';
+  if (a === 'udp-blocked' || b === 'udp-blocked') return 'lobby-relay';
   if (a === 'public' && b === 'public') return 'host';
   if (EIM.has(a) && EIM.has(b)) return 'reflexive';
   // One side symmetric: direct only when the other side lets any source in.

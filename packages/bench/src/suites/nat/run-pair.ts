@@ -20,12 +20,13 @@ export interface PairRun {
   readonly outcomes: readonly [AgentOutcome, AgentOutcome];
 }
 
-const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3 };
+const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3, 'lobby-relay': 4 };
 
 export interface RunPairOptions {
   readonly connectTimeoutMs: number;
   readonly exchangeTimeoutMs?: number;
   readonly relayFallbackAfterMs?: number;
+  readonly wsRelay?: false | number;
 }
 
 let nextMode = 0;
@@ -42,6 +43,7 @@ export async function runPair(lab: MatrixLab, spec: PairSpec, options: RunPairOp
     ...(options.relayFallbackAfterMs === undefined
       ? {}
       : { relayFallbackAfterMs: options.relayFallbackAfterMs }),
+    ...(options.wsRelay === undefined ? {} : { wsRelay: options.wsRelay }),
   });
   const timeoutMs = options.connectTimeoutMs + 45_000;
   let outcomes: [AgentOutcome, AgentOutcome];
