@@ -35,7 +35,7 @@ describe.skipIf(!support.ok || !hasTurnserver || !hasChromium)('NAT matrix: Chro
 
   it.each(pairs.map((p) => [p.name, p.expected, p] as const))(
     '%s: both channels carry messages over a %s path',
-    { timeout: 120_000 },
+    { timeout: 240_000 },
     async (_name, expected, spec: PairSpec) => {
       try {
         const run = await runBrowserPair(lab, spec);
