@@ -35,9 +35,7 @@ export function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
   }
   for (const path of ['host', 'srflx', 'prflx', 'relay']) out.push(row(`path_${path}`, count(path), 'runs'));
   out.push(row('relay_over_udp', ok.filter((r) => r.relayProtocol === 'udp').length, 'runs'));
-  if (ok.some((r) => r.relayProtocol === 'tcp')) {
-    out.push(row('relay_over_tcp', ok.filter((r) => r.relayProtocol === 'tcp').length, 'runs'));
-  }
+  out.push(row('relay_over_tcp', ok.filter((r) => r.relayProtocol === 'tcp').length, 'runs'));
   out.push(row('fell_back', runs.filter((r) => r.fellBack).length, 'runs'));
   return out;
 }
