@@ -78,6 +78,10 @@ const EXPECTED: Partial<Record<SuiteName, { names: string[]; metrics: string[] }
     names: ['public~public', 'restricted-cone~symmetric', 'same-nat', 'public~udp-blocked'],
     metrics: ['success_rate', 'path_host', 'path_relay', 'path_lobby_relay'],
   },
+  'nat-browser': {
+    names: ['restricted-cone~symmetric', 'public~udp-blocked'],
+    metrics: ['success_rate', 'open_p50_ms', 'path_relay'],
+  },
 };
 
 beforeAll(async () => {

@@ -1,6 +1,12 @@
 // Launches the system's headless Chromium (Debian's package, driven by playwright-core, which
-// downloads no browser of its own) with the flags every browser test here needs.
+// downloads no browser of its own) with the flags every browser test here needs, optionally inside
+// a network namespace (a netlab host). It must never leave a wrapper script or a browser behind:
+// the wrapper is deleted once the browser has started (or failed to), and closing the Browser ends
+// the process.
 import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 
 /** Where Debian's chromium package installs the browser. */
@@ -25,14 +31,43 @@ export interface LaunchChromiumOptions {
    * page connects to a node-datachannel peer: Chromium hides host candidates behind mDNS names
    * that libdatachannel cannot resolve. Default false. */
   exposeLocalIps?: boolean;
+  /** Runs the browser inside this network namespace (e.g. a netlab host's `namespace`), through
+   * `ip netns exec`; needs root. Playwright still drives it over its pipe from this process. */
+  namespace?: string;
+  /** Extra command-line flags, e.g. `--unsafely-treat-insecure-origin-as-secure=http://10.200.0.9`. */
+  args?: readonly string[];
+}
+
+const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * A script playwright can start as "the browser": it enters the namespace and execs Chromium
+ * with the arguments it was given (`ip netns exec` execs too, so the pid playwright holds is
+ * Chromium's and the `--remote-debugging-pipe` descriptors pass straight through).
+ */
+async function namespaceWrapper(namespace: string): Promise<{ path: string; remove(): Promise<void> }> {
+  if (!NAMESPACE.test(namespace)) throw new TypeError(`not a namespace name: "${namespace}"`);
+  const dir = await mkdtemp(join(tmpdir(), 'tickwire-chromium-'));
+  const path = join(dir, 'chromium-in-netns');
+  await writeFile(path, `#!/bin/sh\nexec ip netns exec ${namespace} ${CHROMIUM_PATH} "$@"\n`);
+  await chmod(path, 0o755);
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
   // Loaded on first launch, not with the kit: importing playwright-core takes about half a second,
   // which tests that only pick ports or start coturn should not pay.
   const { chromium } = await import('playwright-core');
-  const args = options.exposeLocalIps
-    ? [...STANDARD_ARGS, '--disable-features=WebRtcHideLocalIpsWithMdns']
-    : STANDARD_ARGS;
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  const args = [
+    ...STANDARD_ARGS,
+    ...(options.exposeLocalIps ? ['--disable-features=WebRtcHideLocalIpsWithMdns'] : []),
+    ...(options.args ?? []),
+  ];
+  if (options.namespace === undefined) return chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  const wrapper = await namespaceWrapper(options.namespace);
+  try {
+    return await chromium.launch({ executablePath: wrapper.path, args });
+  } finally {
+    await wrapper.remove();
+  }
 }

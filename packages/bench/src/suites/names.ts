@@ -10,6 +10,7 @@ export const SUITE_NAMES = [
   'loss',
   'compare',
   'nat',
+  'nat-browser',
 ] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 

@@ -83,4 +83,10 @@ export const SUITES: Record<SuiteName, SuiteEntry> = {
       'NAT matrix: Node peers on every host kind meet through lobby + coturn; success, time to open, path',
     load: async () => (await import('./nat/index.js')).runNatSuite,
   },
+  'nat-browser': {
+    name: 'nat-browser',
+    description:
+      'NAT matrix with Chromium peers inside the lab namespaces: success, time to open, path, TURN over TCP',
+    load: async () => (await import('./nat/browser/index.js')).runNatBrowserSuite,
+  },
 };

@@ -9,9 +9,13 @@ import { LabCore } from '../lab/lab-core.js';
 import type { LabErrorListener } from '../lab/lab-core.js';
 import { HOST_KINDS } from './host-kinds.js';
 import type { HostKind } from './host-kinds.js';
-import { NAT_ADDRESSES, attachToInternet, buildInternet } from './nat-topology.js';
-import { MAX_SITES, buildSite, sitePublicIp } from './site-topology.js';
-import type { BuiltSite, SitePlan } from './site-topology.js';
+import { SERVER_ALT_IP, buildInternetLab } from './internet-core.js';
+import type { LabSite } from './internet-core.js';
+import { MAX_SITES } from './site-topology.js';
+import type { SitePlan } from './site-topology.js';
+
+export { SERVER_ALT_IP } from './internet-core.js';
+export type { LabSite } from './internet-core.js';
 
 export interface SiteSpec {
   readonly kind: HostKind;
@@ -24,19 +28,6 @@ export interface SiteSpec {
 export interface InternetLabOptions {
   /** Site name (1-8 lowercase letters) to its kind. Insertion order fixes the addresses. */
   readonly sites: Readonly<Record<string, HostKind | SiteSpec>>;
-}
-
-export interface LabSite {
-  readonly name: string;
-  readonly kind: HostKind;
-  /** The address the public network sees for this site's hosts (its outermost NAT's, or its own). */
-  readonly publicIp: string;
-  /** The site's hosts (one unless `hosts` said more); all share `publicIp`. */
-  readonly hosts: readonly NetHost[];
-  /** The first (usually only) host. */
-  readonly host: NetHost;
-  /** NAT routers from the public side inwards: none for public, two for a double NAT. */
-  readonly routers: readonly NetHost[];
 }
 
 export interface InternetLab {
@@ -54,7 +45,6 @@ export interface InternetLab {
   close(): Promise<void>;
 }
 
-export const SERVER_ALT_IP = '10.200.0.9';
 const SITE_NAME = /^[a-z]{1,8}$/;
 
 function planSites(options: InternetLabOptions): SitePlan[] {
@@ -87,35 +77,9 @@ export async function createInternetLab(options: InternetLabOptions): Promise<In
   const plans = planSites(options);
   const lab = await LabCore.start();
   try {
-    const internet = await lab.addNamespace('inet');
-    await buildInternet(internet);
-    const serverNs = await lab.addNamespace('srv');
-    await attachToInternet(internet, serverNs, 'p-srv', 'eth0', NAT_ADDRESSES.server);
-    await serverNs.ip([`addr add ${SERVER_ALT_IP}/${NAT_ADDRESSES.publicPrefix} dev eth0`]);
-    // Sites are independent: build them side by side, but let every build finish (or fail)
-    // before closing, so no namespace is created after the teardown listed them.
-    const results = await Promise.allSettled(
-      plans.map((plan) => buildSite(internet, plan, (role) => lab.addNamespace(role))),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const sites: Record<string, LabSite> = {};
-    for (const [i, plan] of plans.entries()) {
-      const built = (results[i] as PromiseFulfilledResult<BuiltSite>).value;
-      const hosts = built.hosts.map((h, j) =>
-        lab.host(plan.hosts > 1 ? `${plan.name}${j}` : plan.name, h.ns, h.ip),
-      );
-      sites[plan.name] = {
-        name: plan.name,
-        kind: plan.kind,
-        publicIp: sitePublicIp(plan.index),
-        hosts,
-        host: hosts[0]!,
-        routers: built.routers.map((r, j) => lab.host(`${plan.name}nat${j}`, r.ns, r.ip)),
-      };
-    }
+    const { server, sites } = await buildInternetLab(lab, plans);
     return {
-      server: lab.host('srv', serverNs, NAT_ADDRESSES.server),
+      server,
       serverAltIp: SERVER_ALT_IP,
       sites,
       site(name) {

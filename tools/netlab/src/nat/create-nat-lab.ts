@@ -1,16 +1,20 @@
 // createNatLab(): a public server and two clients, each behind its own NAT (or none), for
-// NAT-traversal tests (STUN, TURN, hole punching). It must never leave a half-built lab behind:
+// NAT-traversal tests (STUN, TURN, hole punching). It is the internet lab (internet-core.ts) with
+// two sites at this lab's older addresses (public .11 / .12): 'none' is a public site, 'cone' a
+// restricted-cone one, 'symmetric' a symmetric one. It must never leave a half-built lab behind:
 // a failed setup closes what it made before rethrowing.
 
 import { NetlabError } from '../errors.js';
 import type { NetHost } from '../host/net-host.js';
 import { LabCore } from '../lab/lab-core.js';
 import type { LabErrorListener } from '../lab/lab-core.js';
-import type { Netns } from '../netns/netns.js';
+import type { HostKind } from './host-kinds.js';
+import { buildInternetLab } from './internet-core.js';
+import type { LabSite, SiteRoles } from './internet-core.js';
 import type { NatType } from './nat-rules.js';
 import { NAT_TYPES } from './nat-rules.js';
-import { NAT_ADDRESSES, attachToInternet, buildInternet, buildNatRouter } from './nat-topology.js';
-import type { LanAddresses } from './nat-topology.js';
+import { NAT_ADDRESSES } from './nat-topology.js';
+import type { SitePlan } from './site-topology.js';
 
 export interface NatLabOptions {
   /** NAT in front of client a; default 'cone'. */
@@ -43,24 +47,24 @@ export interface NatLab {
   close(): Promise<void>;
 }
 
-async function buildSide(
-  lab: LabCore,
-  internet: Netns,
-  side: 'a' | 'b',
-  type: NatType,
-  publicIp: string,
-  lan: LanAddresses,
-): Promise<{ client: NetHost; nat: NatSide }> {
-  const clientNs = await lab.addNamespace(side);
-  if (type === 'none') {
-    await attachToInternet(internet, clientNs, `p-${side}`, 'eth0', publicIp);
-    return { client: lab.host(side, clientNs, publicIp), nat: { type, publicIp, router: undefined } };
-  }
-  const routerNs = await lab.addNamespace(`nat${side}`);
-  await attachToInternet(internet, routerNs, `p-nat${side}`, 'wan', publicIp);
-  await buildNatRouter(routerNs, clientNs, type, lan);
-  const router = lab.host(`nat${side}`, routerNs, publicIp);
-  return { client: lab.host(side, clientNs, lan.client), nat: { type, publicIp, router } };
+const KIND: Record<NatType, HostKind> = {
+  none: 'public',
+  cone: 'restricted-cone',
+  symmetric: 'symmetric',
+};
+
+/** Hosts keep the roles they always had: clients `a` / `b`, routers `nata` / `natb`. */
+const NAT_LAB_ROLES: SiteRoles = {
+  host: (plan) => plan.name,
+  router: (plan) => `nat${plan.name}`,
+};
+
+function plan(name: 'a' | 'b', index: number, type: NatType, publicIp: string): SitePlan {
+  return { name, index, kind: KIND[type], hosts: 1, allowTcpPorts: undefined, publicIp };
+}
+
+function side(type: NatType, site: LabSite): NatSide {
+  return { type, publicIp: site.publicIp, router: site.routers[0] };
 }
 
 export async function createNatLab(options: NatLabOptions = {}): Promise<NatLab> {
@@ -72,18 +76,20 @@ export async function createNatLab(options: NatLabOptions = {}): Promise<NatLab>
   }
   const lab = await LabCore.start();
   try {
-    const internet = await lab.addNamespace('inet');
-    await buildInternet(internet);
-    const serverNs = await lab.addNamespace('srv');
-    await attachToInternet(internet, serverNs, 'p-srv', 'eth0', NAT_ADDRESSES.server);
-    const a = await buildSide(lab, internet, 'a', natA, NAT_ADDRESSES.publicA, NAT_ADDRESSES.lanA);
-    const b = await buildSide(lab, internet, 'b', natB, NAT_ADDRESSES.publicB, NAT_ADDRESSES.lanB);
+    // Site index i has LAN 192.168.(i+1).0/24 with the client at .100: a 192.168.1.100, b 192.168.2.100.
+    const { server, sites } = await buildInternetLab(
+      lab,
+      [plan('a', 0, natA, NAT_ADDRESSES.publicA), plan('b', 1, natB, NAT_ADDRESSES.publicB)],
+      NAT_LAB_ROLES,
+    );
+    const a = sites['a']!;
+    const b = sites['b']!;
     return {
-      server: lab.host('srv', serverNs, NAT_ADDRESSES.server),
-      a: a.client,
-      b: b.client,
-      natA: a.nat,
-      natB: b.nat,
+      server,
+      a: a.host,
+      b: b.host,
+      natA: side(natA, a),
+      natB: side(natB, b),
       get namespaces() {
         return lab.namespaceNames();
       },

@@ -1,6 +1,5 @@
-// The iptables rules of a home NAT router namespace. It must never let an unsolicited packet from
-// the WAN reach the router itself or the LAN: without the INPUT drop, ICE checks that arrive
-// before the client's own outgoing packet create conntrack entries that break hole punching.
+// The NAT lab's NAT types (createNatLab). Each is one of the internet lab's host kinds, whose
+// routers' rules live in host-kinds.ts: 'none' = public, 'cone' = restricted cone, 'symmetric'.
 
 export const NatType = {
   /** No NAT: the client sits on the public network with its own public address. */
@@ -17,18 +16,3 @@ export const NatType = {
 export type NatType = (typeof NatType)[keyof typeof NatType];
 
 export const NAT_TYPES: readonly NatType[] = Object.values(NatType);
-
-export function renderNatRules(type: Exclude<NatType, 'none'>, wan: string, lan: string): string {
-  const masquerade = type === 'symmetric' ? 'MASQUERADE --random-fully' : 'MASQUERADE';
-  return [
-    '*nat',
-    `-A POSTROUTING -o ${wan} -j ${masquerade}`,
-    'COMMIT',
-    '*filter',
-    `-A INPUT -i ${wan} -j DROP`,
-    `-A FORWARD -i ${wan} -o ${lan} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
-    `-A FORWARD -i ${wan} -j DROP`,
-    'COMMIT',
-    '',
-  ].join('\n');
-}

@@ -1,12 +1,8 @@
-// Builds the NAT lab's wiring: a "public internet" that is one bridge in its own namespace, a
-// public server on it, and per client either a direct port on the bridge or a NAT router with
-// the client on its LAN. Every address is private-range and exists only inside these
+// The labs' public network: a "public internet" that is one bridge in its own namespace, and how a
+// host is plugged into it (sites and their NAT routers: site-topology.ts). Every address is private-range and exists only inside these
 // namespaces; no namespace gets a route to anything outside the lab.
 
 import type { Netns } from '../netns/netns.js';
-import type { NatType } from './nat-rules.js';
-import { renderNatRules } from './nat-rules.js';
-
 export const NAT_ADDRESSES = {
   publicPrefix: 24,
   server: '10.200.0.10',
@@ -14,8 +10,6 @@ export const NAT_ADDRESSES = {
   publicA: '10.200.0.11',
   publicB: '10.200.0.12',
   lanPrefix: 24,
-  lanA: { router: '192.168.1.1', client: '192.168.1.100' },
-  lanB: { router: '192.168.2.1', client: '192.168.2.100' },
 } as const;
 
 export const BASE_SYSCTLS = {
@@ -50,32 +44,4 @@ export async function attachToInternet(
     `addr add ${ip}/${NAT_ADDRESSES.publicPrefix} dev ${ifname}`,
     `link set ${ifname} up`,
   ]);
-}
-
-export interface LanAddresses {
-  readonly router: string;
-  readonly client: string;
-}
-
-/** Puts `client` on the LAN of NAT router `router` (already attached to the internet as `wan`). */
-export async function buildNatRouter(
-  router: Netns,
-  client: Netns,
-  type: Exclude<NatType, 'none'>,
-  lan: LanAddresses,
-): Promise<void> {
-  await client.sysctl(BASE_SYSCTLS);
-  await router.ip([
-    `link add lan type veth peer name eth0 netns ${client.name}`,
-    `addr add ${lan.router}/${NAT_ADDRESSES.lanPrefix} dev lan`,
-    'link set lan up',
-  ]);
-  await client.ip([
-    'link set lo up',
-    `addr add ${lan.client}/${NAT_ADDRESSES.lanPrefix} dev eth0`,
-    'link set eth0 up',
-    `route add default via ${lan.router}`,
-  ]);
-  await router.sysctl({ 'net.ipv4.ip_forward': 1 });
-  await router.iptablesRestore(renderNatRules(type, 'wan', 'lan'));
 }

@@ -27,6 +27,8 @@ export interface SitePlan {
   readonly kind: HostKind;
   readonly hosts: number;
   readonly allowTcpPorts: readonly number[] | undefined;
+  /** The site's address on the public network; default `sitePublicIp(index)`. */
+  readonly publicIp?: string;
 }
 
 export interface BuiltSite {
@@ -89,7 +91,7 @@ export async function buildSite(
   plan: SitePlan,
   addNamespace: AddNamespace,
 ): Promise<BuiltSite> {
-  const publicIp = sitePublicIp(plan.index);
+  const publicIp = plan.publicIp ?? sitePublicIp(plan.index);
   const lanPrefix = siteLanPrefix(plan.index);
   const port = `p-${plan.name}`;
   if (plan.kind === 'public') {

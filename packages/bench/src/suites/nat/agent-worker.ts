@@ -1,197 +1,22 @@
-// One NAT-matrix peer, in its own process inside a netlab host (a namespace behind some NAT): for
-// each `pair` command it joins the lobby on the lab's public server, queues for a mode only its
-// partner queues for, accepts the match, connects to the partner with tickwire through the lobby's
-// signaling and TURN credentials, and reports when the match was found, when both channels were
-// open (CLOCK_MONOTONIC ms: one clock for every process on the machine), the path in stats(), the
-// candidates it gathered, and whether both channels carried a message from the partner. It must
-// never outlive the orchestrator (startWorker exits on disconnect) nor keep a connection or lobby
-// session past `finish`.
-import { LobbyClient } from '@tickwire/lobby-server/client';
-import { connect } from '@tickwire/transport';
-import type { Connection, ConnectionPath, SignalMessage, Signaler } from '@tickwire/transport';
+// One NAT-matrix peer in its own process inside a netlab host (a namespace behind some NAT): runs
+// PairSide (pair-side.ts) for each `pair` command from the orchestrator. It must never outlive the
+// orchestrator (startWorker exits on disconnect) nor keep a connection or lobby session past
+// `finish`.
 import { startWorker } from '../../ipc/worker.js';
+import { PairSide } from './pair-side.js';
+import type { PairCommand } from './pair-side.js';
 
-export interface PairCommand {
-  readonly lobbyUrl: string;
-  /** A mode name only this pair queues for, so the matchmaker pairs exactly these two. */
-  readonly mode: string;
-  readonly name: string;
-  readonly connectTimeoutMs: number;
-  /** How long to wait for the partner's message on each channel after open. */
-  readonly exchangeTimeoutMs: number;
-  /** The transport's relayFallback.afterMs; default: the transport's default. */
-  readonly relayFallbackAfterMs?: number;
-  /** The transport's wsRelay (the lobby relay): false = off, a number = its afterMs. */
-  readonly wsRelay?: false | number;
-}
+export type { AgentOutcome, PairCommand } from './pair-side.js';
 
-export interface AgentOutcome {
-  readonly ok: boolean;
-  readonly role?: 'offerer' | 'answerer';
-  /** CLOCK_MONOTONIC ms of this side's `matchFound`. */
-  readonly foundAtMs?: number;
-  /** CLOCK_MONOTONIC ms of this side's `matchReady` (both accepted; connecting starts). */
-  readonly readyAtMs?: number;
-  /** CLOCK_MONOTONIC ms when both channels were open on this side. */
-  readonly openAtMs?: number;
-  readonly path?: ConnectionPath;
-  /** Channels on which a message from the partner arrived. */
-  readonly received: ReadonlyArray<'reliable' | 'unreliable'>;
-  /** Candidate lines this side gathered and signaled. */
-  readonly localCandidates: readonly string[];
-  /** The ICE server URLs the lobby handed out (with credentials, not shown here). */
-  readonly iceUrls: readonly string[];
-  /** The last relay-fallback event: the TURN attempt, or the lobby relay (`via`). */
-  readonly relayFallback?: { attempt: number; reason: string; via: string };
-  readonly error?: { code?: string; message: string; step?: string };
-}
-
+/** CLOCK_MONOTONIC: one clock for every process on the machine, whatever its namespace. */
 const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-function errorOf(error: unknown): AgentOutcome['error'] {
-  const e = error as { code?: unknown; message?: unknown; details?: { step?: unknown } };
-  return {
-    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
-    message: String(e?.message ?? error),
-    ...(typeof e?.details?.step === 'string' ? { step: e.details.step } : {}),
-  };
-}
-
 startWorker(({ ipc, onShutdown }) => {
-  let lobby: LobbyClient | undefined;
-  let conn: Connection | undefined;
-  let chatter: ReturnType<typeof setInterval> | undefined;
-
-  const finish = (): void => {
-    if (chatter !== undefined) clearInterval(chatter);
-    chatter = undefined;
-    conn?.close();
-    lobby?.close();
-    conn = undefined;
-    lobby = undefined;
-  };
-  onShutdown(finish);
+  const side = new PairSide(monotonicMs);
+  onShutdown(() => side.finish());
   ipc.handle('finish', () => {
-    finish();
+    side.finish();
     return true;
   });
-
-  ipc.handle('pair', async (command: PairCommand): Promise<AgentOutcome> => {
-    finish();
-    const localCandidates: string[] = [];
-    const iceUrls: string[] = [];
-    let readyAtMs: number | undefined;
-    const received = new Set<'reliable' | 'unreliable'>();
-    let foundAtMs: number | undefined;
-    let role: 'offerer' | 'answerer' | undefined;
-    let relayFallback: AgentOutcome['relayFallback'];
-    const outcome = (rest: Partial<AgentOutcome>): AgentOutcome => ({
-      ok: false,
-      received: [...received],
-      localCandidates,
-      iceUrls,
-      ...(role ? { role } : {}),
-      ...(readyAtMs === undefined ? {} : { readyAtMs }),
-      ...(foundAtMs === undefined ? {} : { foundAtMs }),
-      ...(relayFallback ? { relayFallback } : {}),
-      ...rest,
-    });
-    try {
-      const client = await LobbyClient.connect({
-        url: command.lobbyUrl,
-        name: command.name,
-        reconnect: false,
-      });
-      lobby = client;
-      client.on('matchFound', (found) => {
-        foundAtMs ??= monotonicMs();
-        void client.acceptMatch(found.matchId).catch(() => undefined);
-      });
-      const ready = client.waitFor('matchReady', undefined, 30_000);
-      await client.queue({ mode: command.mode });
-      const [match] = await ready;
-      readyAtMs = monotonicMs();
-      const self = client.sessionId;
-      const authority = match.authority.kind === 'player' ? match.authority.playerId : '';
-      const partner = match.room.members.find((m) => m.id !== self)?.id;
-      if (!partner) throw new Error('the match has no partner');
-      role = authority === self ? 'answerer' : 'offerer';
-      const lobbySignaler = client.signalerFor(partner);
-      // Records what this side gathers: the evidence when a network yields no usable candidate.
-      const signaler: Signaler = {
-        send: (message: SignalMessage) => {
-          if (message.kind === 'candidate') localCandidates.push(message.candidate);
-          return lobbySignaler.send(message);
-        },
-        onMessage: (handler) => lobbySignaler.onMessage(handler),
-        relayPipe: () => lobbySignaler.relayPipe(),
-      };
-      const iceServers = client.turn ? [...client.turn.iceServers] : [];
-      for (const server of iceServers)
-        iceUrls.push(...(typeof server.urls === 'string' ? [server.urls] : server.urls));
-      const connection = connect({
-        role,
-        signaler,
-        iceServers,
-        connectTimeoutMs: command.connectTimeoutMs,
-        ...(command.relayFallbackAfterMs === undefined
-          ? {}
-          : { relayFallback: { afterMs: command.relayFallbackAfterMs } }),
-        ...(command.wsRelay === undefined
-          ? {}
-          : { wsRelay: command.wsRelay === false ? false : { afterMs: command.wsRelay } }),
-        label: command.name,
-      });
-      conn = connection;
-      connection.on('relay-fallback', (event) => (relayFallback = { ...event }));
-      const exchanged = new Promise<void>((resolve) => {
-        connection.on('message', (event) => {
-          received.add(event.channel);
-          if (received.size === 2) resolve();
-        });
-      });
-      await connection.opened;
-      const openAtMs = monotonicMs();
-      connection.send('reliable', { from: role });
-      // Unreliable: repeated until `finish`, so the partner gets one even if it opened later.
-      chatter = setInterval(() => {
-        if (connection.state === 'open') connection.send('unreliable', { from: role });
-      }, 50);
-      connection.send('unreliable', { from: role });
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const gotBoth = await Promise.race([
-        exchanged.then(() => true),
-        new Promise<boolean>(
-          (resolve) => (timer = setTimeout(() => resolve(false), command.exchangeTimeoutMs)),
-        ),
-      ]);
-      clearTimeout(timer);
-      // A Node answerer sends its candidates only once connected, so a pair can open before the
-      // partner's candidates arrive and name its address peer-reflexive; the path is named again
-      // when they come, and re-read on every ping: give it two pings to settle.
-      // Bounded: a pair whose pings stop must still answer (the orchestrator waits 60 s at most).
-      for (let pings = 0; pings < 2 && connection.stats().path?.type === 'prflx'; pings++) {
-        await new Promise<void>((resolve) => {
-          const offs = [connection.on('rtt', done), connection.on('close', done)];
-          const timer = setTimeout(done, 3_000);
-          function done(): void {
-            clearTimeout(timer);
-            for (const off of offs) off();
-            resolve();
-          }
-        });
-      }
-      const path = connection.stats().path ?? undefined;
-      return outcome({
-        ok: gotBoth,
-        openAtMs,
-        ...(path ? { path } : {}),
-        ...(gotBoth
-          ? {}
-          : { error: { message: 'a channel carried no message from the partner', step: 'exchange' } }),
-      });
-    } catch (error) {
-      return outcome({ error: errorOf(error) });
-    }
-  });
+  ipc.handle('pair', (command: PairCommand) => side.pair(command));
 });

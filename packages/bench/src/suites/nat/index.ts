@@ -8,12 +8,11 @@
 // pairs go through the lobby's WebSocket relay (the last resort after TURN); their `@fallback1500`
 // run also shortens the TURN attempt's wait (wsRelay.afterMs 1 000).
 import { BenchError } from '../../errors.js';
-import type { Chart } from '../../report/chart-types.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
-import { percentile } from '../../stats/percentile.js';
 import { startMatrixLab } from './matrix-lab.js';
 import { MATRIX_SITES, matrixPairs } from './pairs.js';
-import type { PairSpec } from './pairs.js';
+import { failureNote, openChart, rows, unanswered } from './report.js';
+import type { Case } from './report.js';
 import { runPair } from './run-pair.js';
 import type { PairRun } from './run-pair.js';
 
@@ -30,14 +29,6 @@ interface Plan {
 
 const FULL: Plan = { runs: 8, blockedRuns: 4, blockedPairs: Infinity, tuned: true };
 const QUICK: Plan = { runs: 1, blockedRuns: 1, blockedPairs: 1, tuned: false };
-
-interface Case {
-  readonly name: string;
-  readonly spec: PairSpec;
-  readonly runs: number;
-  readonly relayFallbackAfterMs?: number;
-  readonly wsRelay?: number;
-}
 
 function cases(plan: Plan): Case[] {
   const all = matrixPairs();
@@ -70,98 +61,6 @@ function cases(plan: Plan): Case[] {
     }
   }
   return out;
-}
-
-/** A run the orchestrator gave up on (an agent did not answer): failed, with the reason. */
-function unanswered(error: unknown): PairRun {
-  const side = {
-    ok: false,
-    received: [],
-    localCandidates: [],
-    iceUrls: [],
-    error: { message: error instanceof Error ? error.message : String(error), step: 'ipc' },
-  } as const;
-  return { ok: false, fellBack: false, outcomes: [side, side] };
-}
-
-function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
-  const ok = runs.filter((r) => r.ok);
-  const open = ok.flatMap((r) => (r.openMs === undefined ? [] : [r.openMs]));
-  const connect = ok.flatMap((r) => (r.connectMs === undefined ? [] : [r.connectMs]));
-  const count = (path: string): number => ok.filter((r) => r.path === path).length;
-  const row = (metric: string, value: number, unit: string): BenchResult => ({
-    name: c.name,
-    metric,
-    value,
-    unit,
-  });
-  const out = [row('runs', runs.length, 'runs'), row('success_rate', ok.length / runs.length, 'ratio')];
-  if (open.length > 0) {
-    out.push(
-      row('open_p50_ms', percentile(open, 0.5), 'ms'),
-      row('open_p95_ms', percentile(open, 0.95), 'ms'),
-      row('connect_p50_ms', percentile(connect, 0.5), 'ms'),
-      row('connect_p95_ms', percentile(connect, 0.95), 'ms'),
-    );
-  }
-  for (const path of ['host', 'srflx', 'prflx', 'relay', 'lobby-relay']) {
-    out.push(row(`path_${path.replace('-', '_')}`, count(path), 'runs'));
-  }
-  out.push(row('relay_over_udp', ok.filter((r) => r.relayProtocol === 'udp').length, 'runs'));
-  out.push(row('fell_back', runs.filter((r) => r.fellBack).length, 'runs'));
-  return out;
-}
-
-function failureNote(c: Case, runs: readonly PairRun[]): string | undefined {
-  const failed = runs.find((r) => !r.ok);
-  if (!failed) return undefined;
-  const sides = failed.outcomes.map((o) => {
-    const types = [...new Set(o.localCandidates.map((l) => / typ (\w+)/.exec(l)?.[1] ?? '?'))];
-    return `${o.role ?? '?'} gathered [${types.join(', ')}]${o.error ? ` (${o.error.code ?? ''} ${o.error.message})` : ''}`;
-  });
-  return `${c.name} (expected: ${c.spec.expected}): ${runs.filter((r) => !r.ok).length}/${runs.length} failed; e.g. ${sides.join('; ')}.`;
-}
-
-const SHORT: Record<string, string> = {
-  public: 'P',
-  'full-cone': 'F',
-  'restricted-cone': 'R',
-  symmetric: 'S',
-  'udp-blocked': 'B',
-  'double-nat': 'D',
-};
-
-/** Chart label: `restricted-cone~symmetric@fallback1500` → `RS'` (the chart has ~18 groups). */
-export function shortPairLabel(name: string): string {
-  if (name === 'same-nat') return 'LAN';
-  const [pair = '', variant] = name.split('@');
-  const label = pair
-    .split('~')
-    .map((kind) => SHORT[kind] ?? kind)
-    .join('');
-  return variant === undefined ? label : `${label}'`;
-}
-
-/**
- * p50/p95 time to open per pair that opened (the ones that did not have no bar). Labels: P public,
- * F full cone, R restricted cone, S symmetric, D double NAT, LAN same NAT, ' = afterMs 1500.
- */
-function openChart(results: readonly BenchResult[]): Chart {
-  const names = [...new Set(results.filter((r) => r.metric === 'open_p50_ms').map((r) => r.name))];
-  const value = (name: string, metric: string): number =>
-    results.find((r) => r.name === name && r.metric === metric)?.value ?? Number.NaN;
-  return {
-    kind: 'bar',
-    title: "nat: match found → open (' = fallback 1.5 s)",
-    yLabel: 'ms',
-    groups: names.map((name) => ({
-      label: shortPairLabel(name),
-      values: [
-        { series: 'p50', value: value(name, 'open_p50_ms') },
-        { series: 'p95', value: value(name, 'open_p95_ms') },
-      ],
-    })),
-  };
 }
 
 export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {

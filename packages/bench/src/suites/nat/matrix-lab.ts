@@ -77,8 +77,14 @@ async function startAgent(host: NetHost): Promise<WorkerHandle> {
   return adoptWorker(child, `nat agent ${host.role}`);
 }
 
+export interface MatrixLabOptions {
+  /** Start a Node agent on every host (default true); the browser matrix puts Chromium there instead. */
+  readonly agents?: boolean;
+}
+
 export async function startMatrixLab(
   sites: Readonly<Record<string, HostKind | SiteSpec>>,
+  options: MatrixLabOptions = {},
 ): Promise<MatrixLab> {
   for (const file of [AGENT, LOBBY_BIN]) {
     if (!existsSync(file))
@@ -102,7 +108,7 @@ export async function startMatrixLab(
     });
     await startLobby(lab.server, turn);
     const started = await Promise.allSettled(
-      Object.values(lab.sites).flatMap((site) =>
+      Object.values(options.agents === false ? {} : lab.sites).flatMap((site) =>
         site.hosts.map(async (host, index) => agents.set(`${site.name}/${index}`, await startAgent(host))),
       ),
     );

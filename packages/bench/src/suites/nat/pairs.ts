@@ -89,3 +89,17 @@ export function matrixPairs(): PairSpec[] {
   });
   return pairs;
 }
+
+/**
+ * The same pairs with Chromium peers. Chromium reaches TURN over TCP, so a UDP-blocked browser
+ * gathers a relay candidate and every pair with one opens through a relay (over TCP on its side).
+ */
+export function browserPairs(): PairSpec[] {
+  return matrixPairs().map((p) => (p.expected === 'lobby-relay' ? { ...p, expected: 'relay' } : p));
+}
+
+/** The lab sites `pairs` use, as MATRIX_SITES declares them (a smaller lab for a few pairs). */
+export function sitesFor(pairs: readonly PairSpec[]): Record<string, HostKind | SiteSpec> {
+  const names = new Set(pairs.flatMap((p) => [p.a.site, p.b.site]));
+  return Object.fromEntries(Object.entries(MATRIX_SITES).filter(([name]) => names.has(name)));
+}

@@ -4,7 +4,6 @@
 // a NAT a peer's own candidate is a host one, only the far side sees the reflexive address).
 import type { PathType, RelayProtocol } from '@tickwire/transport';
 import type { AgentOutcome, PairCommand } from './agent-worker.js';
-import type { MatrixLab } from './matrix-lab.js';
 import type { PairSpec } from './pairs.js';
 
 export interface PairRun {
@@ -14,6 +13,7 @@ export interface PairRun {
   /** The part of openMs spent in connect(): from the later `matchReady` to both open, ms. */
   readonly connectMs?: number;
   readonly path?: PathType;
+  /** How a side reached its relay: TCP when either side did (a UDP-blocked browser), else UDP. */
   readonly relayProtocol?: RelayProtocol;
   /** Whether either side fell back to relay-only. */
   readonly fellBack: boolean;
@@ -21,6 +21,17 @@ export interface PairRun {
 }
 
 const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3, 'lobby-relay': 4 };
+
+/** A matrix peer: a Node agent's IPC (WorkerHandle) or a Chromium page (browser/browser-peer.ts). */
+export interface PairAgent {
+  readonly ipc: { request<T>(cmd: string, args?: unknown, timeoutMs?: number): Promise<T> };
+}
+
+/** What runPair needs of a lab: the lobby's URL and the peer on each host. */
+export interface PairPeers {
+  readonly lobbyUrl: string;
+  agent(site: string, index?: number): PairAgent;
+}
 
 export interface RunPairOptions {
   readonly connectTimeoutMs: number;
@@ -31,7 +42,7 @@ export interface RunPairOptions {
 
 let nextMode = 0;
 
-export async function runPair(lab: MatrixLab, spec: PairSpec, options: RunPairOptions): Promise<PairRun> {
+export async function runPair(lab: PairPeers, spec: PairSpec, options: RunPairOptions): Promise<PairRun> {
   const mode = `nat${process.pid}-${nextMode++}`;
   const agents = [lab.agent(spec.a.site, spec.a.index), lab.agent(spec.b.site, spec.b.index)] as const;
   const command = (name: string): PairCommand => ({
@@ -63,7 +74,8 @@ export async function runPair(lab: MatrixLab, spec: PairSpec, options: RunPairOp
   const ready = Math.max(x.readyAtMs ?? Infinity, y.readyAtMs ?? Infinity);
   const paths = [x.path, y.path].filter((p) => p !== undefined);
   const path = paths.length === 2 ? paths.reduce((m, p) => (RANK[p.type] > RANK[m.type] ? p : m)) : undefined;
-  const relayProtocol = paths.find((p) => p.relayProtocol !== undefined)?.relayProtocol;
+  const protocols = paths.flatMap((p) => (p.relayProtocol === undefined ? [] : [p.relayProtocol]));
+  const relayProtocol = protocols.includes('tcp') ? 'tcp' : protocols[0];
   return {
     ok: true,
     ...(Number.isFinite(open - found) ? { openMs: open - found } : {}),

@@ -1,0 +1,87 @@
+// One NAT-matrix peer as a Chromium page inside a lab host's namespace: the browser starts on the
+// first request (launchChromium with `namespace`), loads the matrix page from the lab's page server
+// and answers `pair` and `finish` like a Node agent's IPC (run-pair.ts treats both alike). It must
+// never leave a browser running: close() ends it, also when it is still starting.
+import type { NetHost } from '@tickwire/netlab';
+import { launchChromium } from '@tickwire/testkit';
+import type { Browser, Page } from '@tickwire/testkit';
+import { BenchError } from '../../../errors.js';
+import type { PairAgent } from '../run-pair.js';
+import type { NatPeerApi } from './page-entry.js';
+
+// Generous: on a loaded machine (load average 40 on 2 cores) a first page load once took over 30 s.
+const PAGE_TIMEOUT_MS = 90_000;
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new BenchError('TIMEOUT', `${what}: no answer in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    }),
+  ]);
+}
+
+export class BrowserPeer implements PairAgent {
+  private started: Promise<{ browser: Browser; page: Page }> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly host: NetHost,
+    private readonly pageUrl: string,
+  ) {}
+
+  readonly ipc = {
+    request: async <T>(cmd: string, args: unknown = null, timeoutMs = 60_000): Promise<T> => {
+      const { page } = await this.start();
+      const call = page.evaluate<unknown, readonly [string, unknown]>(
+        async ([name, arg]) => {
+          const peer = (globalThis as { natPeer?: NatPeerApi }).natPeer;
+          if (!peer) throw new Error('the page has no natPeer');
+          return name === 'pair' ? peer.pair(arg as Parameters<NatPeerApi['pair']>[0]) : peer.finish();
+        },
+        [cmd, args] as const,
+      );
+      return (await withTimeout(call, timeoutMs, `${this.host.role} ${cmd}`)) as T;
+    },
+  };
+
+  private start(): Promise<{ browser: Browser; page: Page }> {
+    if (this.closed) return Promise.reject(new BenchError('PEER_FAILED', 'the browser peer is closed'));
+    this.started ??= this.launch();
+    return this.started;
+  }
+
+  private async launch(): Promise<{ browser: Browser; page: Page }> {
+    const origin = new URL(this.pageUrl).origin;
+    const browser = await launchChromium({
+      namespace: this.host.namespace,
+      // Host candidates as addresses, not mDNS names: hosts behind one NAT find each other on
+      // their LAN without multicast name resolution across the lab's bridges.
+      exposeLocalIps: true,
+      // The page is plain http on the lab's server; the lobby client's WebCrypto needs a secure context.
+      args: [`--unsafely-treat-insecure-origin-as-secure=${origin}`],
+    });
+    try {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => console.error(`[${this.host.role}] page error`, error));
+      await page.goto(this.pageUrl, { timeout: PAGE_TIMEOUT_MS });
+      await page.waitForFunction(() => 'natPeer' in globalThis, undefined, { timeout: PAGE_TIMEOUT_MS });
+      return { browser, page };
+    } catch (error) {
+      await browser.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const started = this.started;
+    this.started = undefined;
+    const running = await started?.catch(() => undefined);
+    await running?.browser.close().catch(() => undefined);
+  }
+}

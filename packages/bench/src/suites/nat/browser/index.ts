@@ -1,0 +1,86 @@
+// `pnpm bench nat-browser` (root: network namespaces): the NAT matrix of `pnpm bench nat` with
+// Chromium peers. Each host of a pair runs the system's Chromium inside its namespace, loads the
+// matrix page from the lab's public server and meets its partner through the real lobby, with
+// coturn's TURN over UDP and TCP; per pair: success rate, time from "match found" to both channels
+// open (p50/p95), the path each run took and the relay protocol (a UDP-blocked browser relays over
+// TCP). A pair's two browsers live for that pair's runs only, so at most two run at a time.
+import { BenchError } from '../../../errors.js';
+import type { BenchResult, SuiteOptions, SuiteOutput } from '../../../result/types.js';
+import { browserPairs, sitesFor } from '../pairs.js';
+import type { PairSpec } from '../pairs.js';
+import { failureNote, openChart, rows } from '../report.js';
+import type { Case } from '../report.js';
+import { runPair } from '../run-pair.js';
+import type { PairRun } from '../run-pair.js';
+import { startBrowserMatrixLab } from './browser-lab.js';
+import type { BrowserMatrixLab } from './browser-lab.js';
+
+/** The pairs the test (test/nat-browser.test.ts) runs: one of each way a pair can connect. */
+export const REPRESENTATIVE_PAIRS = [
+  'restricted-cone~symmetric',
+  'public~udp-blocked',
+  'double-nat~restricted-cone',
+  'same-nat',
+] as const;
+
+/** `--quick`: the two relayed ones (TURN over UDP, TURN over TCP), within the CLI test's budget. */
+const QUICK_PAIRS: readonly string[] = ['restricted-cone~symmetric', 'public~udp-blocked'];
+
+const FULL_RUNS = 5;
+
+/** Runs one pair of the browser matrix (fresh lobby sessions and connections, same browsers). */
+export function runBrowserPair(lab: BrowserMatrixLab, spec: PairSpec): Promise<PairRun> {
+  return runPair(lab, spec, { connectTimeoutMs: 15_000 });
+}
+
+export async function runNatBrowserSuite(options: SuiteOptions): Promise<SuiteOutput> {
+  const { isNetlabSupported } = await import('@tickwire/netlab');
+  const { hasChromium, hasTurnserver } = await import('@tickwire/testkit');
+  const support = isNetlabSupported();
+  if (!support.ok) {
+    throw new BenchError('NETLAB_UNSUPPORTED', `nat-browser needs the network lab: ${support.reason ?? ''}`);
+  }
+  if (!hasTurnserver || !hasChromium) {
+    throw new BenchError('SUITE_UNAVAILABLE', 'nat-browser needs coturn (turnserver) and /usr/bin/chromium');
+  }
+  const all = browserPairs();
+  const todo: Case[] = (options.quick ? all.filter((p) => QUICK_PAIRS.includes(p.name)) : all).map(
+    (spec) => ({
+      name: spec.name,
+      spec,
+      runs: options.quick ? 1 : FULL_RUNS,
+    }),
+  );
+  const total = todo.reduce((n, c) => n + c.runs, 0);
+  let done = 0;
+  const results: BenchResult[] = [];
+  const notes: string[] = [];
+  const lab = await startBrowserMatrixLab(sitesFor(todo.map((c) => c.spec)));
+  try {
+    for (const c of todo) {
+      const runs: PairRun[] = [];
+      try {
+        for (let i = 0; i < c.runs; i += 1) {
+          runs.push(await runBrowserPair(lab, c.spec));
+          options.onProgress?.(++done / total);
+        }
+      } finally {
+        await lab.closeBrowsers();
+      }
+      results.push(...rows(c, runs));
+      const note = failureNote(c, runs);
+      if (note) notes.push(note);
+    }
+  } finally {
+    await lab.close();
+  }
+  return {
+    results,
+    charts: [openChart(results, 'nat-browser: match found → both channels open (Chromium)')],
+    notes: [
+      'Lab: the same internet lab, coturn and lobby as `nat` (tools/netlab createInternetLab; coturn use-auth-secret, TURN over UDP and TCP on 3478; the lobby on the server at 443). Each host runs Debian Chromium inside its namespace (testkit launchChromium({ namespace })), host candidates as addresses (WebRtcHideLocalIpsWithMdns off), and loads a page bundled by vite with the lobby client and the transport’s browser build from the server’s second address at 443.',
+      'Each run: two fresh lobby sessions in the pages queue for a mode of their own, accept and connect with tickwire (native RTCPeerConnection) using the lobby-issued TURN credentials; success = both channels open on both sides and a message from the partner on each. open = first "match found" to the later side open (page clocks: performance.timeOrigin + now()); path_* = the least direct of both sides\' stats().path; relay_over_tcp = runs where a side reached coturn over TCP (UDP-blocked browsers).',
+      ...notes,
+    ],
+  };
+}

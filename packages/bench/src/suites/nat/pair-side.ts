@@ -1,0 +1,194 @@
+// One side of a NAT-matrix pair, the same code in a Node agent (agent-worker.ts) and in a Chromium
+// page (browser/page-entry.ts, where bundlers pick the transport's browser build): join the lobby,
+// queue for a mode only the partner queues for, accept the match, connect to the partner with
+// tickwire through the lobby's signaling and TURN credentials, and report when the match was found,
+// when both channels were open, the path in stats(), the candidates gathered, and whether both
+// channels carried a message from the partner. It must never import a Node core module (it runs in
+// the page) nor keep a connection or lobby session past `finish`.
+import { LobbyClient } from '@tickwire/lobby-server/client';
+import { connect } from '@tickwire/transport';
+import type { Connection, ConnectionPath, SignalMessage, Signaler } from '@tickwire/transport';
+
+export interface PairCommand {
+  readonly lobbyUrl: string;
+  /** A mode name only this pair queues for, so the matchmaker pairs exactly these two. */
+  readonly mode: string;
+  readonly name: string;
+  readonly connectTimeoutMs: number;
+  /** How long to wait for the partner's message on each channel after open. */
+  readonly exchangeTimeoutMs: number;
+  /** The transport's relayFallback.afterMs; default: the transport's default. */
+  readonly relayFallbackAfterMs?: number;
+  /** The transport's wsRelay (the lobby relay): false = off, a number = its afterMs. */
+  readonly wsRelay?: false | number;
+}
+
+export interface AgentOutcome {
+  readonly ok: boolean;
+  readonly role?: 'offerer' | 'answerer';
+  /** This side's clock (PairSide's `now`) at `matchFound`. */
+  readonly foundAtMs?: number;
+  /** This side's clock at `matchReady` (both accepted; connecting starts). */
+  readonly readyAtMs?: number;
+  /** This side's clock when both channels were open on this side. */
+  readonly openAtMs?: number;
+  readonly path?: ConnectionPath;
+  /** Channels on which a message from the partner arrived. */
+  readonly received: ReadonlyArray<'reliable' | 'unreliable'>;
+  /** Candidate lines this side gathered and signaled. */
+  readonly localCandidates: readonly string[];
+  /** The ICE server URLs the lobby handed out (with credentials, not shown here). */
+  readonly iceUrls: readonly string[];
+  /** The last relay-fallback event: the TURN attempt, or the lobby relay (`via`). */
+  readonly relayFallback?: { attempt: number; reason: string; via: string };
+  readonly error?: { code?: string; message: string; step?: string };
+}
+
+function errorOf(error: unknown): AgentOutcome['error'] {
+  const e = error as { code?: unknown; message?: unknown; details?: { step?: unknown } };
+  return {
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    message: String(e?.message ?? error),
+    ...(typeof e?.details?.step === 'string' ? { step: e.details.step } : {}),
+  };
+}
+
+/**
+ * One peer of the matrix. `now` is a clock in ms that both sides of a pair share (Node agents:
+ * CLOCK_MONOTONIC; pages: performance.timeOrigin + performance.now(), the machine's wall clock).
+ */
+export class PairSide {
+  private lobby: LobbyClient | undefined;
+  private conn: Connection | undefined;
+  private chatter: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly now: () => number) {}
+
+  finish(): void {
+    if (this.chatter !== undefined) clearInterval(this.chatter);
+    this.chatter = undefined;
+    this.conn?.close();
+    this.lobby?.close();
+    this.conn = undefined;
+    this.lobby = undefined;
+  }
+
+  async pair(command: PairCommand): Promise<AgentOutcome> {
+    this.finish();
+    const localCandidates: string[] = [];
+    const iceUrls: string[] = [];
+    let readyAtMs: number | undefined;
+    const received = new Set<'reliable' | 'unreliable'>();
+    let foundAtMs: number | undefined;
+    let role: 'offerer' | 'answerer' | undefined;
+    let relayFallback: AgentOutcome['relayFallback'];
+    const outcome = (rest: Partial<AgentOutcome>): AgentOutcome => ({
+      ok: false,
+      received: [...received],
+      localCandidates,
+      iceUrls,
+      ...(role ? { role } : {}),
+      ...(readyAtMs === undefined ? {} : { readyAtMs }),
+      ...(foundAtMs === undefined ? {} : { foundAtMs }),
+      ...(relayFallback ? { relayFallback } : {}),
+      ...rest,
+    });
+    try {
+      const client = await LobbyClient.connect({
+        url: command.lobbyUrl,
+        name: command.name,
+        reconnect: false,
+      });
+      this.lobby = client;
+      client.on('matchFound', (found) => {
+        foundAtMs ??= this.now();
+        void client.acceptMatch(found.matchId).catch(() => undefined);
+      });
+      const ready = client.waitFor('matchReady', undefined, 30_000);
+      await client.queue({ mode: command.mode });
+      const [match] = await ready;
+      readyAtMs = this.now();
+      const self = client.sessionId;
+      const authority = match.authority.kind === 'player' ? match.authority.playerId : '';
+      const partner = match.room.members.find((m) => m.id !== self)?.id;
+      if (!partner) throw new Error('the match has no partner');
+      role = authority === self ? 'answerer' : 'offerer';
+      const lobbySignaler = client.signalerFor(partner);
+      // Records what this side gathers: the evidence when a network yields no usable candidate.
+      const signaler: Signaler = {
+        send: (message: SignalMessage) => {
+          if (message.kind === 'candidate') localCandidates.push(message.candidate);
+          return lobbySignaler.send(message);
+        },
+        onMessage: (handler) => lobbySignaler.onMessage(handler),
+        relayPipe: () => lobbySignaler.relayPipe(),
+      };
+      const iceServers = client.turn ? [...client.turn.iceServers] : [];
+      for (const server of iceServers)
+        iceUrls.push(...(typeof server.urls === 'string' ? [server.urls] : server.urls));
+      const connection = connect({
+        role,
+        signaler,
+        iceServers,
+        connectTimeoutMs: command.connectTimeoutMs,
+        ...(command.relayFallbackAfterMs === undefined
+          ? {}
+          : { relayFallback: { afterMs: command.relayFallbackAfterMs } }),
+        ...(command.wsRelay === undefined
+          ? {}
+          : { wsRelay: command.wsRelay === false ? false : { afterMs: command.wsRelay } }),
+        label: command.name,
+      });
+      this.conn = connection;
+      connection.on('relay-fallback', (event) => (relayFallback = { ...event }));
+      const exchanged = new Promise<void>((resolve) => {
+        connection.on('message', (event) => {
+          received.add(event.channel);
+          if (received.size === 2) resolve();
+        });
+      });
+      await connection.opened;
+      const openAtMs = this.now();
+      connection.send('reliable', { from: role });
+      // Unreliable: repeated until `finish`, so the partner gets one even if it opened later.
+      this.chatter = setInterval(() => {
+        if (connection.state === 'open') connection.send('unreliable', { from: role });
+      }, 50);
+      connection.send('unreliable', { from: role });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gotBoth = await Promise.race([
+        exchanged.then(() => true),
+        new Promise<boolean>(
+          (resolve) => (timer = setTimeout(() => resolve(false), command.exchangeTimeoutMs)),
+        ),
+      ]);
+      clearTimeout(timer);
+      // A Node answerer sends its candidates only once connected, so a pair can open before the
+      // partner's candidates arrive and name its address peer-reflexive; the path is named again
+      // when they come, and re-read on every ping: give it two pings to settle. Chromium after a
+      // relay fallback sometimes has no selected pair yet when the channels open (the path is
+      // undefined on one side in most such runs): it appears with the next reads.
+      const unsettled = (): boolean => (connection.stats().path?.type ?? 'prflx') === 'prflx';
+      for (let pings = 0; pings < 3 && connection.state === 'open' && unsettled(); pings++) {
+        await new Promise<void>((resolve) => {
+          const offs = [connection.on('rtt', done), connection.on('close', done)];
+          function done(): void {
+            for (const off of offs) off();
+            resolve();
+          }
+        });
+      }
+      const path = connection.stats().path ?? undefined;
+      return outcome({
+        ok: gotBoth,
+        openAtMs,
+        ...(path ? { path } : {}),
+        ...(gotBoth
+          ? {}
+          : { error: { message: 'a channel carried no message from the partner', step: 'exchange' } }),
+      });
+    } catch (error) {
+      return outcome({ error: errorOf(error) });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+// How a NAT-matrix run becomes bench rows, notes and a chart; shared by the Node (`nat`) and the
+// Chromium (`nat-browser`) suites, so both tables read the same.
+import type { Chart } from '../../report/chart-types.js';
+import type { BenchResult } from '../../result/types.js';
+import { percentile } from '../../stats/percentile.js';
+import type { PairSpec } from './pairs.js';
+import type { PairRun } from './run-pair.js';
+
+export interface Case {
+  readonly name: string;
+  readonly spec: PairSpec;
+  readonly runs: number;
+  readonly relayFallbackAfterMs?: number;
+  readonly wsRelay?: number;
+}
+
+export function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
+  const ok = runs.filter((r) => r.ok);
+  const open = ok.flatMap((r) => (r.openMs === undefined ? [] : [r.openMs]));
+  const connect = ok.flatMap((r) => (r.connectMs === undefined ? [] : [r.connectMs]));
+  const count = (path: string): number => ok.filter((r) => r.path === path).length;
+  const row = (metric: string, value: number, unit: string): BenchResult => ({
+    name: c.name,
+    metric,
+    value,
+    unit,
+  });
+  const out = [row('runs', runs.length, 'runs'), row('success_rate', ok.length / runs.length, 'ratio')];
+  if (open.length > 0) {
+    out.push(
+      row('open_p50_ms', percentile(open, 0.5), 'ms'),
+      row('open_p95_ms', percentile(open, 0.95), 'ms'),
+      row('connect_p50_ms', percentile(connect, 0.5), 'ms'),
+      row('connect_p95_ms', percentile(connect, 0.95), 'ms'),
+    );
+  }
+  for (const path of ['host', 'srflx', 'prflx', 'relay', 'lobby-relay']) {
+    out.push(row(`path_${path.replace('-', '_')}`, count(path), 'runs'));
+  }
+  out.push(row('relay_over_udp', ok.filter((r) => r.relayProtocol === 'udp').length, 'runs'));
+  out.push(row('relay_over_tcp', ok.filter((r) => r.relayProtocol === 'tcp').length, 'runs'));
+  out.push(row('fell_back', runs.filter((r) => r.fellBack).length, 'runs'));
+  return out;
+}
+
+export function failureNote(c: Case, runs: readonly PairRun[]): string | undefined {
+  const failed = runs.find((r) => !r.ok);
+  if (!failed) return undefined;
+  const sides = failed.outcomes.map((o) => {
+    const types = [...new Set(o.localCandidates.map((l) => / typ (\w+)/.exec(l)?.[1] ?? '?'))];
+    return `${o.role ?? '?'} gathered [${types.join(', ')}]${o.error ? ` (${o.error.code ?? ''} ${o.error.message})` : ''}`;
+  });
+  return `${c.name} (expected: ${c.spec.expected}): ${runs.filter((r) => !r.ok).length}/${runs.length} failed; e.g. ${sides.join('; ')}.`;
+}
+
+const SHORT: Record<string, string> = {
+  public: 'P',
+  'full-cone': 'F',
+  'restricted-cone': 'R',
+  symmetric: 'S',
+  'udp-blocked': 'B',
+  'double-nat': 'D',
+};
+
+/** Chart label: `restricted-cone~symmetric@fallback1500` → `RS'` (the chart has ~18 groups). */
+export function shortPairLabel(name: string): string {
+  if (name === 'same-nat') return 'LAN';
+  const [pair = '', variant] = name.split('@');
+  const label = pair
+    .split('~')
+    .map((kind) => SHORT[kind] ?? kind)
+    .join('');
+  return variant === undefined ? label : `${label}'`;
+}
+
+/**
+ * p50/p95 time to open per pair that opened (the ones that did not have no bar). Labels: P public,
+ * F full cone, R restricted cone, S symmetric, D double NAT, LAN same NAT, ' = afterMs 1500.
+ */
+export function openChart(
+  results: readonly BenchResult[],
+  title = "nat: match found → open (' = fallback 1.5 s)",
+): Chart {
+  const names = [...new Set(results.filter((r) => r.metric === 'open_p50_ms').map((r) => r.name))];
+  const value = (name: string, metric: string): number =>
+    results.find((r) => r.name === name && r.metric === metric)?.value ?? Number.NaN;
+  return {
+    kind: 'bar',
+    title,
+    yLabel: 'ms',
+    groups: names.map((name) => ({
+      label: shortPairLabel(name),
+      values: [
+        { series: 'p50', value: value(name, 'open_p50_ms') },
+        { series: 'p95', value: value(name, 'open_p95_ms') },
+      ],
+    })),
+  };
+}
+
+/** A run the orchestrator gave up on (an agent did not answer): failed, with the reason. */
+export function unanswered(error: unknown): PairRun {
+  const side = {
+    ok: false,
+    received: [],
+    localCandidates: [],
+    iceUrls: [],
+    error: { message: error instanceof Error ? error.message : String(error), step: 'ipc' },
+  } as const;
+  return { ok: false, fellBack: false, outcomes: [side, side] };
+}
