@@ -34,6 +34,11 @@ export interface ArenaHostOptions {
   graceMs?: number;
   /** Players (bots included) needed before a round starts once everybody is ready (default 2). */
   minPlayers?: number;
+  /**
+   * Whether the match runs its own 30 Hz timer (default true, as in a browser host). A server
+   * with many matches passes false and calls step() for all of them from one loop.
+   */
+  ownTimer?: boolean;
 }
 
 export interface ArenaHostEvents {
@@ -102,8 +107,10 @@ export class ArenaHost {
       world.spawn('pickup', { x: p.x, y: p.y, kind: p.kind, active: p.active }),
     );
     this.match = world.spawn('match', { round: 1, phase: 'warmup', secondsLeft: 0, simTick: 0 });
-    this.server.on('tick', () => this.tick());
-    this.server.start();
+    if (options.ownTimer !== false) {
+      this.server.on('tick', () => this.tick());
+      this.server.start();
+    }
     this.rosterTimer = setInterval(() => this.refreshRoster(), 1000);
   }
 
@@ -251,6 +258,13 @@ export class ArenaHost {
       inputOverflow,
       tickMs: this.tickMs,
     };
+  }
+
+  /** One authority tick now (two simulation steps, then the snapshots), for an outside loop. */
+  step(): void {
+    if (this.closed) return;
+    this.tick();
+    this.server.step();
   }
 
   close(): void {
