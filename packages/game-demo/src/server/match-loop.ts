@@ -2,8 +2,8 @@
 // another (two 60 Hz simulation steps and the snapshots of each). One timer per process rather
 // than one per match, so matches never pile their ticks onto the same moment by chance, and the
 // process has one number that says whether it keeps up: the work of a whole tick and how late it
-// started. Each tick is scheduled on an absolute timeline; after a stall at most a few ticks catch
-// up. A match that throws is counted and reported; it never stops the others.
+// started (and the CPU time it used, which a machine busy with others does not inflate). Each tick
+// is scheduled on an absolute timeline; after a stall at most a few ticks catch up. A match that throws is counted and reported; it never stops the others.
 import { Emitter } from '../net/emitter.js';
 import { SNAPSHOT_HZ } from '../sim/index.js';
 
@@ -11,6 +11,11 @@ import { SNAPSHOT_HZ } from '../sim/index.js';
 export interface LoopTick {
   /** Time stepping every match took, ms. */
   workMs: number;
+  /**
+   * Process CPU time (every thread) spent meanwhile, ms: unlike workMs it does not grow when the
+   * machine is busy with other processes and the loop waits for a core.
+   */
+  cpuMs: number;
   /** How long after its due time the tick started, ms. */
   lateMs: number;
   matches: number;
@@ -84,6 +89,7 @@ export class MatchLoop<M extends SteppedMatch> {
   }
 
   private tick(started: number): void {
+    const cpu0 = process.cpuUsage();
     let matches = 0;
     for (const match of this.matches()) {
       matches++;
@@ -95,10 +101,12 @@ export class MatchLoop<M extends SteppedMatch> {
       }
     }
     const workMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const lateMs = started - this.due;
     this.lastWorkMs = workMs;
     this.totals.ticks++;
     if (lateMs > this.periodMs / 2) this.totals.lateTicks++;
-    this.events.emit('tick', { workMs, lateMs, matches });
+    this.events.emit('tick', { workMs, cpuMs, lateMs, matches });
   }
 }
