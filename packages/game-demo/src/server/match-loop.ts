@@ -3,7 +3,8 @@
 // than one per match, so matches never pile their ticks onto the same moment by chance, and the
 // process has one number that says whether it keeps up: the work of a whole tick and how late it
 // started (and the CPU time it used, which a machine busy with others does not inflate). Each tick
-// is scheduled on an absolute timeline; after a stall at most a few ticks catch up. A match that throws is counted and reported; it never stops the others.
+// is scheduled on an absolute timeline; after a stall at most a few ticks catch up. A match that
+// throws is counted and reported; it never stops the others.
 import { Emitter } from '../net/emitter.js';
 import { SNAPSHOT_HZ } from '../sim/index.js';
 
