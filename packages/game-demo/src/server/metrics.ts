@@ -35,6 +35,14 @@ export function createGameMetrics(
         this.set(loop.totals.lateTicks);
       },
     });
+    new Gauge({
+      name: 'game_server_failed_steps',
+      help: 'Match ticks that threw (the match is skipped for that tick; the others go on)',
+      registers: [registry],
+      collect() {
+        this.set(loop.totals.failedSteps);
+      },
+    });
   }
   const peerLabels = ['match', 'peer'] as const;
   const perPeer = (name: string, help: string, read: (host: ArenaHost, slot: number) => number | undefined) =>
