@@ -32,7 +32,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const runs: SuiteRun[] = [];
   for (const suite of options.suites) {
     const bar = createProgressBar(suite);
-    const run = await runSuite(suite, { quick: options.quick, onProgress: (f) => bar.update(f) });
+    const run = await runSuite(suite, {
+      quick: options.quick,
+      onProgress: (f) => bar.update(f),
+      ...(options.report === undefined ? {} : { reportDir: options.report }),
+    });
     bar.done();
     runs.push(run);
     process.stdout.write(`\n== ${suite} (${run.status}, ${run.seconds} s)\n`);

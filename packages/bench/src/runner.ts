@@ -21,7 +21,7 @@ export interface SuiteRun {
 
 export async function runSuite(
   name: SuiteName,
-  options: { quick: boolean; onProgress?: (fraction: number) => void },
+  options: { quick: boolean; onProgress?: (fraction: number) => void; reportDir?: string },
 ): Promise<SuiteRun> {
   const started = performance.now();
   const seconds = (): number => Math.round((performance.now() - started) / 100) / 10;
@@ -31,6 +31,7 @@ export async function runSuite(
       await runner({
         quick: options.quick,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.reportDir === undefined ? {} : { reportDir: options.reportDir }),
       }),
     );
     const report: SuiteReport = {

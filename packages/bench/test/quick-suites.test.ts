@@ -63,6 +63,32 @@ const EXPECTED: Partial<Record<SuiteName, { names: string[]; metrics: string[] }
     names: ['N=4'],
     metrics: ['tick_p95_ms', 'cpu_us_per_client_tick', 'rss_per_conn_kib'],
   },
+  // Quick: matches of 4, steps of 4 and 8 players; the first step's rows always exist.
+  game: {
+    names: ['players=4'],
+    metrics: [
+      'tick_p50_ms',
+      'tick_p95_ms',
+      'tick_p99_ms',
+      'cpu_pct_per_player',
+      'rss_per_player_kib',
+      'bytes_out_per_player_s',
+      'bytes_in_per_player_s',
+    ],
+  },
+  'game-browser': {
+    names: ['chromium-swiftshader'],
+    metrics: [
+      'frame_p50_ms',
+      'frame_p99_ms',
+      'update_p99_ms',
+      'render_p99_ms',
+      'heap_start_mib',
+      'heap_end_mib',
+      'heap_slope_kib_per_min',
+      'heap_no_growth',
+    ],
+  },
   loss: {
     names: [
       'tickwire-unreliable@5%',
@@ -132,6 +158,8 @@ describe.each(SUITE_NAMES.map((s) => [s]))('%s --quick', (suite) => {
         expect(row, `${suite}: ${name} ${metric}`).toBeDefined();
       }
     }
+    if (suite === 'game') checkGame(report);
+    if (suite === 'game-browser') checkGameBrowser(report);
     // compare's loss workload: where the network lab runs, every contender reports it, geckos.io included.
     if (suite === 'compare' && isNetlabSupported().ok) {
       for (const name of ['tickwire-unreliable@5%', 'colyseus@5%', 'ws@5%', 'geckos-unreliable@5%']) {
@@ -144,3 +172,56 @@ describe.each(SUITE_NAMES.map((s) => [s]))('%s --quick', (suite) => {
     }
   });
 });
+
+const value = (report: SuiteReport, name: string, metric: string): number => {
+  const row = report.results.find((r) => r.name === name && r.metric === metric);
+  expect(row, `${name} ${metric}`).toBeDefined();
+  return row!.value;
+};
+
+/** The game suite's numbers hang together: real players, real work, real traffic each way. */
+function checkGame(report: SuiteReport): void {
+  const steps = [...new Set(report.results.map((r) => r.name).filter((n) => n.startsWith('players=')))];
+  expect(steps[0]).toBe('players=4');
+  for (const step of steps) {
+    const players = Number(step.slice('players='.length));
+    // Matches of 4: the server hosts them all on its one loop.
+    expect(value(report, step, 'matches')).toBe(Math.ceil(players / 4));
+    const p50 = value(report, step, 'tick_p50_ms');
+    expect(p50).toBeGreaterThan(0);
+    expect(value(report, step, 'tick_p95_ms')).toBeGreaterThanOrEqual(p50);
+    expect(value(report, step, 'tick_p99_ms')).toBeGreaterThanOrEqual(value(report, step, 'tick_p95_ms'));
+    expect(value(report, step, 'tick_hz')).toBeGreaterThan(0);
+    const cpu = value(report, step, 'cpu_pct');
+    expect(cpu).toBeGreaterThan(0);
+    expect(value(report, step, 'cpu_pct_per_player')).toBeCloseTo(cpu / players, 6);
+    // Snapshots go out to every player and inputs come back (fewer than 30 a second on a loaded
+    // machine: the rate is reported, not tested).
+    expect(value(report, step, 'bytes_out_per_player_s')).toBeGreaterThan(0);
+    expect(value(report, step, 'bytes_in_per_player_s')).toBeGreaterThan(0);
+    expect(value(report, step, 'rss_per_player_kib')).not.toBe(0);
+  }
+  const max = report.results.find((r) => r.name === 'arena-server' && r.metric === 'max_players');
+  if (max) {
+    expect(steps).toContain(`players=${max.value}`);
+    expect(value(report, 'arena-server', 'players_per_core')).toBeGreaterThan(0);
+  }
+}
+
+/** The browser suite played (frames, ships on screen) and the heap verdict follows its numbers. */
+function checkGameBrowser(report: SuiteReport): void {
+  const name = 'chromium-swiftshader';
+  expect(value(report, name, 'frames')).toBeGreaterThan(0);
+  const p50 = value(report, name, 'frame_p50_ms');
+  expect(p50).toBeGreaterThan(0);
+  expect(value(report, name, 'frame_p99_ms')).toBeGreaterThanOrEqual(p50);
+  // Quick: 4 players (the page and three bots) and 60 drifting entities besides the pickups (under
+  // congestion the sync layer may hold back far ones: they travel as bullets).
+  expect(value(report, name, 'ships_on_screen')).toBe(4);
+  expect(value(report, name, 'entities_on_screen_mean')).toBeGreaterThan(40);
+  const start = value(report, name, 'heap_start_mib');
+  const end = value(report, name, 'heap_end_mib');
+  expect(start).toBeGreaterThan(1);
+  expect(value(report, name, 'heap_growth_kib')).toBeCloseTo((end - start) * 1024, 3);
+  expect([0, 1]).toContain(value(report, name, 'heap_no_growth'));
+}

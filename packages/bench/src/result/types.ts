@@ -32,6 +32,8 @@ export interface SuiteOptions {
   quick: boolean;
   /** Called with the completed fraction (0..1) as the run advances. */
   onProgress?: (fraction: number) => void;
+  /** The run's report directory (`--report`), for suites that also save files (screenshots). */
+  reportDir?: string;
 }
 
 /**

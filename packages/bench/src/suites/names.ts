@@ -7,6 +7,8 @@ export const SUITE_NAMES = [
   'sync',
   'lobby',
   'capacity',
+  'game',
+  'game-browser',
   'loss',
   'compare',
   'nat',

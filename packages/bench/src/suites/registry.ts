@@ -67,6 +67,17 @@ export const SUITES: Record<SuiteName, SuiteEntry> = {
     description: 'one authority process, N clients at 30 Hz: largest N within the tick budget',
     load: async () => (await import('./capacity/index.js')).runCapacitySuite,
   },
+  game: {
+    name: 'game',
+    description: "the arena's dedicated server with bots in other processes: players per process in budget",
+    load: async () => (await import('./game/index.js')).runGameSuite,
+  },
+  'game-browser': {
+    name: 'game-browser',
+    description:
+      'the arena in headless Chromium, 16 players + ~300 entities: frame time, JS heap over a game',
+    load: async () => (await import('./game-browser/index.js')).runGameBrowserSuite,
+  },
   loss: {
     name: 'loss',
     description: '60 Hz state stream over a 40 ms RTT link at 0-20 % loss: staleness, stalls',

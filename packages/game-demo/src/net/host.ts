@@ -34,6 +34,11 @@ export interface ArenaHostOptions {
   graceMs?: number;
   /** Players (bots included) needed before a round starts once everybody is ready (default 2). */
   minPlayers?: number;
+  /**
+   * Whether the match runs its own 30 Hz timer (default true, as in a browser host). A server
+   * with many matches passes false and calls step() for all of them from one loop.
+   */
+  ownTimer?: boolean;
 }
 
 export interface ArenaHostEvents {
@@ -125,7 +130,6 @@ export class ArenaHost {
       world.spawn('pickup', { x: p.x, y: p.y, kind: p.kind, active: p.active }),
     );
     this.match = world.spawn('match', { round: 1, phase: 'warmup', secondsLeft: 0, simTick: 0 });
-    this.server.on('tick', () => this.tick());
     this.server.on('violation', () => this.violations++);
     this.server.on('leave', (client) => {
       const s = client.stats();
@@ -133,7 +137,10 @@ export class ArenaHost {
       this.departedSync.inputOverflow += s.inputs.overflow + s.inputs.overBudget;
       this.departedSync.packetsOverBudget += s.guard.packetsOverBudget;
     });
-    this.server.start();
+    if (options.ownTimer !== false) {
+      this.server.on('tick', () => this.tick());
+      this.server.start();
+    }
     this.rosterTimer = setInterval(() => this.refreshRoster(), 1000);
   }
 
@@ -286,6 +293,13 @@ export class ArenaHost {
       replacedConnections: this.guard.stats().replaced,
       tickMs: this.tickMs,
     };
+  }
+
+  /** One authority tick now (two simulation steps, then the snapshots), for an outside loop. */
+  step(): void {
+    if (this.closed) return;
+    this.tick();
+    this.server.step();
   }
 
   close(): void {

@@ -2,13 +2,16 @@
 // the matchmaker assigns to it, and runs each with the same ArenaHost a browser host runs. Every
 // player connects to one UDP port (the transport's Authority: ICE UDP mux), signaling through the
 // lobby. Only players the lobby assigned may connect, and each must show a join token for this
-// server. Metrics on a separate HTTP port.
+// server. All matches tick on one loop (match-loop.ts). Metrics on a separate HTTP port.
 import type { Server } from 'node:http';
 import { LobbyClient, verifyJoinToken } from '@tickwire/lobby-server/client';
 import { Authority } from '@tickwire/transport';
 import { Answerers } from '../net/answerers.js';
 import { ArenaHost } from '../net/host.js';
 import { GAME_MODE } from '../net/session.js';
+import { Debris } from './debris.js';
+import { MatchLoop } from './match-loop.js';
+import type { SteppedMatch } from './match-loop.js';
 import { createGameMetrics, serveMetrics } from './metrics.js';
 
 export interface GameServerOptions {
@@ -26,12 +29,29 @@ export interface GameServerOptions {
   roundSeconds?: number;
   /** A match nobody has played in for this long is closed (default 60 s). */
   idleMs?: number;
+  /**
+   * Load tests only: this many extra drifting entities in every match (debris.ts), so clients
+   * draw and decode a crowded arena. Default 0.
+   */
+  debrisPerMatch?: number;
+}
+
+/** What the server's players sent and received so far (current connections), for load tests. */
+export interface GameServerTraffic {
+  /** Players with a live connection, over all matches. */
+  players: number;
+  matches: number;
+  bytesSent: number;
+  bytesReceived: number;
 }
 
 export interface GameServer {
   readonly serverId: string;
   readonly metricsUrl: string | undefined;
   readonly matches: ReadonlyMap<string, ArenaHost>;
+  /** The one tick loop of every match: its `tick` event reports each tick's work and lateness. */
+  readonly loop: MatchLoop<SteppedMatch>;
+  traffic(): GameServerTraffic;
   close(): Promise<void>;
 }
 
@@ -51,13 +71,31 @@ export async function startGameServer(options: GameServerOptions): Promise<GameS
   const matches = new Map<string, ArenaHost>();
   const playerRoom = new Map<string, string>();
   const lastActive = new Map<string, number>();
+  const debris = new Map<string, Debris>();
+  const loop = new MatchLoop<SteppedMatch>(function* () {
+    for (const [roomId, match] of matches) {
+      const extra = debris.get(roomId);
+      yield extra === undefined
+        ? match
+        : {
+            step: () => {
+              extra.step();
+              match.step();
+            },
+          };
+    }
+  });
+  loop.on('error', (error) => console.error('arena-server: a match failed its tick', error));
+  loop.start();
 
   lobby.on('serverAssign', (assign) => {
     const roomId = assign.room.id;
     for (const player of assign.players) playerRoom.set(player, roomId);
     if (matches.has(roomId)) return;
+    const seed = Math.floor(Math.random() * 2 ** 31);
     const match = new ArenaHost({
-      seed: Math.floor(Math.random() * 2 ** 31),
+      seed,
+      ownTimer: false,
       ...(options.roundSeconds === undefined ? {} : { roundSeconds: options.roundSeconds }),
       verify: async (token, key) => {
         const joinKey = lobby.joinKey;
@@ -66,6 +104,8 @@ export async function startGameServer(options: GameServerOptions): Promise<GameS
       },
     });
     matches.set(roomId, match);
+    const extras = options.debrisPerMatch ?? 0;
+    if (extras > 0) debris.set(roomId, new Debris(match, extras, seed));
     lastActive.set(roomId, performance.now());
   });
 
@@ -91,6 +131,7 @@ export async function startGameServer(options: GameServerOptions): Promise<GameS
       else if (now - (lastActive.get(roomId) ?? now) > (options.idleMs ?? 60_000)) {
         match.close();
         matches.delete(roomId);
+        debris.delete(roomId);
         lastActive.delete(roomId);
         for (const [player, room] of playerRoom) if (room === roomId) playerRoom.delete(player);
       }
@@ -113,17 +154,35 @@ export async function startGameServer(options: GameServerOptions): Promise<GameS
   let metricsServer: Server | undefined;
   let metricsUrl: string | undefined;
   if (options.metricsPort !== undefined) {
-    const registry = createGameMetrics(() => [...matches].map(([id, match]) => ({ id, host: match })));
+    const registry = createGameMetrics(() => [...matches].map(([id, match]) => ({ id, host: match })), loop);
     metricsServer = await serveMetrics(registry, options.metricsPort, host);
     const address = metricsServer.address();
     metricsUrl = `http://${host}:${typeof address === 'object' && address ? address.port : 0}/metrics`;
   }
 
+  const traffic = (): GameServerTraffic => {
+    const total: GameServerTraffic = { players: 0, matches: matches.size, bytesSent: 0, bytesReceived: 0 };
+    for (const match of matches.values()) {
+      for (const seat of match.seats.all()) {
+        const connection = seat.client?.connection;
+        if (connection === undefined) continue;
+        const s = connection.stats();
+        total.players++;
+        total.bytesSent += s.unreliable.bytesSent + s.reliable.bytesSent;
+        total.bytesReceived += s.unreliable.bytesReceived + s.reliable.bytesReceived;
+      }
+    }
+    return total;
+  };
+
   return {
     serverId,
     metricsUrl,
     matches,
+    loop,
+    traffic,
     close: async () => {
+      loop.stop();
       clearInterval(sweep);
       clearInterval(heartbeat);
       for (const match of matches.values()) {
@@ -131,6 +190,7 @@ export async function startGameServer(options: GameServerOptions): Promise<GameS
         match.close();
       }
       matches.clear();
+      debris.clear();
       answerers.close();
       authority.close();
       lobby.close();

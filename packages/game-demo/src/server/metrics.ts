@@ -1,19 +1,49 @@
 // Prometheus metrics of the dedicated game server, per match and per peer: RTT, loss, jitter,
 // bytes per second each way, prediction corrections the player reported, whether its path is
 // direct or relayed, plus refused input and the tick's cost. Values are read at scrape time from
-// the live connections, so nothing is sampled on the game's hot path.
+// the live connections, so nothing is sampled on the game's hot path (the one exception: the
+// loop's tick work goes into a histogram, one observation per tick).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, Histogram, Registry } from 'prom-client';
 import type { ArenaHost } from '../net/host.js';
+import type { MatchLoop, SteppedMatch } from './match-loop.js';
 
 export interface MatchSource {
   id: string;
   host: ArenaHost;
 }
 
-export function createGameMetrics(matches: () => Iterable<MatchSource>): Registry {
+export function createGameMetrics(
+  matches: () => Iterable<MatchSource>,
+  loop?: MatchLoop<SteppedMatch>,
+): Registry {
   const registry = new Registry();
+  if (loop !== undefined) {
+    const work = new Histogram({
+      name: 'game_server_tick_work_ms',
+      help: 'Time one tick of the server loop took (every match: simulation and snapshots), ms',
+      buckets: [0.5, 1, 2, 4, 8, 12, 16.7, 25, 33.3, 50, 100],
+      registers: [registry],
+    });
+    loop.on('tick', (tick) => work.observe(tick.workMs));
+    new Gauge({
+      name: 'game_server_late_ticks',
+      help: 'Loop ticks that started more than half a period late (the process does not keep up)',
+      registers: [registry],
+      collect() {
+        this.set(loop.totals.lateTicks);
+      },
+    });
+    new Gauge({
+      name: 'game_server_failed_steps',
+      help: 'Match ticks that threw (the match is skipped for that tick; the others go on)',
+      registers: [registry],
+      collect() {
+        this.set(loop.totals.failedSteps);
+      },
+    });
+  }
   const peerLabels = ['match', 'peer'] as const;
   const perPeer = (name: string, help: string, read: (host: ArenaHost, slot: number) => number | undefined) =>
     new Gauge({

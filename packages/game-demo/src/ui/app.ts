@@ -2,12 +2,14 @@
 // (networking) to the scene, the HUD, the lobby screens, the netgraph and the lab. Input runs on a
 // fixed 60 Hz step inside the render loop, so the local ship moves in the frame a key goes down.
 // The page exposes its state on window.__tickwire for tests (never parse the HUD's text).
+import { UPDATE_PRIORITY } from 'pixi.js';
 import { connect } from '@tickwire/transport';
 import type { HostEvent } from '../net/messages.js';
 import { ArenaSession } from '../net/session.js';
 import type { ArenaView } from '../net/view.js';
 import { TICK_HZ } from '../sim/index.js';
 import { listenControls } from './controls.js';
+import { FramePerf } from './frame-perf.js';
 import { Hud } from './hud.js';
 import { LobbyScreens } from './lobby-screens.js';
 import { NetMeter } from './net-metrics.js';
@@ -34,7 +36,8 @@ export async function startApp(root: HTMLElement): Promise<void> {
   new LabPanel(overlay, session);
   const meter = new NetMeter();
   const controls = listenControls(scene.app.canvas);
-  const state = exposeState(session, scene);
+  const perf = new FramePerf();
+  const state = exposeState(session, scene, perf);
 
   let view: ArenaView | undefined;
   session.on('client', (client) => {
@@ -50,6 +53,9 @@ export async function startApp(root: HTMLElement): Promise<void> {
   let fps = 0;
   let frames = 0;
   let fpsStart = performance.now();
+  // Frame timing around the app's update (NORMAL priority) and Pixi's render (LOW).
+  scene.app.ticker.add((ticker) => perf.beginFrame(ticker.elapsedMS), undefined, UPDATE_PRIORITY.HIGH);
+  scene.app.ticker.add(() => perf.endRender(), undefined, UPDATE_PRIORITY.UTILITY);
   scene.app.ticker.add((ticker) => {
     const client = session.client;
     pending = Math.min(pending + ticker.deltaMS, stepMs * 6);
@@ -75,6 +81,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       });
     frames++;
     state.onFrame(view);
+    perf.endUpdate();
   });
 
   setInterval(() => {

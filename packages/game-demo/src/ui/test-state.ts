@@ -1,11 +1,12 @@
 // What the page tells tests (and curious visitors in the console) on window.__tickwire: the
 // session's state, the room, the ships as this player sees them, counters of what happened, the
-// net metrics, and a few actions. Tests assert on this, never on HUD text.
+// net metrics, frame timing (perf.take()), and a few actions. Tests assert on this, never on HUD text.
 import type { HostEvent } from '../net/messages.js';
 import type { ArenaSession } from '../net/session.js';
 import type { LinkConditions } from '../net/conditioner.js';
 import type { ArenaView } from '../net/view.js';
 import type { ArenaScene } from './scene.js';
+import type { FramePerf } from './frame-perf.js';
 import type { NetMetrics } from './net-metrics.js';
 
 export interface PageState {
@@ -14,7 +15,7 @@ export interface PageState {
   onSecond(metrics: NetMetrics): void;
 }
 
-export function exposeState(session: ArenaSession, scene: ArenaScene): PageState {
+export function exposeState(session: ArenaSession, scene: ArenaScene, perf: FramePerf): PageState {
   const counters = { frames: 0, hits: 0, kills: 0, events: 0 };
   const messages: string[] = [];
   session.on('message', (text) => {
@@ -56,6 +57,8 @@ export function exposeState(session: ArenaSession, scene: ArenaScene): PageState
     },
     counters,
     messages,
+    /** Frame timing since the last take(): rAF deltas, update and render work (ms). */
+    perf: { take: () => perf.take() },
     get net() {
       return net;
     },
