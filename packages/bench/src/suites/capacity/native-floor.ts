@@ -4,7 +4,7 @@
 // (an input), both, or neither. The other ends live in a child process. What the capacity suite's
 // authority can never go below with libdatachannel, whatever tickwire's JS costs.
 // Run: `node packages/bench/dist/suites/capacity/native-floor.js [K]` (prints a table; exits).
-// It must never be run from a test: it loads the machine for ~30 s.
+// Also prints RSS per open peer. It must never be run from a test: it loads the machine for ~30 s.
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -71,20 +71,23 @@ interface Phase {
 
 async function parent(k: number): Promise<void> {
   const worker = fork(fileURLToPath(import.meta.url), [String(k), 'child']);
+  const rss0 = process.memoryUsage().rss;
   const peers = new Map<number, { pc: PeerConnection; dc: DataChannel }>();
   let received = 0;
-  // A candidate may overtake the answer: libdatachannel refuses it before the description.
-  const early = new Map<number, Array<{ c: string; mid: string }>>();
-  const described = new Set<number>();
+  // A candidate may overtake the answer, and under load the offerer's ICE transport may not exist
+  // yet either: libdatachannel refuses such a candidate, so it is tried again a little later.
+  const addCandidate = (pc: PeerConnection, c: string, mid: string, tries = 0): void => {
+    try {
+      pc.addRemoteCandidate(c, mid);
+    } catch (error) {
+      if (tries >= 100) throw error;
+      setTimeout(() => addCandidate(pc, c, mid, tries + 1), 20);
+    }
+  };
   worker.on('message', (m: ToParent) => {
     const peer = peers.get(m.i)!;
-    if (m.t === 'desc') {
-      peer.pc.setRemoteDescription(m.sdp, m.type as 'answer');
-      described.add(m.i);
-      for (const { c, mid } of early.get(m.i) ?? []) peer.pc.addRemoteCandidate(c, mid);
-      early.delete(m.i);
-    } else if (described.has(m.i)) peer.pc.addRemoteCandidate(m.c, m.mid);
-    else early.set(m.i, [...(early.get(m.i) ?? []), { c: m.c, mid: m.mid }]);
+    if (m.t === 'desc') peer.pc.setRemoteDescription(m.sdp, m.type as 'answer');
+    else addCandidate(peer.pc, m.c, m.mid);
   });
   const open = async (i: number): Promise<void> => {
     const pc = new nodeDataChannel.PeerConnection(`a${i}`, { iceServers: [] });
@@ -98,6 +101,7 @@ async function parent(k: number): Promise<void> {
   for (let i = 0; i < k; i += 8) {
     await Promise.all(Array.from({ length: Math.min(8, k - i) }, (_, j) => open(i + j)));
   }
+  const rssPerPeerKiB = (process.memoryUsage().rss - rss0) / k / 1024;
   const snapshot = new Uint8Array(SNAPSHOT_BYTES);
   const phase = async (label: string, send: boolean, inputs: boolean): Promise<Phase> => {
     worker.send({ t: 'inputs', on: inputs } satisfies ToChild);
@@ -128,7 +132,9 @@ async function parent(k: number): Promise<void> {
     phases.push(await phase('receive inputs', false, true));
     phases.push(await phase('send + receive', true, true));
   }
-  process.stdout.write(`native floor, K=${k} peers, load ${loadavg()[0]!.toFixed(1)}\n`);
+  process.stdout.write(
+    `native floor, K=${k} peers, load ${loadavg()[0]!.toFixed(1)}, RSS ${rssPerPeerKiB.toFixed(0)} KiB per open peer (one channel), ${((process.memoryUsage().rss - rss0) / k / 1024).toFixed(0)} KiB after the phases\n`,
+  );
   process.stdout.write('phase           cpu us/client/tick  send call us  inputs/client/tick\n');
   for (const p of phases) {
     process.stdout.write(
