@@ -87,6 +87,11 @@ describe('store commands while a master fails over', () => {
     expect(isClusterTransient(new Error('MOVED 3999 127.0.0.1:7001'))).toBe(true);
     expect(isClusterTransient(new Error('TRYAGAIN Multiple keys request during rehashing'))).toBe(true);
     expect(isClusterTransient(new Error('CLUSTERDOWN The cluster is down'))).toBe(true);
+    expect(
+      isClusterTransient(
+        new Error('All keys in the pipeline should belong to the same slots allocation group'),
+      ),
+    ).toBe(true);
     const aborted = Object.assign(new Error('EXECABORT Transaction discarded because of previous errors.'), {
       previousErrors: [new Error('MOVED 12 127.0.0.1:7002')],
     });

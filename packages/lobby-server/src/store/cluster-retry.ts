@@ -14,9 +14,15 @@ const TRANSIENT = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|LOADING|READONLY)
 /** How often, and how long in total, one command is re-sent before its refusal is passed on. */
 export const CLUSTER_RETRY = { attempts: 20, maxDelayMs: 200 } as const;
 
+/**
+ * ioredis's own refusal, before sending, of an auto-pipelined batch whose keys' slots moved to
+ * different nodes since the batch was formed (seen in a failover under load): nothing was sent.
+ */
+const PIPELINE_SPLIT = 'All keys in the pipeline should belong to the same slots allocation group';
+
 export function isClusterTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (TRANSIENT.test(error.message)) return true;
+  if (TRANSIENT.test(error.message) || error.message.startsWith(PIPELINE_SPLIT)) return true;
   // A MULTI whose queued commands were refused: EXEC aborts; ioredis keeps the refusals.
   const previous = (error as Error & { previousErrors?: unknown[] }).previousErrors;
   return (
