@@ -146,7 +146,8 @@ describe('connection between two real node-datachannel peers', () => {
     for (let i = 0; i < 2000; i++) a.sendRaw('unreliable', payload);
     const queued = a.bufferedAmount('unreliable');
     expect(queued).toBeGreaterThan(0);
-    expect(a.stats().unreliable.bufferedAmount).toBe(queued);
+    // The queue drains on libdatachannel's threads meanwhile: never more than it was.
+    expect(a.stats().unreliable.bufferedAmount).toBeLessThanOrEqual(queued);
     // libdatachannel drains it on its own threads; no event exists for the unreliable channel.
     const deadline = Date.now() + 20_000;
     while (a.bufferedAmount('unreliable') > 0 && Date.now() < deadline) {

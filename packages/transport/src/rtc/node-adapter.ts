@@ -26,24 +26,13 @@ import { trackNativePeer, untrackNativePeer } from './native-lifetime.js';
 
 class NodeChannel implements RtcChannel {
   private closed = false;
-  /**
-   * Whether this channel's native send queue is known to be empty, so bufferedAmount() needs no
-   * native call (each one crosses into libdatachannel and takes its send lock: ~3 µs at load, once
-   * per unreliable send for the high-water check). `sendMessageBinary` returns true only when the
-   * message went to SCTP at once, behind nothing queued; the queue then holds nothing of this
-   * channel, and only a send of ours can fill it again. Unknown (false) until the first answer.
-   */
-  private drained = false;
   constructor(private readonly dc: DataChannel) {}
 
   send(data: Uint8Array): void {
-    this.drained = this.dc.sendMessageBinary(data);
+    this.dc.sendMessageBinary(data);
   }
   bufferedAmount(): number {
-    if (this.closed || this.drained) return 0;
-    const amount = this.dc.bufferedAmount();
-    if (amount === 0) this.drained = true;
-    return amount;
+    return this.closed ? 0 : this.dc.bufferedAmount();
   }
   setBufferedAmountLowThreshold(bytes: number): void {
     this.dc.setBufferedAmountLowThreshold(bytes);
