@@ -160,6 +160,13 @@ describe.each(SUITE_NAMES.map((s) => [s]))('%s --quick', (suite) => {
     }
     if (suite === 'game') checkGame(report);
     if (suite === 'game-browser') checkGameBrowser(report);
+    // The clients must really receive snapshots (a client that never joined got none, and the
+    // suite measured an authority that sent nothing).
+    if (suite === 'capacity') {
+      const row = (metric: string) => report.results.find((r) => r.name === 'N=4' && r.metric === metric);
+      expect(row('bytes_per_client_tick')?.value).toBeGreaterThan(0);
+      expect(row('delivered_fraction')?.value).toBeGreaterThan(0.5);
+    }
     // compare's loss workload: where the network lab runs, every contender reports it, geckos.io included.
     if (suite === 'compare' && isNetlabSupported().ok) {
       for (const name of ['tickwire-unreliable@5%', 'colyseus@5%', 'ws@5%', 'geckos-unreliable@5%']) {

@@ -2,7 +2,7 @@
 // `tickwire-lobby` bin, each in its own process) share one redis-server, as in production:
 //   1. sessions: N concurrent WebSocket sessions (50,000; 2,000 with --quick), spread over the
 //      processes; idle ones are held by child processes (lobby-holder.ts) bound to several loopback
-//      source addresses (127.0.0.2-5), so no process runs out of descriptors or source ports.
+//      source addresses (127.0.0.2-6), so no process runs out of descriptors or source ports.
 //      Every process (lobbies, holders) runs under a raised `ulimit -n`. Reports sessions held,
 //      each lobby process's RSS and CPU per 1,000 sessions, Redis memory and commands per session.
 //   2. idle: 10 s with every session held: lobby CPU and Redis commands per session per minute.
@@ -445,12 +445,14 @@ export async function runLobbySuite(opts: {
     const value = Number(process.env[`LOBBY_BENCH_${name}`]);
     return Number.isInteger(value) && value > 0 ? value : fallback;
   };
-  const processes = sized('PROCESSES', opts.quick ? 2 : 4);
+  // Five lobby processes and five holders for the full run: 50,000 sessions stay ~10,000 per
+  // lobby and ~8,000 per holder, well under this container's 20,000 descriptors per process.
+  const processes = sized('PROCESSES', opts.quick ? 2 : 5);
   const target = sized('SESSIONS', opts.quick ? 2_000 : 50_000);
   const matchPlayers = sized('MATCH', opts.quick ? 500 : 10_000);
   const signals = opts.quick ? 2_000 : 10_000;
   const pairs = 100;
-  const holders = target >= 20_000 ? 4 : 1;
+  const holders = target >= 20_000 ? 5 : 1;
   const redis = await startRedis();
   const children: Child[] = [redis];
   const sessions: Session[] = [];

@@ -7,6 +7,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { Bus, BusHandler, Mutation, StateBackend, Store } from './types.js';
 import { settlesWithin } from '../server/deadline.js';
+import { retryClusterRefusals } from './cluster-retry.js';
 
 /** How long /healthz waits for Redis to answer PING before it reports the backend as down. */
 const HEALTH_PING_TIMEOUT_MS = 1_000;
@@ -81,9 +82,13 @@ export class RedisStore implements Store {
     return this.redis instanceof Cluster;
   }
 
-  /** Every command goes through here, so a shutdown can fail the ones Redis will never answer. */
-  private send<T>(command: Promise<T>): Promise<T> {
-    return this.pending.track(command);
+  /**
+   * Every command goes through here, so a shutdown can fail the ones Redis will never answer, and
+   * on a cluster a command refused while its slot changes hands is sent again (cluster-retry.ts).
+   */
+  private send<T>(command: () => Promise<T>): Promise<T> {
+    if (!this.cluster) return this.pending.track(command());
+    return this.pending.track(retryClusterRefusals(command));
   }
 
   private k(key: string): string {
@@ -91,7 +96,7 @@ export class RedisStore implements Store {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.send(this.redis.get(this.k(key)));
+    const raw = await this.send(() => this.redis.get(this.k(key)));
     return raw === null ? undefined : (JSON.parse(raw) as T);
   }
 
@@ -99,35 +104,35 @@ export class RedisStore implements Store {
     if (keys.length === 0) return [];
     // MGET must stay in one slot on a cluster; single GETs are auto-pipelined per node instead.
     const raws = this.cluster
-      ? await Promise.all(keys.map((key) => this.send(this.redis.get(this.k(key)))))
-      : await this.send(this.redis.mget(...keys.map((key) => this.k(key))));
+      ? await Promise.all(keys.map((key) => this.send(() => this.redis.get(this.k(key)))))
+      : await this.send(() => this.redis.mget(...keys.map((key) => this.k(key))));
     return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as T)));
   }
 
   async put(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    if (ttlMs) await this.send(this.redis.set(this.k(key), JSON.stringify(value), 'PX', ttlMs));
-    else await this.send(this.redis.set(this.k(key), JSON.stringify(value)));
+    if (ttlMs) await this.send(() => this.redis.set(this.k(key), JSON.stringify(value), 'PX', ttlMs));
+    else await this.send(() => this.redis.set(this.k(key), JSON.stringify(value)));
   }
 
   async putIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean> {
     const raw = JSON.stringify(value);
     const reply = ttlMs
-      ? await this.send(this.redis.set(this.k(key), raw, 'PX', ttlMs, 'NX'))
-      : await this.send(this.redis.set(this.k(key), raw, 'NX'));
+      ? await this.send(() => this.redis.set(this.k(key), raw, 'PX', ttlMs, 'NX'))
+      : await this.send(() => this.redis.set(this.k(key), raw, 'NX'));
     return reply === 'OK';
   }
 
   async delete(key: string): Promise<void> {
-    await this.send(this.redis.del(this.k(key)));
+    await this.send(() => this.redis.del(this.k(key)));
   }
 
   async update<T, R>(key: string, mutate: (current: T | undefined) => Mutation<T, R>): Promise<R> {
     const fullKey = this.k(key);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
-      const raw = await this.send(this.redis.get(fullKey));
+      const raw = await this.send(() => this.redis.get(fullKey));
       const { next, result } = mutate(raw === null ? undefined : (JSON.parse(raw) as T));
       if (next === undefined) return result;
-      const written = await this.send(
+      const written = await this.send(() =>
         this.redis.eval(CAS_SCRIPT, 1, fullKey, raw ?? '', next === null ? '' : JSON.stringify(next)),
       );
       if (written === 1) return result;
@@ -138,55 +143,59 @@ export class RedisStore implements Store {
   }
 
   async setAdd(set: string, member: string): Promise<void> {
-    await this.send(this.redis.sadd(this.k(set), member));
+    await this.send(() => this.redis.sadd(this.k(set), member));
   }
 
   async setRemove(set: string, member: string): Promise<void> {
-    await this.send(this.redis.srem(this.k(set), member));
+    await this.send(() => this.redis.srem(this.k(set), member));
   }
 
   setMembers(set: string): Promise<string[]> {
-    return this.send(this.redis.smembers(this.k(set)));
+    return this.send(() => this.redis.smembers(this.k(set)));
   }
 
   setSize(set: string): Promise<number> {
-    return this.send(this.redis.scard(this.k(set)));
+    return this.send(() => this.redis.scard(this.k(set)));
   }
 
   // A sorted set with every score 0 orders its members by bytes: ZRANGE BYLEX reads one page in
   // O(log n + page), whatever the size of the index.
   // Several indexes change in one MULTI: a reader never sees a room in one and not the other.
   async indexAdd(indexes: readonly string[], member: string): Promise<void> {
-    const multi = this.redis.multi();
-    for (const index of indexes) multi.zadd(this.k(index), 0, member);
-    await this.send(multi.exec());
+    await this.send(() => {
+      const multi = this.redis.multi();
+      for (const index of indexes) multi.zadd(this.k(index), 0, member);
+      return multi.exec();
+    });
   }
 
   async indexRemove(indexes: readonly string[], member: string): Promise<void> {
-    const multi = this.redis.multi();
-    for (const index of indexes) multi.zrem(this.k(index), member);
-    await this.send(multi.exec());
+    await this.send(() => {
+      const multi = this.redis.multi();
+      for (const index of indexes) multi.zrem(this.k(index), member);
+      return multi.exec();
+    });
   }
 
   indexPage(index: string, after: string | undefined, limit: number): Promise<string[]> {
     if (limit <= 0) return Promise.resolve([]);
     const from = after === undefined ? '-' : `(${after}`;
-    return this.send(this.redis.zrangebylex(this.k(index), from, '+', 'LIMIT', 0, limit));
+    return this.send(() => this.redis.zrangebylex(this.k(index), from, '+', 'LIMIT', 0, limit));
   }
 
   indexSize(index: string): Promise<number> {
-    return this.send(this.redis.zcard(this.k(index)));
+    return this.send(() => this.redis.zcard(this.k(index)));
   }
 
   async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const reply = await this.send(
+    const reply = await this.send(() =>
       this.redis.eval(LEASE_SCRIPT, 1, this.k(key), JSON.stringify(owner), String(ttlMs)),
     );
     return reply === 1;
   }
 
   async leaseHeld(key: string): Promise<boolean> {
-    return (await this.send(this.redis.exists(this.k(key)))) === 1;
+    return (await this.send(() => this.redis.exists(this.k(key)))) === 1;
   }
 
   async close(): Promise<void> {
@@ -267,9 +276,10 @@ export class RedisBus implements Bus {
   publish(channel: string, message: unknown): Promise<number> {
     const full = this.prefix + channel;
     const raw = JSON.stringify(message);
+    // SPUBLISH goes to the shard of the channel's slot: refused the same way while it moves.
     return this.published.track<number>(
       this.sharded
-        ? (this.publisher.spublish(full, raw) as Promise<number>)
+        ? retryClusterRefusals(() => this.publisher.spublish(full, raw) as Promise<number>)
         : this.publisher.publish(full, raw),
     );
   }

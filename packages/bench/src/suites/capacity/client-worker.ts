@@ -70,6 +70,14 @@ startWorker(({ ipc, onShutdown }) => {
       dy: 0,
     };
     clients.push(client);
+    // The authority sends snapshots only to a client that joined (sync protocol 3): answer its
+    // hello with a join, as createSyncClient does (without it every snapshot was withheld).
+    connection.intercept((event) => {
+      const message = event.data as { tw?: unknown; k?: unknown } | undefined;
+      if (event.raw || event.channel !== 'reliable' || message?.tw !== 'sync') return false;
+      if (message.k === 'hello') connection.send('reliable', { tw: 'sync', k: 'join' });
+      return true;
+    });
     connection.on('message', (event) => {
       if (!event.raw || event.channel !== 'unreliable' || event.stream !== SNAPSHOT_STREAM) return;
       const bytes = event.data as Uint8Array;
