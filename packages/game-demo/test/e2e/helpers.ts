@@ -218,7 +218,20 @@ export async function shootAt(
       if (await done()) return;
       await new Promise((r) => setTimeout(r, 80));
     }
-    throw new Error('shots did not land in time');
+    const seen = await tw(
+      page,
+      (t, p) => ({
+        score: t.me?.score,
+        hits: t.counters.hits,
+        frames: t.counters.frames,
+        me: t.me && { x: Math.round(t.me.x), y: Math.round(t.me.y) },
+        target: t.ships
+          .filter((s: ShipInfo) => s.player === p)
+          .map((s: ShipInfo) => ({ x: Math.round(s.x), y: Math.round(s.y), hp: s.hp })),
+      }),
+      targetPlayer,
+    );
+    throw new Error(`shots did not land in time: ${JSON.stringify(seen)}`);
   } finally {
     await page.keyboard.up(' ');
   }
