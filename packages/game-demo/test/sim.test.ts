@@ -206,4 +206,18 @@ describe('warm-up', () => {
     expect(ship.score).toBe(0);
     expect(game.secondsLeft()).toBe(1);
   });
+
+  it("resume carries on another host's round: same round and clock, scores kept until it ends", () => {
+    const game = new Game({ seed: 9, warmup: true, roundTicks: 600 });
+    const ship = game.addPlayer(1, 'a');
+    ship.score = 4;
+    game.resume(3, 'playing', 90);
+    expect(game.round).toBe(3);
+    expect(game.phase).toBe('playing');
+    expect(game.secondsLeft()).toBe(2);
+    const events = Array.from({ length: 90 }, () => game.step()).flat();
+    expect(ship.score).toBe(4);
+    expect(events).toEqual([{ kind: 'round-end', round: 3, winner: 1 }]);
+    expect(game.phase).toBe('intermission');
+  });
 });

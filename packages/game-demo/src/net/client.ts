@@ -137,6 +137,19 @@ export class ArenaClient {
     return view;
   }
 
+  /** The latest authoritative snapshot as a view (no interpolation, no prediction), if any came. */
+  latestView(): ArenaView | undefined {
+    const latest = this.sync.latest();
+    if (latest === undefined) return undefined;
+    return readView(
+      latestAsSample(
+        latest,
+        arenaSchema.types.map((t) => t.name),
+      ),
+      this.slot,
+    );
+  }
+
   get aimHint(): number {
     return this.lastAim;
   }

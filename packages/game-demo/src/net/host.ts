@@ -8,6 +8,7 @@ import { createSyncServer, SeatGuard } from '@tickwire/transport';
 import type { Connection, EntityHandle, SyncServer, SyncServerClient } from '@tickwire/transport';
 import { botInput, Game, MAX_REWIND_TICKS, Phase, SNAPSHOT_HZ, TICK_HZ, parseInput } from '../sim/index.js';
 import type { GameEvent, PlayerInput } from '../sim/index.js';
+import type { CarriedSeat, MatchRecord } from './carry.js';
 import { Emitter } from './emitter.js';
 import { LIMITS, parseClientMessage } from './messages.js';
 import type { HostEvent, RosterEntry } from './messages.js';
@@ -39,6 +40,11 @@ export interface ArenaHostOptions {
    * with many matches passes false and calls step() for all of them from one loop.
    */
   ownTimer?: boolean;
+  /**
+   * The match another host ran (host migration): the round clock goes on from it, its bots are
+   * seated again, and each player who comes back gets its score, deaths and ready flag.
+   */
+  carry?: MatchRecord;
 }
 
 export interface ArenaHostEvents {
@@ -112,6 +118,8 @@ export class ArenaHost {
   private rosterTimer: ReturnType<typeof setInterval> | undefined;
   private botCount = 0;
   private closed = false;
+  /** Carried scores of players not seated again yet (host migration), by lobby session id. */
+  private readonly carried = new Map<string, CarriedSeat>();
 
   constructor(private readonly options: ArenaHostOptions = {}) {
     this.game = new Game({
@@ -130,6 +138,7 @@ export class ArenaHost {
       world.spawn('pickup', { x: p.x, y: p.y, kind: p.kind, active: p.active }),
     );
     this.match = world.spawn('match', { round: 1, phase: 'warmup', secondsLeft: 0, simTick: 0 });
+    if (options.carry !== undefined) this.carryOn(options.carry);
     this.server.on('violation', () => this.violations++);
     this.server.on('leave', (client) => {
       const s = client.stats();
@@ -223,16 +232,20 @@ export class ArenaHost {
         .trim()
         .slice(0, LIMITS.name) || 'player';
     let seat = this.seats.byKey(key);
+    let carried: CarriedSeat | undefined;
     if (seat === undefined) {
       seat = this.seats.add(key, cleanName, false);
       if (seat === undefined) return refuse('the match is full');
+      carried = this.carried.get(key);
+      this.carried.delete(key);
+      if (carried !== undefined) seat.ready = carried.ready;
     }
     seat.client?.remove();
     seat.leftAt = undefined;
     const client = this.server.addClient(connection);
     seat.client = client;
     this.peerSlot.set(client.id, seat.slot);
-    if (!this.game.ships.has(seat.slot)) this.spawnShip(seat);
+    if (!this.game.ships.has(seat.slot)) this.spawnShip(seat, carried);
     // The sync layer tells the client which entity is its own ship (sync.self on its side).
     client.setEntity(this.ships.get(seat.slot));
     const placed = seat;
@@ -253,8 +266,27 @@ export class ArenaHost {
     return seat;
   }
 
+  /**
+   * Seeds this new host with the match the old one ran: same round, phase and clock; the old
+   * host's bots take their seats again with their scores; players get theirs when they connect.
+   */
+  private carryOn(record: MatchRecord): void {
+    this.game.resume(record.round, record.phase, record.secondsLeft * TICK_HZ);
+    for (const carried of record.seats) {
+      if (!carried.bot) {
+        this.carried.set(carried.key, carried);
+        continue;
+      }
+      const n = /^bot:(\d+)$/.exec(carried.key);
+      if (n !== null) this.botCount = Math.max(this.botCount, Number(n[1]));
+      const seat = this.seats.add(carried.key, carried.name, true);
+      if (seat !== undefined) this.spawnShip(seat, carried);
+    }
+  }
+
   /** A player left for good (the lobby said so): its seat and ship go now. */
   removePlayer(key: string): void {
+    this.carried.delete(key);
     const seat = this.seats.byKey(key);
     if (seat !== undefined) this.free(seat, 'left');
   }
@@ -363,8 +395,12 @@ export class ArenaHost {
     return botInput({ self, others, pickups: this.game.pickups, tick: this.game.tick }, seat.slot);
   }
 
-  private spawnShip(seat: Seat): void {
+  private spawnShip(seat: Seat, carried?: CarriedSeat): void {
     const ship = this.game.addPlayer(seat.slot, seat.name);
+    if (carried !== undefined) {
+      ship.score = carried.score;
+      ship.deaths = carried.deaths;
+    }
     const handle = this.server.world.spawn('ship', {
       x: ship.x,
       y: ship.y,
@@ -375,8 +411,8 @@ export class ArenaHost {
       alive: true,
       rapid: false,
       player: seat.slot,
-      score: 0,
-      deaths: 0,
+      score: Math.min(1023, ship.score),
+      deaths: Math.min(1023, ship.deaths),
       name: seat.name,
     });
     this.ships.set(seat.slot, handle);

@@ -7,6 +7,11 @@ export type PathType = (typeof PathType)[keyof typeof PathType];
 
 export interface RosterEntry {
   slot: number;
+  /**
+   * The seat's stable identity: the player's lobby session id (room members see it anyway) or
+   * `bot:N`. A new host after a migration seats everybody's carried score by it.
+   */
+  key: string;
   name: string;
   ready: boolean;
   connected: boolean;
@@ -35,7 +40,7 @@ export type HostEvent =
   | { type: 'notice'; text: string }
   | { type: 'refused'; reason: string };
 
-export const LIMITS = { name: 24, chat: 200, token: 4096, notice: 200, roster: 64 } as const;
+export const LIMITS = { name: 24, chat: 200, token: 4096, notice: 200, roster: 64, key: 64 } as const;
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,11 +74,12 @@ const PATHS = new Set<unknown>(Object.values(PathType));
 
 function parseRosterEntry(v: unknown): RosterEntry | undefined {
   if (!isRec(v)) return undefined;
-  const { slot, name, ready, connected, bot, ping, path } = v;
-  if (!uint(slot, 255) || !str(name, LIMITS.name) || typeof ready !== 'boolean') return undefined;
+  const { slot, key, name, ready, connected, bot, ping, path } = v;
+  if (!uint(slot, 255) || !str(key, LIMITS.key) || !str(name, LIMITS.name) || typeof ready !== 'boolean')
+    return undefined;
   if (typeof connected !== 'boolean' || typeof bot !== 'boolean' || !uint(ping, 60_000)) return undefined;
   if (!PATHS.has(path)) return undefined;
-  return { slot, name, ready, connected, bot, ping, path: path as PathType };
+  return { slot, key, name, ready, connected, bot, ping, path: path as PathType };
 }
 
 export function parseHostEvent(value: unknown): HostEvent | undefined {

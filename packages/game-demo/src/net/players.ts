@@ -93,6 +93,7 @@ export class Seats {
   roster(): RosterEntry[] {
     return [...this.bySlot.values()].map((s) => ({
       slot: s.slot,
+      key: s.key,
       name: s.name,
       ready: s.ready,
       connected: s.bot || s.leftAt === undefined,

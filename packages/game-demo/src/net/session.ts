@@ -9,6 +9,8 @@ import type { RoomView } from '@tickwire/lobby-server/client';
 import { createSignalerPair } from '@tickwire/transport';
 import type { Connection, ConnectionOptions } from '@tickwire/transport';
 import { Answerers } from './answerers.js';
+import { recordMatch } from './carry.js';
+import type { MatchRecord } from './carry.js';
 import { ArenaClient } from './client.js';
 import type { NetSwitches } from './client.js';
 import { ConditionedConnection, NO_CONDITIONS } from './conditioner.js';
@@ -54,6 +56,8 @@ export class ArenaSession {
   readonly switches: NetSwitches = { prediction: true, interpolation: true, lagCompensation: true };
   /** Connections to the authority made so far (reconnects and host changes add one each). */
   connects = 0;
+  /** The last authoritative scoreboard and round clock seen: what this player carries on if it becomes host. */
+  record: MatchRecord | undefined;
   private readonly events = new Emitter<SessionEvents>();
   private authorityId: string | undefined;
   private answerers: Answerers | undefined;
@@ -154,6 +158,7 @@ export class ArenaSession {
     this.host?.notice(`${this.options.name} (the host) left`);
     this.authorityId = undefined;
     this.teardown();
+    this.record = undefined;
     clearTimeout(this.botsTimer);
     if (this.state === SessionState.Queue) await this.lobby.leaveQueue().catch(() => {});
     if (this.lobby.room !== null) await this.lobby.leaveRoom().catch(() => {});
@@ -172,6 +177,7 @@ export class ArenaSession {
       if (this.authorityId !== undefined) this.say('you left the room');
       this.authorityId = undefined;
       this.teardown();
+      this.record = undefined;
       this.setState(SessionState.Menu);
       return;
     }
@@ -181,22 +187,26 @@ export class ArenaSession {
     const previous = this.authorityId;
     this.authorityId = authority;
     this.teardown();
+    // A migration: the new host carries on the match it last saw (scores, round clock).
+    const carry = previous !== undefined && this.record?.roomId === room.id ? this.record : undefined;
     if (previous !== undefined) {
       const who = room.members.find((m) => m.id === authority)?.name ?? 'another player';
       this.say(
-        `the host left: ${authority === this.lobby.sessionId ? 'you host' : `${who} hosts`} now (new round)`,
+        `the host left: ${authority === this.lobby.sessionId ? 'you host' : `${who} hosts`} now` +
+          (carry !== undefined ? ' (the match goes on)' : ' (new round)'),
       );
     }
-    if (room.authority.kind === 'player' && authority === this.lobby.sessionId) this.hostHere(room);
+    if (room.authority.kind === 'player' && authority === this.lobby.sessionId) this.hostHere(room, carry);
     this.connectToAuthority();
   }
 
   /** This player is the room's authority: run the match here and accept the others' offers. */
-  private hostHere(room: RoomView): void {
+  private hostHere(room: RoomView, carry: MatchRecord | undefined): void {
     const lobby = this.lobby;
     const me = lobby.sessionId;
     this.host = new ArenaHost({
       seed: Math.floor(Math.random() * 2 ** 31),
+      ...(carry === undefined ? {} : { carry }),
       verify: async (token, key) => {
         const joinKey = lobby.joinKey;
         if (joinKey === undefined) throw new Error('no join key from the lobby');
@@ -248,6 +258,7 @@ export class ArenaSession {
       token: this.lobby.joinToken ?? '',
     });
     Object.assign(client.switches, this.switches);
+    if (this.client !== undefined) this.keepRecord(this.client);
     this.client = client;
     this.setState(this.reconnectAttempts > 0 ? SessionState.Reconnecting : SessionState.Connecting);
     client.on('event', (event) => {
@@ -288,10 +299,19 @@ export class ArenaSession {
     );
   }
 
+  /** Keeps what `client` last saw of the match (if it saw any): the record a new host starts from. */
+  private keepRecord(client: ArenaClient): void {
+    const room = this.lobby.room;
+    const view = client.latestView();
+    if (room === null || view === undefined || client.roster.length === 0) return;
+    this.record = recordMatch(room.id, view, client.roster);
+  }
+
   private teardown(): void {
     clearTimeout(this.reconnectTimer);
     const client = this.client;
     this.client = undefined;
+    if (client !== undefined) this.keepRecord(client);
     client?.close();
     this.localHostSide?.close();
     this.localHostSide = undefined;

@@ -204,6 +204,16 @@ export class Game {
     this.pendingEvents.push({ kind: 'round-start', round: this.round });
   }
 
+  /**
+   * Carries on a match another authority ran (host migration): the round number, its phase and
+   * the ticks left in it. Scores are the caller's to set on the ships; nothing respawns.
+   */
+  resume(round: number, phase: Phase, ticksLeft: number): void {
+    this.round = round;
+    this.phase = phase;
+    this.phaseEndTick = phase === Phase.Warmup ? Infinity : this.tick + Math.max(1, ticksLeft);
+  }
+
   /** Puts a ship at a fresh spawn point with full health. */
   private place(ship: Ship): void {
     const margin = 80;

@@ -16,6 +16,7 @@ import { NetMeter } from './net-metrics.js';
 import { LabPanel, Netgraph } from './panels.js';
 import { ArenaScene } from './scene.js';
 import { exposeState } from './test-state.js';
+import type { FrameStep } from './test-state.js';
 
 export async function startApp(root: HTMLElement): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -63,9 +64,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
       const target = scene.toArena(controls.pointer.x, controls.pointer.y);
       aim = Math.atan2(target.y - view.me.y, target.x - view.me.x);
     }
+    const steps: FrameStep[] = [];
     while (pending >= stepMs) {
       pending -= stepMs;
-      client?.step({ mx: controls.mx, my: controls.my, aim, fire: controls.fire });
+      const step = { mx: controls.mx, my: controls.my, aim, fire: controls.fire };
+      client?.step(step);
+      if (client !== undefined) steps.push(step);
     }
     view = client?.ready ? client.view() : undefined;
     if (view !== undefined) scene.draw(view);
@@ -80,7 +84,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
         entities: 0,
       });
     frames++;
-    state.onFrame(view);
+    state.onFrame(view, steps);
     perf.endUpdate();
   });
 

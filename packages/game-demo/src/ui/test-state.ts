@@ -1,17 +1,43 @@
 // What the page tells tests (and curious visitors in the console) on window.__tickwire: the
 // session's state, the room, the ships as this player sees them, counters of what happened, the
-// net metrics, frame timing (perf.take()), and a few actions. Tests assert on this, never on HUD text.
+// net metrics, frame timing (perf.take()), and a few actions. Tests assert on this, never on HUD
+// text. On request it also records every frame (what was drawn, which inputs were stepped in it) so
+// the browser probes can check the demo's claims frame by frame; recording is off unless a test
+// turns it on.
 import type { HostEvent } from '../net/messages.js';
 import type { ArenaSession } from '../net/session.js';
 import type { LinkConditions } from '../net/conditioner.js';
 import type { ArenaView } from '../net/view.js';
+import { SNAPSHOT_HZ, TICK_HZ } from '../sim/index.js';
 import type { ArenaScene } from './scene.js';
 import type { FramePerf } from './frame-perf.js';
 import type { NetMetrics } from './net-metrics.js';
 
+/** One input step the frame ran (the controls it sent and, with prediction on, applied). */
+export interface FrameStep {
+  mx: number;
+  my: number;
+  aim: number;
+  fire: boolean;
+}
+
+/** One rendered frame as the probes need it. */
+export interface FrameRecord {
+  /** performance.now() when the frame was drawn, ms. */
+  t: number;
+  /** The sim tick the drawn world shows (interpolated snapshots: 60 Hz ticks). */
+  tick: number;
+  /** This player's ship as drawn (predicted when prediction is on). */
+  me: { x: number; y: number } | undefined;
+  ships: { player: number; x: number; y: number; vx: number; alive: boolean }[];
+  steps: FrameStep[];
+}
+
+const MAX_FRAMES = 20_000;
+
 export interface PageState {
   onEvent(event: HostEvent): void;
-  onFrame(view: ArenaView | undefined): void;
+  onFrame(view: ArenaView | undefined, steps: FrameStep[]): void;
   onSecond(metrics: NetMetrics): void;
 }
 
@@ -22,6 +48,14 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
     messages.push(text);
     if (messages.length > 50) messages.shift();
   });
+  /** Every session state the page went through, in order (a short "reconnecting" is not missed). */
+  const states: string[] = [session.state];
+  session.on('state', (state) => {
+    states.push(state);
+    if (states.length > 100) states.shift();
+  });
+  const frames: FrameRecord[] = [];
+  let recording = false;
   let view: ArenaView | undefined;
   let net: NetMetrics | undefined;
   const api = {
@@ -59,6 +93,18 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
     messages,
     /** Frame timing since the last take(): rAF deltas, update and render work (ms). */
     perf: { take: () => perf.take() },
+    states,
+    /** Recorded frames (see `record`). */
+    frames,
+    /** Starts (clearing what was kept) or stops recording every frame. */
+    record(on: boolean) {
+      if (on) frames.length = 0;
+      recording = on;
+    },
+    /** The lab's current link conditions for this player. */
+    get conditions() {
+      return { ...session.conditions };
+    },
     get net() {
       return net;
     },
@@ -108,9 +154,18 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
       if (event.type === 'hit') counters.hits++;
       if (event.type === 'kill') counters.kills++;
     },
-    onFrame(v) {
+    onFrame(v, steps) {
       view = v;
       counters.frames++;
+      if (!recording) return;
+      if (frames.length >= MAX_FRAMES) frames.shift();
+      frames.push({
+        t: performance.now(),
+        tick: v === undefined ? 0 : v.renderTick * (TICK_HZ / SNAPSHOT_HZ),
+        me: v?.me === undefined ? undefined : { x: v.me.x, y: v.me.y },
+        ships: (v?.ships ?? []).map((s) => ({ player: s.player, x: s.x, y: s.y, vx: s.vx, alive: s.alive })),
+        steps,
+      });
     },
     onSecond(m) {
       net = { ...m };

@@ -1,9 +1,111 @@
-// Shared steps of the browser tests: open a player's page, wait on window.__tickwire, steer a ship
-// with real key presses toward a target, save a screenshot per player.
+// Shared parts of the browser tests: the fixture every e2e file starts from (a real lobby, the
+// page server, optionally the dedicated game server, one Chromium; a browser context per player,
+// a screenshot per player), and the steps they share: wait on window.__tickwire, steer a ship
+// with real key presses toward a target, shoot at another ship.
 import { mkdir } from 'node:fs/promises';
+import { createLobbyServer } from '@tickwire/lobby-server';
+import type { LobbyServer } from '@tickwire/lobby-server';
+import { launchChromium, pickFreePort } from '@tickwire/testkit';
 import type { Browser, Page } from '@tickwire/testkit';
+import { startDemoServer } from '../../src/serve.js';
+import type { DemoServer } from '../../src/serve.js';
+import { startGameServer } from '../../src/server/game-server.js';
+import type { GameServer } from '../../src/server/game-server.js';
 
 export const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
+const webRoot = new URL('../../dist/web', import.meta.url).pathname;
+
+export type ContextOptions = NonNullable<Parameters<Browser['newContext']>[0]>;
+
+export interface ArenaFixtureOptions {
+  /** Also run the dedicated game server (quick match lands on it). */
+  dedicated?: boolean;
+  /** Round length on the dedicated server, s. */
+  roundSeconds?: number;
+}
+
+export interface ArenaFixture {
+  readonly lobby: LobbyServer;
+  readonly demo: DemoServer;
+  /** The dedicated game server, when asked for. */
+  readonly game: GameServer | undefined;
+  readonly browser: Browser;
+  /** A player's page in a browser context of its own, booted to the menu. */
+  open(name: string, context?: ContextOptions): Promise<Page>;
+  /** Saves one screenshot per player opened since the last `closePlayers`: `<prefix>-<name>.png`. */
+  screenshots(prefix: string): Promise<void>;
+  /** Closes the players' browser contexts (between tests). */
+  closePlayers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts what a browser test plays against. Call in beforeAll; `close` in afterAll stops all of
+ * it, whatever started (a part that failed to start leaves nothing behind).
+ */
+export async function startArena(options: ArenaFixtureOptions = {}): Promise<ArenaFixture> {
+  const stops: (() => Promise<void>)[] = [];
+  const players = new Map<string, Page>();
+  const closePlayers = async () => {
+    const pages = [...players.values()];
+    players.clear();
+    await Promise.all(
+      pages.map((page) =>
+        page
+          .context()
+          .close()
+          .catch(() => {}),
+      ),
+    );
+  };
+  const close = async () => {
+    await closePlayers();
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+  };
+  try {
+    const lobby = await createLobbyServer({
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      ...(options.dedicated === true ? { serverKeys: ['k'], modes: ['arena=2'] } : {}),
+    });
+    stops.push(() => lobby.close());
+    let game: GameServer | undefined;
+    if (options.dedicated === true) {
+      const started = await startGameServer({
+        lobbyUrl: lobby.url,
+        serverKey: 'k',
+        udpPort: await pickFreePort(),
+        ...(options.roundSeconds === undefined ? {} : { roundSeconds: options.roundSeconds }),
+      });
+      game = started;
+      stops.push(() => started.close());
+    }
+    const demo = await startDemoServer({ port: 0, webRoot, lobbyUrl: lobby.url });
+    stops.push(() => demo.close());
+    const browser = await launchChromium({ exposeLocalIps: true });
+    stops.push(() => browser.close());
+    return {
+      lobby,
+      demo,
+      game,
+      browser,
+      open: async (name, context) => {
+        const page = await openPlayer(browser, demo.url, name, context);
+        players.set(name, page);
+        return page;
+      },
+      screenshots: async (prefix) => {
+        for (const [name, page] of players) if (!page.isClosed()) await screenshot(page, `${prefix}-${name}`);
+      },
+      closePlayers,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
 export interface ShipInfo {
   player: number;
@@ -15,13 +117,19 @@ export interface ShipInfo {
   name: string;
 }
 
-export async function openPlayer(browser: Browser, url: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
+export async function openPlayer(
+  browser: Browser,
+  url: string,
+  name: string,
+  options: ContextOptions = { viewport: { width: 960, height: 600 } },
+): Promise<Page> {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name}] page error`, error));
   await page.goto(`${url}?name=${name}`);
+  // Booting Pixi on SwiftShader is slow on a loaded machine: be patient here, not in the steps.
   await page.waitForFunction(() => (window as any).__tickwire?.state === 'menu', undefined, {
-    timeout: 30_000,
+    timeout: 60_000,
   });
   return page;
 }
@@ -110,10 +218,44 @@ export async function shootAt(
       if (await done()) return;
       await new Promise((r) => setTimeout(r, 80));
     }
-    throw new Error('shots did not land in time');
+    const seen = await tw(
+      page,
+      (t, p) => ({
+        score: t.me?.score,
+        hits: t.counters.hits,
+        frames: t.counters.frames,
+        me: t.me && { x: Math.round(t.me.x), y: Math.round(t.me.y) },
+        target: t.ships
+          .filter((s: ShipInfo) => s.player === p)
+          .map((s: ShipInfo) => ({ x: Math.round(s.x), y: Math.round(s.y), hp: s.hp })),
+      }),
+      targetPlayer,
+    );
+    throw new Error(`shots did not land in time: ${JSON.stringify(seen)}`);
   } finally {
     await page.keyboard.up(' ');
   }
+}
+
+/** A player's own ship and session as the page says: what must survive a reconnect. */
+export const seatOf = (page: Page) =>
+  tw(page, (t) => ({ slot: t.slot, id: t.me?.id, score: t.me?.score, deaths: t.me?.deaths }));
+
+/** Presses the lab panel's "Drop connection" (L opens the panel) and waits for the seat to come back. */
+export async function dropAndReconnect(page: Page): Promise<void> {
+  const connects = await tw(page, (t) => t.connects as number);
+  const seen = await tw(page, (t) => t.states.length as number);
+  await page.keyboard.press('l');
+  await page.click('#lab-drop');
+  await page.keyboard.press('l');
+  await page.waitForFunction(
+    ([c, n]) => {
+      const t = (window as any).__tickwire;
+      return t.state === 'playing' && t.connects > c && t.states.slice(n).includes('reconnecting');
+    },
+    [connects, seen] as const,
+    { timeout: 30_000, polling: 100 },
+  );
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
