@@ -8,12 +8,12 @@ import { LobbyClient, verifyJoinToken } from '@tickwire/lobby-server/client';
 import type { RoomView } from '@tickwire/lobby-server/client';
 import { createSignalerPair } from '@tickwire/transport';
 import type { Connection, ConnectionOptions } from '@tickwire/transport';
+import { Emitter } from '@tickwire/transport/emitter';
 import { Answerers } from './answerers.js';
 import { ArenaClient } from './client.js';
 import type { NetSwitches } from './client.js';
 import { ConditionedConnection, NO_CONDITIONS } from './conditioner.js';
 import type { LinkConditions } from './conditioner.js';
-import { Emitter } from './emitter.js';
 import { ArenaHost } from './host.js';
 
 export const GAME_MODE = 'arena';
@@ -54,7 +54,7 @@ export class ArenaSession {
   readonly switches: NetSwitches = { prediction: true, interpolation: true, lagCompensation: true };
   /** Connections to the authority made so far (reconnects and host changes add one each). */
   connects = 0;
-  private readonly events = new Emitter<SessionEvents>();
+  private readonly events = new Emitter<SessionEvents>((error) => console.error(error));
   private authorityId: string | undefined;
   private answerers: Answerers | undefined;
   private localHostSide: Connection | undefined;

@@ -104,7 +104,7 @@ startWorker(({ ipc, onShutdown }) => {
         foundAtMs ??= monotonicMs();
         void client.acceptMatch(found.matchId).catch(() => undefined);
       });
-      const ready = client.waitFor('matchReady', undefined, 30_000);
+      const ready = client.waitFor('matchReady', { timeoutMs: 30_000 });
       await client.queue({ mode: command.mode });
       const [match] = await ready;
       readyAtMs = monotonicMs();
