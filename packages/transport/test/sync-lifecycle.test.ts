@@ -5,21 +5,11 @@
 // schemas (they fail `tsc --noEmit`, which the lint step runs, not vitest).
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { MessageEvent, TransportError } from '../src/index.js';
-import { createSyncClient, createSyncServer, defineInput, defineSchema, t } from '../src/index.js';
+import { createSyncClient, createSyncServer } from '../src/index.js';
 import type { LeaveReason, SyncClient, SyncServer, SyncServerClient, TickEvent } from '../src/index.js';
 import type { InputOf } from '../src/index.js';
+import { arena as schema, controls as input, plane } from './fixtures/schema.js';
 import { openPair } from './helpers.js';
-
-const schema = defineSchema({
-  ship: {
-    x: t.float({ min: 0, max: 2048, bits: 16 }),
-    y: t.float({ min: 0, max: 2048, bits: 16 }),
-    angle: t.angle({ bits: 10 }),
-    hp: t.int({ min: 0, max: 100 }),
-  },
-  bullet: { x: t.float({ min: 0, max: 2048, bits: 14 }), y: t.float({ min: 0, max: 2048, bits: 14 }) },
-});
-const input = defineInput({ ax: t.int({ min: -1, max: 1 }), ay: t.int({ min: -1, max: 1 }), fire: t.bool() });
 
 /** Resolves with the next `count` calls of a sync emitter's event. */
 function next<A extends unknown[]>(
@@ -44,15 +34,15 @@ describe('sync types', () => {
     expectTypeOf(server).toEqualTypeOf<SyncServer<typeof schema, InputOf<typeof input>>>();
     type Client = ReturnType<typeof server.addClient>;
     expectTypeOf<ReturnType<Client['takeInputs']>>().toEqualTypeOf<
-      { seq: number; input: { ax: number; ay: number; fire: boolean } }[]
+      { seq: number; input: { move: number; jump: boolean; slot: number } }[]
     >();
     expectTypeOf<SyncClient<typeof schema, InputOf<typeof input>>['sendInput']>()
       .parameter(0)
-      .toEqualTypeOf<{ ax: number; ay: number; fire: boolean }>();
+      .toEqualTypeOf<{ move: number; jump: boolean; slot: number }>();
     type Entity = ReturnType<SyncClient<typeof schema>['sample']>['entities'][number];
     expectTypeOf<Entity>().toEqualTypeOf<
-      | { id: number; type: 'ship'; value: Readonly<{ x: number; y: number; angle: number; hp: number }> }
-      | { id: number; type: 'bullet'; value: Readonly<{ x: number; y: number }> }
+      | { id: number; type: 'mover'; value: Readonly<{ x: number; y: number; heading: number; hp: number }> }
+      | { id: number; type: 'crate'; value: Readonly<{ x: number; y: number; kind: 'wood' | 'metal' }> }
     >();
     expectTypeOf<SyncServer<typeof schema, unknown, { name: string }>['addClient']>()
       .parameter(1)
@@ -69,20 +59,20 @@ describe('sync types', () => {
     const wrong = [
       // @ts-expect-error: no field `typo` in the input schema
       () => sync.sendInput({ typo: 5 }),
-      // @ts-expect-error: `fire` is a boolean
-      () => sync.sendInput({ ax: 1, ay: 0, fire: 1 }),
+      // @ts-expect-error: `jump` is a boolean
+      () => sync.sendInput({ move: 1, jump: 1, slot: 0 }),
     ];
     expect(wrong).toHaveLength(2);
-    const sent = sync.sendInput({ ax: 1, ay: -1, fire: true });
-    expect(sent).toEqual({ seq: 0, input: { ax: 1, ay: -1, fire: true } });
-    expectTypeOf(sent.input).toEqualTypeOf<{ ax: number; ay: number; fire: boolean }>();
+    const sent = sync.sendInput({ move: 1, jump: true, slot: 3 });
+    expect(sent).toEqual({ seq: 0, input: { move: 1, jump: true, slot: 3 } });
+    expectTypeOf(sent.input).toEqualTypeOf<{ move: number; jump: boolean; slot: number }>();
     const inputless = createSyncClient(b, schema);
     // @ts-expect-error: a client without an input schema sends no inputs
-    expect(() => inputless.sendInput({ ax: 1 })).toThrow(TypeError);
+    expect(() => inputless.sendInput({ move: 1 })).toThrow(TypeError);
     for (const entity of sync.sample().entities) {
       // Narrowing on `type` gives the fields of that entity type.
-      if (entity.type === 'ship') expectTypeOf(entity.value.hp).toEqualTypeOf<number>();
-      // @ts-expect-error: bullets have no hp
+      if (entity.type === 'mover') expectTypeOf(entity.value.hp).toEqualTypeOf<number>();
+      // @ts-expect-error: crates have no hp
       else void entity.value.hp;
     }
     sync.close();
@@ -143,7 +133,7 @@ describe('sync lifecycle over real peers', () => {
     const { a, b } = await openPair();
     const server = createSyncServer({ schema, tickRate: 60 });
     const remote = server.addClient(a);
-    const ship = server.world.spawn('ship', { x: 10, y: 20, angle: 0, hp: 100 });
+    const ship = server.world.spawn('mover', { x: 10, y: 20, heading: 0, hp: 100 });
     remote.setEntity(ship);
     expect(remote.entity).toBe(ship.id);
     const sync = createSyncClient(b, schema);
@@ -152,7 +142,7 @@ describe('sync lifecycle over real peers', () => {
     expect(first).toBe(ship.id);
     expect(sync.self).toBe(ship.id);
 
-    const other = server.world.spawn('ship', { x: 30, y: 40, angle: 1, hp: 50 });
+    const other = server.world.spawn('mover', { x: 30, y: 40, heading: 1, hp: 50 });
     const changed = next<[number | undefined]>((h) => sync.on('self', h), 2);
     remote.setEntity(other.id);
     remote.setEntity(undefined);
@@ -167,7 +157,7 @@ describe('sync lifecycle over real peers', () => {
     server.step();
     await snapshot;
     const mine = sync.sample(performance.now() + 10_000).entities.find((e) => e.id === sync.self);
-    expect(mine?.type).toBe('ship');
+    expect(mine?.type).toBe('mover');
     server.close();
     sync.close();
   });
@@ -196,8 +186,7 @@ describe('sync lifecycle over real peers', () => {
 
     const three = await openPair();
     const third = server.addClient(three.a);
-    const other = defineSchema({ ship: { x: t.float({ min: 0, max: 10, bits: 4 }) } });
-    const refusing = createSyncClient(three.b, other);
+    const refusing = createSyncClient(three.b, plane);
     await expect(refusing.ready).rejects.toMatchObject({ code: 'SYNC_REJECTED' });
     await next((h) => server.on('leave', h));
 
@@ -235,7 +224,7 @@ describe('sync lifecycle over real peers', () => {
     await behindHello;
     const sync = createSyncClient(b, schema, { input });
     await sync.ready;
-    const ship = server.world.spawn('ship', { x: 1, y: 2, angle: 0, hp: 9 });
+    const ship = server.world.spawn('mover', { x: 1, y: 2, heading: 0, hp: 9 });
     remote.setEntity(ship);
     let applied = 0;
     server.on('tick', () => {
@@ -243,7 +232,7 @@ describe('sync lifecycle over real peers', () => {
       ship.state.x += 1;
     });
     const snapshots = next((h) => sync.on('snapshot', h), 20);
-    const offInput = sync.on('snapshot', () => sync.sendInput({ ax: 1, ay: 0, fire: false }));
+    const offInput = sync.on('snapshot', () => sync.sendInput({ move: 1, jump: false, slot: 0 }));
     server.start();
     server.emit({ during: true });
     await snapshots;
