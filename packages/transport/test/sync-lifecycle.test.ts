@@ -129,6 +129,59 @@ describe('sync lifecycle over real peers', () => {
     sync.close();
   });
 
+  it('counts and reports events dropped past the 1,024 waiting for takeEvents, once per episode', async () => {
+    const { a, b } = await openPair();
+    const server = createSyncServer({ schema, tickRate: 30 });
+    // Emitted once the server has the join, the events go straight out (none wait before it).
+    const joined = next((h) => server.on('join', h));
+    server.addClient(a);
+    const sync = createSyncClient(b, schema);
+    await joined;
+    const errors: TransportError[] = [];
+    sync.on('error', (error) => errors.push(error));
+    const arrived = next<[TickEvent]>((h) => sync.on('event', h), 1_030);
+    for (let n = 1; n <= 1_030; n++) server.emit({ n }, { tick: n });
+    await arrived;
+    // The 6 oldest went; one error for the episode, naming the first dropped tick.
+    expect(sync.stats().eventsDropped).toBe(6);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      code: 'SYNC_EVENT_OVERFLOW',
+      details: { limit: 1_024, tick: 1, dropped: 1 },
+    });
+    const taken = sync.takeEvents(performance.now() + 60_000);
+    expect(taken).toHaveLength(1_024);
+    expect(taken[0]!.tick).toBe(7);
+    expect(taken.at(-1)!.tick).toBe(1_030);
+
+    // After a take, a new overflow is reported again.
+    const two = await openPair();
+    const joinedToo = next((h) => server.on('join', h));
+    server.addClient(two.a);
+    const small = createSyncClient(two.b, schema, { maxWaitingEvents: 2 });
+    await joinedToo;
+    const smallErrors: TransportError[] = [];
+    small.on('error', (error) => smallErrors.push(error));
+    const three = next<[TickEvent]>((h) => small.on('event', h), 3);
+    for (let n = 1; n <= 3; n++) server.emit({ n }, { tick: 2_000 + n });
+    await three;
+    expect(small.takeEvents(performance.now() + 60_000).map((e) => e.tick)).toEqual([2_002, 2_003]);
+    const more = next<[TickEvent]>((h) => small.on('event', h), 3);
+    for (let n = 4; n <= 6; n++) server.emit({ n }, { tick: 2_000 + n });
+    await more;
+    expect(small.stats().eventsDropped).toBe(2);
+    expect(smallErrors.map((e) => e.details)).toEqual([
+      { limit: 2, tick: 2_001, dropped: 1 },
+      { limit: 2, tick: 2_004, dropped: 2 },
+    ]);
+    expect(() => createSyncClient(b, schema, { maxWaitingEvents: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    );
+    server.close();
+    sync.close();
+    small.close();
+  });
+
   it('tells each client its own entity, set before and after the join', async () => {
     const { a, b } = await openPair();
     const server = createSyncServer({ schema, tickRate: 60 });

@@ -41,6 +41,12 @@ export interface SyncClientOptions<IS extends InputSchema | undefined = undefine
   input?: IS;
   /** Inputs repeated in every packet (default 8). */
   inputRedundancy?: number;
+  /**
+   * Events kept for `takeEvents` (default 1,024). Past that the oldest is dropped, counted in
+   * `stats().eventsDropped` and reported by an `error` SYNC_EVENT_OVERFLOW (once until the next
+   * `takeEvents`). A game that reads events only through `on('event')` can ignore that error.
+   */
+  maxWaitingEvents?: number;
   receiver?: Omit<ReceiverOptions, 'tickRate'>;
 }
 
@@ -54,6 +60,8 @@ export interface SyncClientStats extends ReceiverStats {
   early: number;
   /** Ack + input packets sent to the authority. */
   packetsSent: number;
+  /** Events dropped untaken because `maxWaitingEvents` were already waiting for `takeEvents`. */
+  eventsDropped: number;
 }
 
 export interface SyncClient<S extends SyncSchema = SyncSchema, I = unknown> {
@@ -107,6 +115,12 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
   const emitter = new Emitter<SyncClientEvents>();
   const sender = new InputSender<I>(options.input, options.inputRedundancy ?? 8);
   const events: TickEvent[] = [];
+  const maxWaitingEvents = options.maxWaitingEvents ?? 1024;
+  if (!Number.isInteger(maxWaitingEvents) || maxWaitingEvents < 1)
+    throw new TransportError('INVALID_OPTIONS', 'maxWaitingEvents must be an integer >= 1');
+  let eventsDropped = 0;
+  /** An overflow was reported since the last takeEvents (one error per episode, not per event). */
+  let overflowReported = false;
   let receiver: SyncReceiver | undefined;
   let self: number | undefined;
   let early = 0;
@@ -157,6 +171,20 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
       emitter.emit('snapshot', outcome.snapshot);
     }
   };
+  const dropOldestEvent = () => {
+    const dropped = events.shift()!;
+    eventsDropped++;
+    if (overflowReported) return;
+    overflowReported = true;
+    emitter.emit(
+      'error',
+      new TransportError(
+        'SYNC_EVENT_OVERFLOW',
+        `${maxWaitingEvents} events already wait for takeEvents(): the oldest (tick ${dropped.tick}) was dropped`,
+        { details: { limit: maxWaitingEvents, tick: dropped.tick, dropped: eventsDropped } },
+      ),
+    );
+  };
   const onSyncMessage = (message: SyncMessage) => {
     switch (message.k) {
       case 'hello':
@@ -179,7 +207,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
       case 'event': {
         const tickEvent = { tick: message.tick, data: message.data };
         events.push(tickEvent);
-        if (events.length > 1024) events.shift();
+        if (events.length > maxWaitingEvents) dropOldestEvent();
         emitter.emit('event', tickEvent);
         return;
       }
@@ -231,6 +259,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
     },
     serverTime: (nowMs = performance.now()) => receiver?.clock.serverTime(nowMs) ?? 0,
     takeEvents: (nowMs = performance.now()) => {
+      overflowReported = false;
       if (receiver === undefined) return [];
       const renderTick = receiver.renderTick(nowMs);
       events.sort((a, b) => a.tick - b.tick);
@@ -239,7 +268,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
       return events.splice(0, due);
     },
     on: (event, handler) => emitter.on(event, handler),
-    stats: () => ({ ...(receiver?.stats() ?? EMPTY_RECEIVER_STATS), early, packetsSent }),
+    stats: () => ({ ...(receiver?.stats() ?? EMPTY_RECEIVER_STATS), early, packetsSent, eventsDropped }),
     close: off,
   };
 }
