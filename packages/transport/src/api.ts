@@ -88,5 +88,6 @@ export type {
   SyncClientEvents,
   SyncClientOptions,
   SyncClientStats,
+  LatestSnapshot,
   TickEvent,
 } from './sync/index.js';

@@ -44,6 +44,10 @@ describe('sync types', () => {
       | { id: number; type: 'mover'; value: Readonly<{ x: number; y: number; heading: number; hp: number }> }
       | { id: number; type: 'crate'; value: Readonly<{ x: number; y: number; kind: 'wood' | 'metal' }> }
     >();
+    // latest() types its entities the same way.
+    type Latest = NonNullable<ReturnType<SyncClient<typeof schema>['latest']>>;
+    expectTypeOf<Latest['entities'][number]>().toEqualTypeOf<Entity>();
+    expectTypeOf<Latest['tick']>().toEqualTypeOf<number>();
     expectTypeOf<SyncServer<typeof schema, unknown, { name: string }>['addClient']>()
       .parameter(1)
       .toEqualTypeOf<{ data?: { name: string } } | undefined>();
@@ -211,6 +215,14 @@ describe('sync lifecycle over real peers', () => {
     await snapshot;
     const mine = sync.sample(performance.now() + 10_000).entities.find((e) => e.id === sync.self);
     expect(mine?.type).toBe('mover');
+    // And in the newest snapshot, typed per entity type; one view per snapshot.
+    const latest = sync.latest()!;
+    expect(sync.latest()).toBe(latest);
+    expect(latest.entities.map((e) => e.id)).toEqual(latest.ids);
+    const own = latest.entities.find((e) => e.id === sync.self);
+    if (own?.type !== 'mover') throw new Error(`own entity is ${own?.type}`);
+    expectTypeOf(own.value.hp).toEqualTypeOf<number>();
+    expect(own.value).toMatchObject({ x: expect.closeTo(10, 1), y: expect.closeTo(20, 1), hp: 100 });
     server.close();
     sync.close();
   });

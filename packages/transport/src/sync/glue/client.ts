@@ -64,13 +64,23 @@ export interface SyncClientStats extends ReceiverStats {
   eventsDropped: number;
 }
 
+/**
+ * The newest complete snapshot: the entity set as `ids`/`types`/`rows` (parallel arrays, ids
+ * ascending) and the same entities typed per entity type, as `sample().entities` are:
+ * `for (const e of latest.entities) if (e.type === 'ship') e.value.hp`.
+ */
+export interface LatestSnapshot<S extends SyncSchema = SyncSchema> extends Snapshot<EntityValue> {
+  /** Built on first read, once per snapshot. */
+  readonly entities: readonly SampledEntityOf<S>[];
+}
+
 export interface SyncClient<S extends SyncSchema = SyncSchema, I = unknown> {
   /** Resolves on the authority's hello; rejects (SYNC_REJECTED) when the schemas differ. */
   readonly ready: Promise<void>;
   /** The entity the authority assigned to this client (its `setEntity`), if any. */
   readonly self: number | undefined;
-  /** The newest complete snapshot, or undefined before the first one. */
-  latest(): Snapshot<EntityValue> | undefined;
+  /** The newest complete snapshot (its entities typed per entity type), or undefined before the first. */
+  latest(): LatestSnapshot<S> | undefined;
   /** Interpolated entities at local time `nowMs` (default performance.now()). */
   sample(nowMs?: number): Sample<SampledEntityOf<S>>;
   /**
@@ -217,6 +227,33 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
         return;
     }
   };
+  // latest(): one typed view per snapshot, its entity list built only when read.
+  let latestView: { snapshot: Snapshot<EntityValue>; view: LatestSnapshot<S> } | undefined;
+  const typedLatest = (): LatestSnapshot<S> | undefined => {
+    const snapshot = receiver?.latest;
+    if (snapshot === undefined) return undefined;
+    if (latestView?.snapshot === snapshot) return latestView.view;
+    let entities: SampledEntityOf<S>[] | undefined;
+    const view: LatestSnapshot<S> = {
+      tick: snapshot.tick,
+      ids: snapshot.ids,
+      types: snapshot.types,
+      rows: snapshot.rows,
+      get entities() {
+        entities ??= snapshot.ids.map(
+          (id, i) =>
+            ({
+              id,
+              type: schema.types[snapshot.types[i]!]!.name,
+              value: snapshot.rows[i]!,
+            }) as SampledEntityOf<S>,
+        );
+        return entities;
+      },
+    };
+    latestView = { snapshot, view };
+    return view;
+  };
   const offIntercept = connection.intercept((event: MessageEvent) => {
     if (!isSyncTraffic(event)) return false;
     if (event.channel === 'unreliable') {
@@ -244,7 +281,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
     get self() {
       return self;
     },
-    latest: () => receiver?.latest,
+    latest: typedLatest,
     sample: (nowMs = performance.now()) =>
       (receiver?.sample(nowMs) ?? { renderTick: 0, entities: [], extrapolatedMs: 0 }) as Sample<
         SampledEntityOf<S>
