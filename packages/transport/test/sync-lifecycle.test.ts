@@ -153,7 +153,8 @@ describe('sync lifecycle over real peers', () => {
       code: 'SYNC_EVENT_OVERFLOW',
       details: { limit: 1_024, tick: 1, dropped: 1 },
     });
-    const taken = sync.takeEvents(performance.now() + 60_000);
+    // Far enough ahead that render time has passed every tick (30 Hz: 10 minutes = 18,000 ticks).
+    const taken = sync.takeEvents(performance.now() + 600_000);
     expect(taken).toHaveLength(1_024);
     expect(taken[0]!.tick).toBe(7);
     expect(taken.at(-1)!.tick).toBe(1_030);
@@ -169,7 +170,7 @@ describe('sync lifecycle over real peers', () => {
     const three = next<[TickEvent]>((h) => small.on('event', h), 3);
     for (let n = 1; n <= 3; n++) server.emit({ n }, { tick: 2_000 + n });
     await three;
-    expect(small.takeEvents(performance.now() + 60_000).map((e) => e.tick)).toEqual([2_002, 2_003]);
+    expect(small.takeEvents(performance.now() + 600_000).map((e) => e.tick)).toEqual([2_002, 2_003]);
     const more = next<[TickEvent]>((h) => small.on('event', h), 3);
     for (let n = 4; n <= 6; n++) server.emit({ n }, { tick: 2_000 + n });
     await more;
