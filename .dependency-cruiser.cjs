@@ -64,6 +64,18 @@ module.exports = {
       },
     },
     {
+      name: 'lobby-client-transport-pure-entries',
+      severity: 'error',
+      comment:
+        "The lobby client takes only the transport's pure subpath (`/emitter`) and types: its root entry loads node-datachannel, which must never reach a browser bundle.",
+      from: { path: '^packages/lobby-server/src/client/' },
+      to: {
+        path: '^packages/transport/dist/',
+        pathNot: '^packages/transport/dist/events/emitter\\.(js|d\\.ts)$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'lobby-protocol-is-a-leaf',
       severity: 'error',
       comment:
@@ -77,8 +89,11 @@ module.exports = {
   options: {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
-    doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(packages|tools)/[^/]+/(dist|\\.blocks)/' },
+    // Workspace packages resolve through their `exports` to their built dist/: kept in the graph
+    // (so rules can see which entry a package takes) but not followed into.
+    doNotFollow: { path: ['node_modules', '^(packages|tools)/[^/]+/dist/'] },
+    exclude: { path: '^(packages|tools)/[^/]+/\\.blocks/' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types', 'default'] },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

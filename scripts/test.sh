@@ -15,10 +15,12 @@ check() {
   if "$@"; then checks+=("--check=$name=0"); else checks+=("--check=$name=1"); fi
 }
 check format pnpm run --silent format:check
-check import-rules pnpm run --silent lint:deps
 check root-typecheck pnpm run --silent typecheck
 pnpm turbo run build lint test --continue --concurrency=1
 status=$?
+# After the build: imports of a workspace package resolve to its dist/ (through its `exports`),
+# and the rules on which entry a package takes need them resolved.
+check import-rules pnpm run --silent lint:deps
 node scripts/summarize-tests.mjs --turbo-status="$status" "${checks[@]}"
 summary=$?
 [ "$status" = 0 ] && [ "$summary" = 0 ]

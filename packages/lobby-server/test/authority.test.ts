@@ -69,7 +69,10 @@ describe('a room whose host is unreachable', () => {
     await guest.joinRoom({ roomId: room.id });
     expect((await listed(two!)).rooms.map((r) => [r.id, r.authorityStatus])).toEqual([[room.id, 'online']]);
 
-    const hostAway = guest.waitFor('roomUpdate', (u) => u.reason === 'disconnected', 15_000);
+    const hostAway = guest.waitFor('roomUpdate', {
+      predicate: (u) => u.reason === 'disconnected',
+      timeoutMs: 15_000,
+    });
     await one!.kill(); // the host's lobby process dies without a word
     const [away] = await hostAway;
     expect(away.playerId).toBe(host.sessionId);
@@ -90,11 +93,10 @@ describe('a room whose host is unreachable', () => {
     expect(newcomer.room).toBeNull();
 
     // The host's grace period runs out: the connected guest takes the seat and the authority.
-    const [handover] = await guest.waitFor(
-      'roomUpdate',
-      (u) => u.reason === 'host_changed',
-      graceMs + 10_000,
-    );
+    const [handover] = await guest.waitFor('roomUpdate', {
+      predicate: (u) => u.reason === 'host_changed',
+      timeoutMs: graceMs + 10_000,
+    });
     expect(handover.room.hostId).toBe(guest.sessionId);
     expect(handover.room.authority).toEqual({ kind: 'player', playerId: guest.sessionId });
     expect(handover.room.authorityStatus).toBe('online');
@@ -117,7 +119,7 @@ describe('a room whose host is unreachable', () => {
       (await newcomer.listRoomsPage({ includeUnavailable: true })).rooms.find((r) => r.id === room.id)
         ?.authorityStatus;
 
-    const hostGone = guest.waitFor('roomUpdate', (u) => u.reason === 'disconnected');
+    const hostGone = guest.waitFor('roomUpdate', { predicate: (u) => u.reason === 'disconnected' });
     host.close();
     await hostGone;
     // The guest drops out too, half a grace period later: when the host's seat is freed, the only

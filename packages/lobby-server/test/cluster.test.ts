@@ -92,7 +92,7 @@ describe('two lobby processes on one Redis', () => {
       const room = await a.createRoom({ mode: 'duel', maxPlayers: 2, public: true, props: { map: 'x' } });
       const listed = (await (await fetch(`${two.httpUrl}/rooms`)).json()) as { rooms: Array<{ id: string }> };
       expect(listed.rooms.map((r) => r.id)).toEqual([room.id]);
-      const joined = a.waitFor('roomUpdate', (u) => u.reason === 'joined');
+      const joined = a.waitFor('roomUpdate', { predicate: (u) => u.reason === 'joined' });
       await b.joinRoom({ code: room.code });
       expect((await joined)[0].playerId).toBe(b.sessionId);
 
@@ -146,7 +146,7 @@ describe('two lobby processes on one Redis', () => {
       await victim.joinRoom({ roomId: room.id });
       const victimId = victim.sessionId;
 
-      const reconnected = victim.waitFor('reconnected', () => true, 15_000);
+      const reconnected = victim.waitFor('reconnected', { timeoutMs: 15_000 });
       await one.kill();
       expect((await reconnected)[0]).toEqual({ resumed: true });
       expect(victim.sessionId).toBe(victimId);
@@ -162,7 +162,7 @@ describe('two lobby processes on one Redis', () => {
       await expect(newcomer.joinRoom({ roomId: room.id })).rejects.toMatchObject({ code: 'room_full' });
       // The survivor takes over cluster duties (leader lease) and keeps matching.
       const [p1, p2] = [await connect(two.url), await connect(two.url)];
-      const ready = p1.waitFor('matchReady', () => true, 10_000);
+      const ready = p1.waitFor('matchReady', { timeoutMs: 10_000 });
       autoAccept(p1, p2);
       await p1.queue({ mode: 'duel' });
       await p2.queue({ mode: 'duel' });
@@ -209,7 +209,10 @@ describe('two lobby processes on one Redis', () => {
         heard.push({ reason: u.reason, at: Date.now(), members });
       });
       const freed = host
-        .waitFor('roomUpdate', (u) => u.reason === 'seat_freed' && u.playerId === lostId, safetyMs)
+        .waitFor('roomUpdate', {
+          predicate: (u) => u.reason === 'seat_freed' && u.playerId === lostId,
+          timeoutMs: safetyMs,
+        })
         .catch((error: unknown) => {
           throw new Error(`seat not freed within ${safetyMs} ms; heard: ${JSON.stringify(heard)}`, {
             cause: error,
@@ -219,7 +222,7 @@ describe('two lobby processes on one Redis', () => {
       // The host's 'joined' goes through Redis: it may arrive after the join's reply.
       await Promise.all([
         lost.joinRoom({ roomId: room.id }),
-        host.waitFor('roomUpdate', (u) => u.reason === 'joined' && u.playerId === lostId),
+        host.waitFor('roomUpdate', { predicate: (u) => u.reason === 'joined' && u.playerId === lostId }),
       ]);
 
       const heardBeforeKill = heard.length;

@@ -193,11 +193,10 @@ describe('resource caps', () => {
     await slow.next('ok');
     // Stop reading: the kernel buffers fill, then the lobby's send buffer grows.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const dropped = host.waitFor(
-      'roomUpdate',
-      (u) => u.reason === 'disconnected' && u.playerId === welcome.sessionId,
-      60_000,
-    );
+    const dropped = host.waitFor('roomUpdate', {
+      predicate: (u) => u.reason === 'disconnected' && u.playerId === welcome.sessionId,
+      timeoutMs: 60_000,
+    });
     const churner = await connect(server);
     let cycles = 0;
     while (

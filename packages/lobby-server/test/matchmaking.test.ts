@@ -126,7 +126,7 @@ describe('matchmaking', () => {
   it('reports why a player waits, and matches distant ratings once the window widened', async () => {
     const server = await startLobby({ ratingWindow: 50, ratingWidenPerSecond: 1_000, queueStatusMs: 100 });
     const [low, high] = await players(server, 2);
-    const status = low!.waitFor('queueStatus', (s) => s.reason === 'skill_window');
+    const status = low!.waitFor('queueStatus', { predicate: (s) => s.reason === 'skill_window' });
     const readyLow = low!.waitFor('matchReady');
     autoAccept(low!, high!);
     await low!.queue({ mode: 'duel', rating: 1000 });
@@ -154,7 +154,7 @@ describe('matchmaking', () => {
 
     const server = await startLobby({ regionSlackMs: 10, queueStatusMs: 50, regionWidenAfterMs: 60_000 });
     const [a, b, c] = await players(server, 3);
-    const regionWait = a!.waitFor('queueStatus', (s) => s.reason === 'region_latency');
+    const regionWait = a!.waitFor('queueStatus', { predicate: (s) => s.reason === 'region_latency' });
     const readyA = a!.waitFor('matchReady');
     autoAccept(a!, c!);
     await a!.queue({

@@ -94,8 +94,8 @@ describe('reconnection', () => {
     await player.joinRoom({ code: room.code });
     const sessionId = player.sessionId;
 
-    const away = host.waitFor('roomUpdate', (u) => u.reason === 'disconnected');
-    const back = host.waitFor('roomUpdate', (u) => u.reason === 'reconnected');
+    const away = host.waitFor('roomUpdate', { predicate: (u) => u.reason === 'disconnected' });
+    const back = host.waitFor('roomUpdate', { predicate: (u) => u.reason === 'reconnected' });
     const reconnected = player.waitFor('reconnected');
     net.cut();
     const [gone] = await away;
@@ -123,7 +123,7 @@ describe('reconnection', () => {
     const hostId = host.sessionId;
     const token = host.token!;
 
-    const freed = guest.waitFor('roomUpdate', (u) => u.reason === 'seat_freed');
+    const freed = guest.waitFor('roomUpdate', { predicate: (u) => u.reason === 'seat_freed' });
     const started = Date.now();
     host.close();
     const [update] = await freed;

@@ -171,7 +171,7 @@ describe('a lobby on a Redis Cluster', () => {
     const newcomer = await connect(server);
     await expect(newcomer.joinRoom({ roomId: room.id })).rejects.toMatchObject({ code: 'room_full' });
     // And the room takes writes on its new master: a guest leaves, the newcomer takes the seat.
-    const left = host.waitFor('roomUpdate', (u) => u.reason === 'left');
+    const left = host.waitFor('roomUpdate', { predicate: (u) => u.reason === 'left' });
     await guests[0]!.leaveRoom();
     await left;
     const joined = await newcomer.joinRoom({ roomId: room.id });

@@ -59,10 +59,10 @@ describe('rooms', () => {
     const host = await connect(server);
     const room = await host.createRoom({ mode: 'duel', maxPlayers: 3, public: true });
     const guest = await connect(server);
-    const joined = host.waitFor('roomUpdate', (u) => u.reason === 'joined');
+    const joined = host.waitFor('roomUpdate', { predicate: (u) => u.reason === 'joined' });
     await guest.joinRoom({ roomId: room.id });
     expect((await joined)[0]).toMatchObject({ reason: 'joined', playerId: guest.sessionId });
-    const left = host.waitFor('roomUpdate', (u) => u.reason === 'left');
+    const left = host.waitFor('roomUpdate', { predicate: (u) => u.reason === 'left' });
     await guest.leaveRoom();
     expect((await left)[0].room.members.map((m) => m.id)).toEqual([host.sessionId]);
     expect(guest.room).toBeNull();
@@ -81,8 +81,8 @@ describe('rooms', () => {
     await second.joinRoom({ roomId: room.id });
     const third = await connect(server);
     await third.joinRoom({ roomId: room.id });
-    const migrated = third.waitFor('roomUpdate', (u) => u.reason === 'left');
-    const hostChanged = third.waitFor('roomUpdate', (u) => u.reason === 'host_changed');
+    const migrated = third.waitFor('roomUpdate', { predicate: (u) => u.reason === 'left' });
+    const hostChanged = third.waitFor('roomUpdate', { predicate: (u) => u.reason === 'host_changed' });
     await host.leaveRoom();
     const [update] = await migrated;
     expect((await hostChanged)[0].playerId).toBe(second.sessionId);

@@ -23,7 +23,7 @@ async function pairInRoom(options: Parameters<typeof startLobby>[0] = {}) {
   const a = await connect(server, { name: 'a' });
   const b = await connect(server, { name: 'b' });
   const room = await a.createRoom({ mode: 'duel', maxPlayers: 3, public: false });
-  const joined = a.waitFor('roomUpdate', (u) => u.reason === 'joined');
+  const joined = a.waitFor('roomUpdate', { predicate: (u) => u.reason === 'joined' });
   await b.joinRoom({ roomId: room.id });
   await joined;
   return { server, a, b, room };
@@ -159,7 +159,7 @@ describe('signaling relay', () => {
 
   it('refuses to relay to a member inside its grace period', async () => {
     const { a, b } = await pairInRoom();
-    const disconnected = a.waitFor('roomUpdate', (u) => u.reason === 'disconnected');
+    const disconnected = a.waitFor('roomUpdate', { predicate: (u) => u.reason === 'disconnected' });
     b.close();
     await disconnected;
     await expect(a.request('signal', { to: b.sessionId, data: offer })).rejects.toMatchObject({

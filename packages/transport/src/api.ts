@@ -101,5 +101,6 @@ export type {
   SyncClientEvents,
   SyncClientOptions,
   SyncClientStats,
+  LatestSnapshot,
   TickEvent,
 } from './sync/index.js';

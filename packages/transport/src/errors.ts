@@ -24,8 +24,9 @@ export const TransportErrorCode = {
   /** A sync snapshot/input packet was rejected (unknown baseline, out of range, truncated). */
   SyncRejected: 'SYNC_REJECTED',
   /**
-   * Sync events queued for a client that has not joined yet exceeded the queue (default 256): the
-   * event in `details.tick` was not delivered to that client.
+   * Sync events did not fit a queue, and the event of `details.tick` was dropped: on the server,
+   * those waiting for a client that has not joined yet (`maxPendingEvents`, default 256); on the
+   * client, those waiting for `takeEvents()` (`maxWaitingEvents`, default 1,024; the oldest goes).
    */
   SyncEventOverflow: 'SYNC_EVENT_OVERFLOW',
   /**

@@ -25,6 +25,41 @@ describe('Emitter', () => {
     expect(emitter.listenerCount('tick')).toBe(0);
   });
 
+  it('an emit reaches the handlers registered when it started', async () => {
+    const emitter = new Emitter<Events>();
+    const got: string[] = [];
+    let next: Promise<[number]> | undefined;
+    const offLate = emitter.on('tick', (n) => got.push(`late ${n}`));
+    emitter.on('tick', (n) => {
+      got.push(`first ${n}`);
+      // Added during the emit: waits for the next one, not this.
+      next ??= emitter.waitFor('tick');
+      emitter.on('tick', (m) => got.push(`added ${m}`));
+      offLate();
+    });
+    emitter.on('tick', (n) => got.push(`second ${n}`));
+    emitter.emit('tick', 1);
+    expect(got).toEqual(['late 1', 'first 1', 'second 1']);
+    got.length = 0;
+    emitter.emit('tick', 2);
+    await expect(next).resolves.toEqual([2]);
+    expect(got).toEqual(['first 2', 'second 2', 'added 2']);
+  });
+
+  it('removes a handler during an emit before it is called, and counts a twice-added one once', () => {
+    const emitter = new Emitter<Events>();
+    const got: number[] = [];
+    const record = (n: number) => got.push(n);
+    let offRecord = () => {};
+    emitter.on('tick', () => offRecord());
+    offRecord = emitter.on('tick', record);
+    emitter.on('tick', record);
+    expect(emitter.listenerCount('tick')).toBe(2);
+    emitter.emit('tick', 1);
+    expect(got).toEqual([]);
+    expect(emitter.listenerCount('tick')).toBe(1);
+  });
+
   it('reports a throwing handler and still calls the others', () => {
     const errors: unknown[] = [];
     const emitter = new Emitter<Events>({ onHandlerError: (error) => errors.push(error) });

@@ -5,7 +5,8 @@
 // The authority runs with chainTicks 1 here: these tests drop packets without the client reporting
 // the loss, which on a real link turns chained deltas off (chaining is tested in sync-codec).
 import { describe, expect, it } from 'vitest';
-import { defineInput, defineSchema, Predictor, t } from '../src/sync/index.js';
+import { Predictor } from '../src/sync/index.js';
+import type { InputOf } from '../src/sync/index.js';
 import {
   ClockSync,
   InputSender,
@@ -14,15 +15,9 @@ import {
   SyncAuthority,
   SyncReceiver,
 } from '../src/internals.js';
+import { controls, plane as schema } from './fixtures/schema.js';
 import { rng } from './sync-fixtures.js';
 
-const schema = defineSchema({
-  mover: {
-    x: t.float({ min: -2000, max: 2000, step: 1 / 16 }),
-    y: t.float({ min: -2000, max: 2000, step: 1 / 16 }),
-    heading: t.angle({ bits: 12 }),
-  },
-});
 const TICK_MS = 1000 / 60;
 
 /** Authority ticking a mover on a circle; packets reach the receiver after jittered delays, some lost. */
@@ -137,30 +132,28 @@ describe('clock sync and playout delay', () => {
 });
 
 describe('inputs, prediction and reconciliation', () => {
-  const input = defineInput({ move: t.float({ min: -1, max: 1, bits: 8 }) });
-  const game = defineSchema({ player: { x: t.float({ min: -10_000, max: 10_000, step: 1 / 64 }) } });
-  type Move = { move: number };
+  type Move = InputOf<typeof controls>;
   const step = (x: number, command: Move) => x + command.move * 4;
 
   it('redundant inputs arrive in order through 30% loss and a correction is replayed away', () => {
     const random = rng(9);
     let outbox: readonly Uint8Array[] = [];
-    const authority = new SyncAuthority<typeof game, Move>({
-      schema: game,
-      input,
+    const authority = new SyncAuthority<typeof schema, Move>({
+      schema,
+      input: controls,
       rate: false,
       chainTicks: 1,
     });
     const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = parts) });
-    const player = authority.world.spawn('player', { x: 0 });
-    const receiver = new SyncReceiver(game, { tickRate: 60 });
-    const sender = new InputSender<Move>(input, 8);
+    const player = authority.world.spawn('mover', { x: 0, y: 0, heading: 0 });
+    const receiver = new SyncReceiver(schema, { tickRate: 60 });
+    const sender = new InputSender<Move>(controls, 8);
     const predictor = new Predictor<number, Move>({ step, initial: 0 });
     let taken = 0;
     let corrected = false;
     for (let tick = 1; tick <= 300; tick++) {
       // Client: one input per frame, applied locally at once, sent with the last 8 (30% lost).
-      const { seq, input: quantized } = sender.push({ move: Math.sin(tick / 20) });
+      const { seq, input: quantized } = sender.push({ move: Math.sin(tick / 20), jump: false, slot: 0 });
       predictor.apply(seq, quantized);
       if (random() > 0.3) peer.receive(sender.packet(receiver.latest?.tick, 0));
       // Authority: apply the inputs that arrived, in order, with the same step function.

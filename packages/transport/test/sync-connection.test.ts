@@ -4,25 +4,11 @@
 // tick-stamped reliable events arrive, and a client with another schema is refused.
 import { describe, expect, it } from 'vitest';
 import type { Connection, MessageInterceptor } from '../src/index.js';
-import { createSyncClient, createSyncServer, defineInput, defineSchema, t } from '../src/sync/index.js';
+import { createSyncClient, createSyncServer } from '../src/sync/index.js';
 import type { EntityValue, Snapshot, TickEvent } from '../src/sync/index.js';
+import { arena as schema, controls as input, plane } from './fixtures/schema.js';
 import { openPair } from './helpers.js';
 import { expectSameWorld, rng } from './sync-fixtures.js';
-
-const schema = defineSchema({
-  player: {
-    x: t.float({ min: 0, max: 4096, bits: 16 }),
-    y: t.float({ min: 0, max: 4096, bits: 16 }),
-    angle: t.angle(),
-    hp: t.int({ min: 0, max: 100 }),
-  },
-  npc: {
-    x: t.float({ min: 0, max: 4096, bits: 16 }),
-    y: t.float({ min: 0, max: 4096, bits: 16 }),
-    kind: t.enum(['wolf', 'bat']),
-  },
-});
-const input = defineInput({ dx: t.float({ min: -1, max: 1, bits: 8 }) });
 
 /** The same connection, except that `fraction` of incoming snapshot packets never reach the sync layer. */
 function lossyReceiver(
@@ -53,24 +39,24 @@ describe('sync over real peers', () => {
     const remote = server.addClient(a);
     await client.ready;
 
-    const player = server.world.spawn('player', { x: 100, y: 100, angle: 0, hp: 100 });
+    const player = server.world.spawn('mover', { x: 100, y: 100, heading: 0, hp: 100 });
     const npcs = Array.from({ length: 300 }, (_, i) =>
-      server.world.spawn('npc', { x: 10 * i, y: 20 + i, kind: i % 2 ? 'bat' : 'wolf' }),
+      server.world.spawn('crate', { x: 10 * i, y: 20 + i, kind: i % 2 ? 'metal' : 'wood' }),
     );
     const truth = new Map<number, Map<number, { type: number; state: Record<string, unknown> }>>();
     let applied = 0;
     server.on('tick', (tick) => {
       for (const { input: command } of remote.takeInputs()) {
-        player.state.x += command.dx * 2;
+        player.state.x += command.move * 2;
         applied++;
       }
-      player.state.angle += 0.05;
+      player.state.heading += 0.05;
       for (const npc of npcs) if (random() < 0.3) npc.state.y = Math.min(4000, npc.state.y + 1.5);
       if (tick % 30 === 0) server.emit({ kind: 'wave', tick }, { tick });
       truth.set(
         tick,
         new Map(
-          [player, ...npcs].map((e) => [e.id, { type: e.type === 'player' ? 0 : 1, state: { ...e.state } }]),
+          [player, ...npcs].map((e) => [e.id, { type: e.type === 'mover' ? 0 : 1, state: { ...e.state } }]),
         ),
       );
     });
@@ -84,7 +70,7 @@ describe('sync over real peers', () => {
       const seen: Snapshot<EntityValue>[] = [];
       client.on('snapshot', (snapshot) => {
         seen.push(snapshot);
-        client.sendInput({ dx: 0.5 });
+        client.sendInput({ move: 0.5, jump: false, slot: 0 });
         if (seen.length === 90) resolve(seen);
       });
     });
@@ -121,10 +107,9 @@ describe('sync over real peers', () => {
   it('refuses a client whose schema differs from the authority', async () => {
     const { a, b } = await openPair();
     const server = createSyncServer({ schema, tickRate: 30 });
-    const other = defineSchema({ player: { x: t.float({ min: 0, max: 4096, bits: 12 }) } });
     const removed = new Promise((resolve) => server.on('clientRemoved', resolve));
     server.addClient(a);
-    const client = createSyncClient(b, other);
+    const client = createSyncClient(b, plane);
     await expect(client.ready).rejects.toMatchObject({ code: 'SYNC_REJECTED' });
     await removed;
     expect(server.clients.size).toBe(0);

@@ -1,29 +1,14 @@
-// Shared pieces of the sync tests: a schema using every field type, a seeded random source, and a
-// comparison of what a client decoded with what the authority held, within quantization error.
+// Shared pieces of the sync tests: random entities of the every-field-type schema (the schemas
+// themselves are in fixtures/schemas.mjs), a seeded random source, and a comparison of what a
+// client decoded with what the authority held, within quantization error.
 import { expect } from 'vitest';
-import { defineSchema, t, type SyncSchema } from '../src/sync/index.js';
+import type { SyncSchema } from '../src/sync/index.js';
 import { type SyncAuthority } from '../src/internals.js';
 import type { EntityValue } from '../src/sync/index.js';
 import type { EntitySet } from '../src/internals.js';
+import { allTypes } from './fixtures/schema.js';
 
-export const allTypes = defineSchema({
-  ship: {
-    x: t.float({ min: -1000, max: 1000, step: 0.01 }),
-    y: t.float({ min: 0, max: 4096, bits: 16 }),
-    heading: t.angle({ bits: 10 }),
-    turret: t.angle({ bits: 6, signed: true }),
-    hp: t.int({ min: -50, max: 200 }),
-    alive: t.bool(),
-    team: t.enum(['red', 'blue', 'green']),
-    name: t.string({ maxBytes: 24 }),
-    cargo: t.array(t.int({ min: 0, max: 1000 }), { maxLength: 6 }),
-  },
-  rock: {
-    x: t.float({ min: 0, max: 4096, bits: 16 }),
-    y: t.float({ min: 0, max: 4096, bits: 16 }),
-    size: t.int({ min: 1, max: 9 }),
-  },
-});
+export { allTypes };
 
 export type Ship = {
   x: number;

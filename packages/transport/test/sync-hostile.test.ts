@@ -4,17 +4,11 @@
 // the state in use never changes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineInput, t } from '../src/sync/index.js';
 import { BitWriter, InputSender, SyncAuthority, SyncReceiver } from '../src/internals.js';
 import { writeExpGolomb } from '../src/sync/bits/codes.js';
 import { deltaFieldsOf, writeHeader, type PartHeader } from '../src/sync/snapshot/header.js';
+import { controls as input } from './fixtures/schema.js';
 import { allTypes, RandomWorld, rng } from './sync-fixtures.js';
-
-const input = defineInput({
-  move: t.float({ min: -1, max: 1, bits: 8 }),
-  jump: t.bool(),
-  slot: t.int({ min: 0, max: 5 }),
-});
 
 /** A client that holds one complete snapshot, plus the next (delta) packets the authority sent. */
 function established() {

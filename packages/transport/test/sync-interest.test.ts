@@ -2,12 +2,8 @@
 // into a client's range spawns on that client, moving out despawns it there, and each client's
 // view always equals the authority's entities inside its own filter.
 import { describe, expect, it } from 'vitest';
-import { defineSchema, t } from '../src/sync/index.js';
 import { InputSender, SyncAuthority, SyncReceiver } from '../src/internals.js';
-
-const schema = defineSchema({
-  unit: { x: t.float({ min: 0, max: 1000, step: 0.5 }), y: t.float({ min: 0, max: 1000, step: 0.5 }) },
-});
+import { plane as schema } from './fixtures/schema.js';
 
 describe('interest management', () => {
   it('entities entering and leaving a client range spawn and despawn there', () => {
@@ -33,8 +29,8 @@ describe('interest management', () => {
         },
       };
     });
-    const walker = authority.world.spawn('unit', { x: 0, y: 500 });
-    const still = authority.world.spawn('unit', { x: 800, y: 10 });
+    const walker = authority.world.spawn('mover', { x: 0, y: 500, heading: 0 });
+    const still = authority.world.spawn('mover', { x: 800, y: 10, heading: 0 });
     const seen = new Map<number, number[]>(clients.map((c) => [c.center, []]));
     for (let step = 0; step <= 100; step++) {
       walker.state.x = step * 10;
@@ -86,7 +82,9 @@ describe('interest management', () => {
         },
       };
     });
-    const units = Array.from({ length: 40 }, (_, i) => authority.world.spawn('unit', { x: i * 25, y: 0 }));
+    const units = Array.from({ length: 40 }, (_, i) =>
+      authority.world.spawn('mover', { x: i * 25, y: 0, heading: 0 }),
+    );
     for (let step = 0; step < 30; step++) {
       for (const unit of units) unit.state.y = (unit.state.y + 3 + (unit.id % 5)) % 1000;
       calls = 0;
@@ -118,7 +116,7 @@ describe('interest management', () => {
         return true;
       },
     });
-    authority.world.spawn('unit', { x: 1, y: 1 });
+    authority.world.spawn('mover', { x: 1, y: 1, heading: 0 });
     let buffered = 0;
     authority.addPeer({
       sendSnapshot: () => {},

@@ -5,21 +5,11 @@
 // schemas (they fail `tsc --noEmit`, which the lint step runs, not vitest).
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { MessageEvent, TransportError } from '../src/index.js';
-import { createSyncClient, createSyncServer, defineInput, defineSchema, t } from '../src/index.js';
+import { createSyncClient, createSyncServer } from '../src/index.js';
 import type { LeaveReason, SyncClient, SyncServer, SyncServerClient, TickEvent } from '../src/index.js';
 import type { InputOf } from '../src/index.js';
+import { arena as schema, controls as input, plane } from './fixtures/schema.js';
 import { openPair } from './helpers.js';
-
-const schema = defineSchema({
-  ship: {
-    x: t.float({ min: 0, max: 2048, bits: 16 }),
-    y: t.float({ min: 0, max: 2048, bits: 16 }),
-    angle: t.angle({ bits: 10 }),
-    hp: t.int({ min: 0, max: 100 }),
-  },
-  bullet: { x: t.float({ min: 0, max: 2048, bits: 14 }), y: t.float({ min: 0, max: 2048, bits: 14 }) },
-});
-const input = defineInput({ ax: t.int({ min: -1, max: 1 }), ay: t.int({ min: -1, max: 1 }), fire: t.bool() });
 
 /** Resolves with the next `count` calls of a sync emitter's event. */
 function next<A extends unknown[]>(
@@ -44,16 +34,20 @@ describe('sync types', () => {
     expectTypeOf(server).toEqualTypeOf<SyncServer<typeof schema, InputOf<typeof input>>>();
     type Client = ReturnType<typeof server.addClient>;
     expectTypeOf<ReturnType<Client['takeInputs']>>().toEqualTypeOf<
-      { seq: number; input: { ax: number; ay: number; fire: boolean } }[]
+      { seq: number; input: { move: number; jump: boolean; slot: number } }[]
     >();
     expectTypeOf<SyncClient<typeof schema, InputOf<typeof input>>['sendInput']>()
       .parameter(0)
-      .toEqualTypeOf<{ ax: number; ay: number; fire: boolean }>();
+      .toEqualTypeOf<{ move: number; jump: boolean; slot: number }>();
     type Entity = ReturnType<SyncClient<typeof schema>['sample']>['entities'][number];
     expectTypeOf<Entity>().toEqualTypeOf<
-      | { id: number; type: 'ship'; value: Readonly<{ x: number; y: number; angle: number; hp: number }> }
-      | { id: number; type: 'bullet'; value: Readonly<{ x: number; y: number }> }
+      | { id: number; type: 'mover'; value: Readonly<{ x: number; y: number; heading: number; hp: number }> }
+      | { id: number; type: 'crate'; value: Readonly<{ x: number; y: number; kind: 'wood' | 'metal' }> }
     >();
+    // latest() types its entities the same way.
+    type Latest = NonNullable<ReturnType<SyncClient<typeof schema>['latest']>>;
+    expectTypeOf<Latest['entities'][number]>().toEqualTypeOf<Entity>();
+    expectTypeOf<Latest['tick']>().toEqualTypeOf<number>();
     expectTypeOf<SyncServer<typeof schema, unknown, { name: string }>['addClient']>()
       .parameter(1)
       .toEqualTypeOf<{ data?: { name: string } } | undefined>();
@@ -69,20 +63,20 @@ describe('sync types', () => {
     const wrong = [
       // @ts-expect-error: no field `typo` in the input schema
       () => sync.sendInput({ typo: 5 }),
-      // @ts-expect-error: `fire` is a boolean
-      () => sync.sendInput({ ax: 1, ay: 0, fire: 1 }),
+      // @ts-expect-error: `jump` is a boolean
+      () => sync.sendInput({ move: 1, jump: 1, slot: 0 }),
     ];
     expect(wrong).toHaveLength(2);
-    const sent = sync.sendInput({ ax: 1, ay: -1, fire: true });
-    expect(sent).toEqual({ seq: 0, input: { ax: 1, ay: -1, fire: true } });
-    expectTypeOf(sent.input).toEqualTypeOf<{ ax: number; ay: number; fire: boolean }>();
+    const sent = sync.sendInput({ move: 1, jump: true, slot: 3 });
+    expect(sent).toEqual({ seq: 0, input: { move: 1, jump: true, slot: 3 } });
+    expectTypeOf(sent.input).toEqualTypeOf<{ move: number; jump: boolean; slot: number }>();
     const inputless = createSyncClient(b, schema);
     // @ts-expect-error: a client without an input schema sends no inputs
-    expect(() => inputless.sendInput({ ax: 1 })).toThrow(TypeError);
+    expect(() => inputless.sendInput({ move: 1 })).toThrow(TypeError);
     for (const entity of sync.sample().entities) {
       // Narrowing on `type` gives the fields of that entity type.
-      if (entity.type === 'ship') expectTypeOf(entity.value.hp).toEqualTypeOf<number>();
-      // @ts-expect-error: bullets have no hp
+      if (entity.type === 'mover') expectTypeOf(entity.value.hp).toEqualTypeOf<number>();
+      // @ts-expect-error: crates have no hp
       else void entity.value.hp;
     }
     sync.close();
@@ -139,11 +133,65 @@ describe('sync lifecycle over real peers', () => {
     sync.close();
   });
 
+  it('counts and reports events dropped past the 1,024 waiting for takeEvents, once per episode', async () => {
+    const { a, b } = await openPair();
+    const server = createSyncServer({ schema, tickRate: 30 });
+    // Emitted once the server has the join, the events go straight out (none wait before it).
+    const joined = next((h) => server.on('join', h));
+    server.addClient(a);
+    const sync = createSyncClient(b, schema);
+    await joined;
+    const errors: TransportError[] = [];
+    sync.on('error', (error) => errors.push(error));
+    const arrived = next<[TickEvent]>((h) => sync.on('event', h), 1_030);
+    for (let n = 1; n <= 1_030; n++) server.emit({ n }, { tick: n });
+    await arrived;
+    // The 6 oldest went; one error for the episode, naming the first dropped tick.
+    expect(sync.stats().eventsDropped).toBe(6);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      code: 'SYNC_EVENT_OVERFLOW',
+      details: { limit: 1_024, tick: 1, dropped: 1 },
+    });
+    // Far enough ahead that render time has passed every tick (30 Hz: 10 minutes = 18,000 ticks).
+    const taken = sync.takeEvents(performance.now() + 600_000);
+    expect(taken).toHaveLength(1_024);
+    expect(taken[0]!.tick).toBe(7);
+    expect(taken.at(-1)!.tick).toBe(1_030);
+
+    // After a take, a new overflow is reported again.
+    const two = await openPair();
+    const joinedToo = next((h) => server.on('join', h));
+    server.addClient(two.a);
+    const small = createSyncClient(two.b, schema, { maxWaitingEvents: 2 });
+    await joinedToo;
+    const smallErrors: TransportError[] = [];
+    small.on('error', (error) => smallErrors.push(error));
+    const three = next<[TickEvent]>((h) => small.on('event', h), 3);
+    for (let n = 1; n <= 3; n++) server.emit({ n }, { tick: 2_000 + n });
+    await three;
+    expect(small.takeEvents(performance.now() + 600_000).map((e) => e.tick)).toEqual([2_002, 2_003]);
+    const more = next<[TickEvent]>((h) => small.on('event', h), 3);
+    for (let n = 4; n <= 6; n++) server.emit({ n }, { tick: 2_000 + n });
+    await more;
+    expect(small.stats().eventsDropped).toBe(2);
+    expect(smallErrors.map((e) => e.details)).toEqual([
+      { limit: 2, tick: 2_001, dropped: 1 },
+      { limit: 2, tick: 2_004, dropped: 2 },
+    ]);
+    expect(() => createSyncClient(b, schema, { maxWaitingEvents: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    );
+    server.close();
+    sync.close();
+    small.close();
+  });
+
   it('tells each client its own entity, set before and after the join', async () => {
     const { a, b } = await openPair();
     const server = createSyncServer({ schema, tickRate: 60 });
     const remote = server.addClient(a);
-    const ship = server.world.spawn('ship', { x: 10, y: 20, angle: 0, hp: 100 });
+    const ship = server.world.spawn('mover', { x: 10, y: 20, heading: 0, hp: 100 });
     remote.setEntity(ship);
     expect(remote.entity).toBe(ship.id);
     const sync = createSyncClient(b, schema);
@@ -152,7 +200,7 @@ describe('sync lifecycle over real peers', () => {
     expect(first).toBe(ship.id);
     expect(sync.self).toBe(ship.id);
 
-    const other = server.world.spawn('ship', { x: 30, y: 40, angle: 1, hp: 50 });
+    const other = server.world.spawn('mover', { x: 30, y: 40, heading: 1, hp: 50 });
     const changed = next<[number | undefined]>((h) => sync.on('self', h), 2);
     remote.setEntity(other.id);
     remote.setEntity(undefined);
@@ -167,7 +215,15 @@ describe('sync lifecycle over real peers', () => {
     server.step();
     await snapshot;
     const mine = sync.sample(performance.now() + 10_000).entities.find((e) => e.id === sync.self);
-    expect(mine?.type).toBe('ship');
+    expect(mine?.type).toBe('mover');
+    // And in the newest snapshot, typed per entity type; one view per snapshot.
+    const latest = sync.latest()!;
+    expect(sync.latest()).toBe(latest);
+    expect(latest.entities.map((e) => e.id)).toEqual(latest.ids);
+    const own = latest.entities.find((e) => e.id === sync.self);
+    if (own?.type !== 'mover') throw new Error(`own entity is ${own?.type}`);
+    expectTypeOf(own.value.hp).toEqualTypeOf<number>();
+    expect(own.value).toMatchObject({ x: expect.closeTo(10, 1), y: expect.closeTo(20, 1), hp: 100 });
     server.close();
     sync.close();
   });
@@ -196,8 +252,7 @@ describe('sync lifecycle over real peers', () => {
 
     const three = await openPair();
     const third = server.addClient(three.a);
-    const other = defineSchema({ ship: { x: t.float({ min: 0, max: 10, bits: 4 }) } });
-    const refusing = createSyncClient(three.b, other);
+    const refusing = createSyncClient(three.b, plane);
     await expect(refusing.ready).rejects.toMatchObject({ code: 'SYNC_REJECTED' });
     await next((h) => server.on('leave', h));
 
@@ -235,7 +290,7 @@ describe('sync lifecycle over real peers', () => {
     await behindHello;
     const sync = createSyncClient(b, schema, { input });
     await sync.ready;
-    const ship = server.world.spawn('ship', { x: 1, y: 2, angle: 0, hp: 9 });
+    const ship = server.world.spawn('mover', { x: 1, y: 2, heading: 0, hp: 9 });
     remote.setEntity(ship);
     let applied = 0;
     server.on('tick', () => {
@@ -243,7 +298,7 @@ describe('sync lifecycle over real peers', () => {
       ship.state.x += 1;
     });
     const snapshots = next((h) => sync.on('snapshot', h), 20);
-    const offInput = sync.on('snapshot', () => sync.sendInput({ ax: 1, ay: 0, fire: false }));
+    const offInput = sync.on('snapshot', () => sync.sendInput({ move: 1, jump: false, slot: 0 }));
     server.start();
     server.emit({ during: true });
     await snapshots;

@@ -12,28 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { createLink, isNetlabSupported, nextMessage, waitForExit } from '@tickwire/netlab';
 import type { Link } from '@tickwire/netlab';
 import { describe, expect, it } from 'vitest';
-import { defineSchema, t } from '../src/sync/index.js';
 import type { ConnectionStats, PeerStats, SyncClientStats } from '../src/index.js';
+import { arena as schema } from './fixtures/schema.js';
 import { onCleanup } from './helpers.js';
 import { expectSameWorld } from './sync-fixtures.js';
 
 const support = isNetlabSupported();
 const PEER = fileURLToPath(new URL('./fixtures/sync-peer.mjs', import.meta.url));
-
-// Must equal the schema in fixtures/sync-peer.mjs (checked through the hash each child reports).
-const schema = defineSchema({
-  mover: {
-    x: t.float({ min: 0, max: 4096, bits: 16 }),
-    y: t.float({ min: 0, max: 4096, bits: 16 }),
-    heading: t.angle(),
-    hp: t.int({ min: 0, max: 100 }),
-  },
-  crate: {
-    x: t.float({ min: 0, max: 4096, bits: 16 }),
-    y: t.float({ min: 0, max: 4096, bits: 16 }),
-    kind: t.enum(['wood', 'metal']),
-  },
-});
 
 const TICK_MS = 1000 / 60;
 /** 30 movers in straight lines at `speed` units per tick, 20 static crates, 2 respawns every 0.5 s. */

@@ -3,12 +3,13 @@
 // quantization used by the hot loops agrees exactly with the fields' own methods.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineInput, defineSchema, t } from '../src/sync/index.js';
+import { defineSchema, t } from '../src/sync/index.js';
 import { BitReader, BitWriter } from '../src/internals.js';
 import type { EntityOf, InputOf } from '../src/sync/index.js';
 import { compileCapture } from '../src/sync/snapshot/codegen.js';
 import { captureRow } from '../src/sync/snapshot/capture.js';
 import { dequantizeField, quantizeField, typeCodec } from '../src/sync/snapshot/type-codec.js';
+import { controls } from './fixtures/schema.js';
 import { allTypes, randomShip, rng } from './sync-fixtures.js';
 
 const angleDistance = (a: number, b: number) => {
@@ -125,9 +126,10 @@ describe('schema declarations', () => {
     const team: 'red' | 'blue' | 'green' = ship.team;
     // @ts-expect-error a number is not a valid team
     const wrong: Ship['team'] = 3;
-    const input = defineInput({ move: t.float({ min: -1, max: 1, bits: 8 }), fire: t.bool() });
-    const command: InputOf<typeof input> = { move: 0.5, fire: true };
-    expect([team, wrong, command.fire, input.type.fieldNames]).toHaveLength(4);
+    const command: InputOf<typeof controls> = { move: 0.5, jump: true, slot: 2 };
+    // @ts-expect-error `slot` is missing
+    const partial: InputOf<typeof controls> = { move: 0.5, jump: true };
+    expect([team, wrong, command.jump, partial, controls.type.fieldNames]).toHaveLength(5);
   });
 
   it('refuses bad declarations and gives equal schemas equal hashes', () => {

@@ -7,7 +7,7 @@
 // The authority runs with chainTicks 1 here: these tests drop packets without the client reporting
 // the loss, which on a real link turns chained deltas off (chaining is tested in sync-codec).
 import { describe, expect, it } from 'vitest';
-import { defineSchema, t, type EntityValue, type Snapshot } from '../src/sync/index.js';
+import type { EntityValue, Snapshot } from '../src/sync/index.js';
 import {
   ClockSync,
   InterpolationBuffer,
@@ -16,14 +16,9 @@ import {
   SyncAuthority,
   SyncReceiver,
 } from '../src/internals.js';
+import { plane as schema } from './fixtures/schema.js';
 import { rng } from './sync-fixtures.js';
 
-const schema = defineSchema({
-  mover: {
-    x: t.float({ min: -2000, max: 20_000, step: 1 / 64 }),
-    y: t.float({ min: -2000, max: 2000, step: 1 / 64 }),
-  },
-});
 const TICK_MS = 1000 / 60;
 const FRAME_MS = 1000 / 144;
 /** Units per tick of the straight-moving mover (+x). */
@@ -58,7 +53,7 @@ function playback({ burst = 12, stall = true } = {}): {
   });
   let outbox: readonly Uint8Array[] = [];
   authority.addPeer({ sendSnapshot: (parts) => (outbox = parts) });
-  const mover = authority.world.spawn('mover', { x: 0, y: 0 });
+  const mover = authority.world.spawn('mover', { x: 0, y: 0, heading: 0 });
   const arrivals: { at: number; bytes: Uint8Array }[] = [];
   for (let tick = 1; tick <= 700; tick++) {
     mover.state.x = tick * SPEED;
@@ -284,7 +279,7 @@ describe('send-rate adaptation under random loss', () => {
       chainTicks: 1,
       guard: { staleAckTicks: Infinity, unackedCloseTicks: Infinity },
     });
-    authority.world.spawn('mover', { x: 0, y: 0 });
+    authority.world.spawn('mover', { x: 0, y: 0, heading: 0 });
     let sent = 0;
     const peer = authority.addPeer({
       sendSnapshot: () => sent++,
@@ -326,7 +321,7 @@ describe('missed ticks', () => {
     const authority = new SyncAuthority({ schema, rate: false, chainTicks: 1 });
     const sent = new Map<number, readonly Uint8Array[]>();
     authority.addPeer({ sendSnapshot: (parts, tick) => sent.set(tick, parts) });
-    const mover = authority.world.spawn('mover', { x: 0, y: 0 });
+    const mover = authority.world.spawn('mover', { x: 0, y: 0, heading: 0 });
     for (let tick = 1; tick <= 12; tick++) {
       mover.state.x = tick;
       authority.step();

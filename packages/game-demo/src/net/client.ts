@@ -5,9 +5,9 @@
 // Node: it only knows the Connection interface.
 import { createSyncClient, Predictor } from '@tickwire/transport';
 import type { Connection, Sample, SyncClient } from '@tickwire/transport';
+import { Emitter } from '@tickwire/transport/emitter';
 import { moveShip, SNAPSHOT_HZ, TICK_HZ } from '../sim/index.js';
 import type { Motion, PlayerInput } from '../sim/index.js';
-import { Emitter } from './emitter.js';
 import { parseHostEvent } from './messages.js';
 import type { HostEvent, RosterEntry } from './messages.js';
 import { readView } from './view.js';
@@ -47,7 +47,7 @@ export class ArenaClient {
   /** Host events received whose payload did not parse (dropped). */
   badEvents = 0;
   private predictor: Predictor<Motion, ArenaInput> | undefined;
-  private readonly events = new Emitter<ArenaClientEvents>();
+  private readonly events = new Emitter<ArenaClientEvents>((error) => console.error(error));
   private lastAim = 0;
 
   constructor(

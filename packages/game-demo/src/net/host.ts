@@ -6,10 +6,10 @@
 // trust a player: every input and message is checked, and what is refused is counted per seat.
 import { createSyncServer, SeatGuard } from '@tickwire/transport';
 import type { Connection, EntityHandle, SyncServer, SyncServerClient } from '@tickwire/transport';
+import { Emitter } from '@tickwire/transport/emitter';
 import { botInput, Game, MAX_REWIND_TICKS, Phase, SNAPSHOT_HZ, TICK_HZ, parseInput } from '../sim/index.js';
 import type { GameEvent, PlayerInput } from '../sim/index.js';
 import type { CarriedSeat, MatchRecord } from './carry.js';
-import { Emitter } from './emitter.js';
 import { LIMITS, parseClientMessage } from './messages.js';
 import type { HostEvent, RosterEntry } from './messages.js';
 import { pathTypeOf } from './path.js';
@@ -78,7 +78,7 @@ export class ArenaHost {
   readonly game: Game;
   readonly server: SyncServer<ArenaSchema, ArenaInput>;
   readonly seats = new Seats();
-  private readonly events = new Emitter<ArenaHostEvents>();
+  private readonly events = new Emitter<ArenaHostEvents>((error) => console.error(error));
   private readonly ships = new Map<number, EntityHandle<ArenaSchema, 'ship'>>();
   private readonly bullets = new Map<number, EntityHandle<ArenaSchema, 'bullet'>>();
   private readonly pickups: EntityHandle<ArenaSchema, 'pickup'>[];

@@ -8,6 +8,7 @@ import { LobbyClient, verifyJoinToken } from '@tickwire/lobby-server/client';
 import type { RoomView } from '@tickwire/lobby-server/client';
 import { createSignalerPair } from '@tickwire/transport';
 import type { Connection, ConnectionOptions } from '@tickwire/transport';
+import { Emitter } from '@tickwire/transport/emitter';
 import { Answerers } from './answerers.js';
 import { recordMatch } from './carry.js';
 import type { MatchRecord } from './carry.js';
@@ -15,7 +16,6 @@ import { ArenaClient } from './client.js';
 import type { NetSwitches } from './client.js';
 import { ConditionedConnection, NO_CONDITIONS } from './conditioner.js';
 import type { LinkConditions } from './conditioner.js';
-import { Emitter } from './emitter.js';
 import { ArenaHost } from './host.js';
 
 export const GAME_MODE = 'arena';
@@ -58,7 +58,7 @@ export class ArenaSession {
   connects = 0;
   /** The last authoritative scoreboard and round clock seen: what this player carries on if it becomes host. */
   record: MatchRecord | undefined;
-  private readonly events = new Emitter<SessionEvents>();
+  private readonly events = new Emitter<SessionEvents>((error) => console.error(error));
   private authorityId: string | undefined;
   private answerers: Answerers | undefined;
   private localHostSide: Connection | undefined;

@@ -5,7 +5,7 @@
 // started (and the CPU time it used, which a machine busy with others does not inflate). Each tick
 // is scheduled on an absolute timeline; after a stall at most a few ticks catch up. A match that
 // throws is counted and reported; it never stops the others.
-import { Emitter } from '../net/emitter.js';
+import { Emitter } from '@tickwire/transport/emitter';
 import { SNAPSHOT_HZ } from '../sim/index.js';
 
 /** One tick of the loop, for metrics and benchmarks. */

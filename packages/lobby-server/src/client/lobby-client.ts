@@ -3,6 +3,9 @@
 // connection itself (hello, keep-alive, reconnection with session resume) is LobbySocket's job.
 // Browser-safe: no Node imports on this path.
 import type { SignalMessage } from '@tickwire/transport';
+// The subpath, not the package root: the root entry would bring the Node transport along.
+import { Emitter } from '@tickwire/transport/emitter';
+import type { WaitForOptions } from '@tickwire/transport/emitter';
 import { LobbyError } from '../errors.js';
 import type { ClientMessageOf } from '../protocol/schemas.js';
 import type {
@@ -20,7 +23,6 @@ import type {
   RoomView,
   TurnCredentials,
 } from '../protocol/views.js';
-import { Emitter } from './emitter.js';
 import type { LobbyClientEvents } from './events.js';
 import { LobbySocket } from './lobby-socket.js';
 import { PeerSignaler, SignalRouter } from './signaler.js';
@@ -75,7 +77,13 @@ export class LobbyClient {
   private constructor(options: LobbyClientOptions) {
     const report =
       options.onHandlerError ?? ((error: unknown) => console.error('lobby client handler failed', error));
-    this.events = new Emitter(report);
+    this.events = new Emitter({
+      onHandlerError: report,
+      timeoutError: (event, timeoutMs) =>
+        new LobbyError('timeout', `no ${event} event within ${timeoutMs} ms`, {
+          details: { event, timeoutMs },
+        }),
+    });
     this.router = new SignalRouter(report);
     const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
     if (urls.length === 0) throw new LobbyError('bad_request', 'no lobby URL given');
@@ -169,24 +177,29 @@ export class LobbyClient {
     return this.events.on(event, handler);
   }
 
-  /** Resolves with the arguments of the next `event` that passes `predicate`. */
+  /**
+   * Resolves with the arguments of the next `event` that passes `predicate`; rejects with a
+   * LobbyError 'timeout' after `timeoutMs` (default 10 s) or with `signal.reason` when aborted.
+   */
   waitFor<K extends keyof LobbyClientEvents>(
     event: K,
-    predicate: (...args: Parameters<LobbyClientEvents[K]>) => boolean = () => true,
-    timeoutMs = 10_000,
+    options?: WaitForOptions<Parameters<LobbyClientEvents[K]>>,
+  ): Promise<Parameters<LobbyClientEvents[K]>>;
+  /** @deprecated Pass `{ predicate, timeoutMs }` instead. */
+  waitFor<K extends keyof LobbyClientEvents>(
+    event: K,
+    predicate?: (...args: Parameters<LobbyClientEvents[K]>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Parameters<LobbyClientEvents[K]>>;
+  waitFor<K extends keyof LobbyClientEvents>(
+    event: K,
+    options?:
+      | WaitForOptions<Parameters<LobbyClientEvents[K]>>
+      | ((...args: Parameters<LobbyClientEvents[K]>) => boolean),
+    timeoutMs?: number,
   ): Promise<Parameters<LobbyClientEvents[K]>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(new LobbyError('timeout', `no ${String(event)} event within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const off = this.events.on(event, ((...args: Parameters<LobbyClientEvents[K]>) => {
-        if (!predicate(...args)) return;
-        clearTimeout(timer);
-        off();
-        resolve(args);
-      }) as LobbyClientEvents[K]);
-    });
+    const resolved = typeof options === 'object' ? options : { predicate: options, timeoutMs };
+    return this.events.waitFor(event, { ...resolved, timeoutMs: resolved.timeoutMs ?? 10_000 });
   }
 
   // ---- requests ----------------------------------------------------------------------------

@@ -2,11 +2,12 @@
 // room the client was last told about (plus, for a dedicated server, the rooms assigned to it),
 // refuses anybody outside them on the way out, and drops them again on the way in, because the
 // sender's view of a room may be a moment older than the receiver's. It never relays between
-// strangers, whatever the client claims.
+// strangers, whatever the client claims. Every signal asks who is a peer, so the answer is an index
+// (O(1) a signal), rebuilt only when the rooms change.
 import { LobbyError } from '../errors.js';
 import type { SignalData } from '../protocol/schemas.js';
 import type { ServerMessage, ServerMessageOf } from '../protocol/server-messages.js';
-import type { RoomView } from '../protocol/views.js';
+import type { MemberView, RoomView } from '../protocol/views.js';
 import type { LobbyContext } from '../server/context.js';
 import { TokenBucket } from '../server/rate-limit.js';
 import { NegotiationTracker } from './negotiations.js';
@@ -21,9 +22,13 @@ const MAX_RELATED = 4_096;
 export type InboundVerdict = 'deliver' | 'drop' | 'throttle';
 
 export class SignalGate {
-  /** The room this session sits in, as last told to the client. */
-  room: RoomView | null = null;
+  private currentRoom: RoomView | null = null;
+  /** The current room's members by id, and its dedicated server. */
+  private roomMembers = new Map<string, MemberView>();
+  private roomServer: string | undefined;
   private readonly assignedRooms = new Map<string, RoomView>();
+  /** Members of the assigned rooms, with the number of those rooms each sits in. */
+  private readonly assignedPeers = new Map<string, number>();
   private readonly negotiations: NegotiationTracker;
   /** What this session may send to each peer. */
   private readonly outgoing: PeerBudgets;
@@ -60,20 +65,27 @@ export class SignalGate {
     } else if (message.t === 'room.left') {
       if (this.room?.id === message.roomId) this.setRoom(null);
     } else if (message.t === 'server.assign') {
+      this.unassign(message.room.id);
       this.assignedRooms.set(message.room.id, message.room);
+      this.countAssigned(message.room, 1);
       if (this.assignedRooms.size > MAX_ASSIGNED_ROOMS) {
         const oldest = this.assignedRooms.keys().next().value;
-        if (oldest !== undefined) this.assignedRooms.delete(oldest);
+        if (oldest !== undefined) this.unassign(oldest);
       }
     }
   }
 
+  /** The room this session sits in, as last told to the client. */
+  get room(): RoomView | null {
+    return this.currentRoom;
+  }
+
   setRoom(room: RoomView | null): void {
-    this.room = room;
-    const peers = room ? room.members.map((m) => m.id) : [];
-    if (room?.authority.kind === 'server') peers.push(room.authority.serverId);
-    for (const assigned of this.assignedRooms.values()) peers.push(...assigned.members.map((m) => m.id));
-    const retained = new Set(peers);
+    this.currentRoom = room;
+    this.roomMembers = new Map(room ? room.members.map((m) => [m.id, m]) : []);
+    this.roomServer = room?.authority.kind === 'server' ? room.authority.serverId : undefined;
+    const retained = new Set([...this.roomMembers.keys(), ...this.assignedPeers.keys()]);
+    if (this.roomServer !== undefined) retained.add(this.roomServer);
     this.negotiations.retainOnly(retained);
     this.outgoing.retainOnly(retained);
     for (const peer of this.related) if (!retained.has(peer)) this.related.delete(peer);
@@ -96,12 +108,22 @@ export class SignalGate {
 
   mayExchange(peer: string): boolean {
     if (peer === this.self()) return false;
-    if (this.room) {
-      if (this.room.members.some((m) => m.id === peer)) return true;
-      if (this.room.authority.kind === 'server' && this.room.authority.serverId === peer) return true;
+    return this.roomMembers.has(peer) || this.roomServer === peer || this.assignedPeers.has(peer);
+  }
+
+  private unassign(roomId: string): void {
+    const room = this.assignedRooms.get(roomId);
+    if (room === undefined) return;
+    this.assignedRooms.delete(roomId);
+    this.countAssigned(room, -1);
+  }
+
+  private countAssigned(room: RoomView, delta: 1 | -1): void {
+    for (const { id } of room.members) {
+      const count = (this.assignedPeers.get(id) ?? 0) + delta;
+      if (count > 0) this.assignedPeers.set(id, count);
+      else this.assignedPeers.delete(id);
     }
-    for (const room of this.assignedRooms.values()) if (room.members.some((m) => m.id === peer)) return true;
-    return false;
   }
 
   /** Relays one message to a peer of the same room (or its dedicated server). */
@@ -110,7 +132,7 @@ export class SignalGate {
     if (from === undefined || !this.mayExchange(to)) {
       throw new LobbyError('peer_not_in_room', 'you can only signal members of your room');
     }
-    const member = this.room?.members.find((m) => m.id === to);
+    const member = this.roomMembers.get(to);
     if (member && !member.connected) throw new LobbyError('peer_unavailable', 'that player is reconnecting');
     const now = this.ctx.now();
     if (!this.outgoing.take(to, signalBytes(data), now)) {

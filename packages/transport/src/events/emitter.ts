@@ -2,7 +2,10 @@
 // `@tickwire/transport/emitter`): `on` returns its own unsubscribe, `waitFor` turns the next
 // matching event into a promise bounded by a timeout and an AbortSignal, and a handler that throws
 // is reported to `onHandlerError` instead of breaking the emitter or the native callback that
-// triggered it (an exception escaping a node-datachannel callback would crash the process).
+// triggered it (an exception escaping a node-datachannel callback would crash the process). An
+// emit reaches exactly the handlers registered when it started: one added by a handler waits for
+// the next emit (a `waitFor` started inside a handler never resolves with the event that started
+// it), one removed by a handler is not called any more.
 // Pure: it must never import node-datachannel, Node modules or anything platform-specific.
 import { TransportError } from '../errors.js';
 
@@ -34,8 +37,16 @@ const defaultTimeoutError = (event: string, timeoutMs: number): Error =>
     details: { step: event, timeoutMs },
   });
 
+/** A registration; `active` goes false on unsubscribe, so an emit in progress skips it. */
+interface Entry {
+  readonly handler: (...args: never[]) => void;
+  active: boolean;
+}
+
 export class Emitter<E extends EventMap<E>> {
-  private readonly handlers = new Map<keyof E, Set<E[keyof E]>>();
+  // Copy on write: on/off replace the array, so an emit iterates the list as it was when it
+  // started without copying it per event (emits are per message on the hot path; on/off are rare).
+  private readonly handlers = new Map<keyof E, readonly Entry[]>();
   private readonly onHandlerError: (error: unknown) => void;
   private readonly timeoutError: (event: string, timeoutMs: number) => Error;
 
@@ -47,14 +58,17 @@ export class Emitter<E extends EventMap<E>> {
   }
 
   on<K extends keyof E>(event: K, handler: E[K]): () => void {
-    let set = this.handlers.get(event);
-    if (!set) {
-      set = new Set();
-      this.handlers.set(event, set);
-    }
-    set.add(handler);
+    const entries = this.handlers.get(event) ?? [];
+    // The same function registered twice is one registration (either unsubscribe removes it).
+    const found = entries.find((e) => e.handler === handler);
+    const entry: Entry = found ?? { handler, active: true };
+    if (found === undefined) this.handlers.set(event, [...entries, entry]);
     return () => {
-      set.delete(handler);
+      if (!entry.active) return;
+      entry.active = false;
+      const rest = (this.handlers.get(event) ?? []).filter((e) => e !== entry);
+      if (rest.length > 0) this.handlers.set(event, rest);
+      else this.handlers.delete(event);
     };
   }
 
@@ -101,13 +115,12 @@ export class Emitter<E extends EventMap<E>> {
   }
 
   emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): void {
-    const set = this.handlers.get(event);
-    if (!set) return;
-    // Iterating the live Set is safe: handlers removed meanwhile are skipped, and no copy is made
-    // per message on the hot path.
-    for (const handler of set) {
+    const entries = this.handlers.get(event);
+    if (entries === undefined) return;
+    for (const entry of entries) {
+      if (!entry.active) continue;
       try {
-        (handler as (...a: Parameters<E[K]>) => void)(...args);
+        (entry.handler as (...a: Parameters<E[K]>) => void)(...args);
       } catch (error) {
         this.onHandlerError(error);
       }
@@ -115,9 +128,10 @@ export class Emitter<E extends EventMap<E>> {
   }
 
   listenerCount(event: keyof E): number {
-    return this.handlers.get(event)?.size ?? 0;
+    return this.handlers.get(event)?.length ?? 0;
   }
 
+  /** Removes every handler for later emits (an emit in progress finishes its list). */
   clear(): void {
     this.handlers.clear();
   }

@@ -51,6 +51,7 @@ export type {
   SyncClientEvents,
   SyncClientOptions,
   SyncClientStats,
+  LatestSnapshot,
   TickEvent,
 } from './glue/client.js';
 export { SNAPSHOT_STREAM, INPUT_STREAM } from './glue/protocol.js';

@@ -25,25 +25,15 @@ import {
 // adapters' types); the fuzzer takes it from the built files directly.
 import { FrameReceiver } from '../../dist/channel/receiver.js';
 import { RateMeter } from '../../dist/stats/rate-meter.js';
+import { declareSchemas } from '../fixtures/schemas.mjs';
 
 const seed = Number(process.argv[2] ?? 1);
 const runs = Number(process.argv[3] ?? 2_000);
 const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).join(',');
 
 // --- Valid packets to mutate ------------------------------------------------------------------------
-const schema = defineSchema({
-  ship: {
-    x: t.float({ min: -1000, max: 1000, step: 0.01 }),
-    heading: t.angle({ bits: 10 }),
-    hp: t.int({ min: -50, max: 200 }),
-    alive: t.bool(),
-    team: t.enum(['red', 'blue']),
-    name: t.string({ maxBytes: 24 }),
-    cargo: t.array(t.int({ min: 0, max: 1000 }), { maxLength: 6 }),
-  },
-  rock: { x: t.float({ min: 0, max: 4096, bits: 16 }), size: t.int({ min: 1, max: 9 }) },
-});
-const input = defineInput({ move: t.float({ min: -1, max: 1, bits: 8 }), fire: t.bool() });
+// The sync tests' schemas (every field type, and the input command), declared once for all tests.
+const { allTypes: schema, controls: input } = declareSchemas({ defineSchema, defineInput, t });
 
 function snapshotPackets() {
   let outbox = [];
@@ -54,7 +44,9 @@ function snapshotPackets() {
     ships.push(
       authority.world.spawn('ship', {
         x: i * 10,
+        y: i * 20,
         heading: i / 3,
+        turret: -i / 5,
         hp: 100,
         alive: true,
         team: 'red',
@@ -62,7 +54,7 @@ function snapshotPackets() {
         cargo: [i, 2 * i],
       }),
     );
-    authority.world.spawn('rock', { x: i * 100, size: 1 + (i % 9) });
+    authority.world.spawn('rock', { x: i * 100, y: i * 50, size: 1 + (i % 9) });
   }
   const packets = [];
   for (let tick = 0; tick < 6; tick++) {
@@ -110,9 +102,9 @@ const inputSeeds = [
     loss: 0.1,
     newestSeq: 10,
     inputs: [
-      [128, 1],
-      [0, 0],
-      [255, 1],
+      [128, 1, 3],
+      [0, 0, 0],
+      [255, 1, 5],
     ],
   }),
   encodeInputPacket(input, { ackTick: undefined, loss: 0, newestSeq: 0, inputs: [] }),

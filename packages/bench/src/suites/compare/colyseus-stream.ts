@@ -2,13 +2,13 @@
 // send time, ~180 bytes of payload that change every tick), and each tick ends with
 // broadcastPatch() — Colyseus's fastest path (patchRate null, no timer phase added). The client
 // is @colyseus/sdk in Node over WebSocket; every onStateChange logs the state it now holds.
-import { Room, Server } from '@colyseus/core';
+import { Room } from '@colyseus/core';
 import { Client } from '@colyseus/sdk';
 import { schema, t } from '@colyseus/schema';
-import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { WorkerContext } from '../../ipc/worker.js';
 import type { StreamEndpoints } from '../loss/stream-endpoints.js';
 import { readStamp } from '../loss/streams.js';
+import { listenColyseus } from './colyseus-server.js';
 
 const StreamState = schema({ seq: t.uint32(), sentMs: t.float64(), pad: t.string() }, 'TwStreamState');
 type StreamStateInstance = InstanceType<typeof StreamState>;
@@ -27,13 +27,7 @@ export function registerColyseus({ ipc, onShutdown }: WorkerContext, streams: St
   }
 
   ipc.handle('colyseus-listen', async ({ host }: { host: string }) => {
-    const transport = new WebSocketTransport();
-    const server = new Server({ transport, greet: false });
-    server.define('stream', StreamRoom);
-    await server.listen(0, host);
-    onShutdown(() => server.gracefullyShutdown(false));
-    const address = (transport as unknown as { server?: { address(): unknown } }).server?.address();
-    return typeof address === 'object' && address ? (address as { port: number }).port : 0;
+    return listenColyseus(host, 'stream', StreamRoom, onShutdown);
   });
 
   ipc.handle('colyseus-accept', ({ stream }: { stream: string }) => {

@@ -2,6 +2,7 @@
 // of game changes to its own state representation and encodes what the client needs (`encode`,
 // timed together, since game code pays for change tracking), then the client decodes and applies
 // it (`decode`). Payloads are the application bytes only; transport framing is not counted.
+import { applyOps } from './ops.js';
 import type { EntitySpec, Op } from './scenario.js';
 
 export interface Contender {
@@ -24,25 +25,13 @@ export class PlainWorld {
   }
 
   apply(ops: readonly Op[]): void {
-    for (const op of ops) {
-      switch (op.k) {
-        case 'move': {
-          const e = this.entities.get(op.id)!;
-          e.x = op.x;
-          e.y = op.y;
-          e.angle = op.angle;
-          break;
-        }
-        case 'hp':
-          this.entities.get(op.id)!.hp = op.hp;
-          break;
-        case 'spawn':
-          this.entities.set(op.e.id, { ...op.e });
-          break;
-        case 'despawn':
-          this.entities.delete(op.id);
-          break;
-      }
-    }
+    applyOps(
+      {
+        get: (id) => this.entities.get(id),
+        spawn: (e) => this.entities.set(e.id, { ...e }),
+        despawn: (id) => this.entities.delete(id),
+      },
+      ops,
+    );
   }
 }

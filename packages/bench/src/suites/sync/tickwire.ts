@@ -5,6 +5,7 @@
 import { defineSchema, t, type EntityHandle } from '@tickwire/transport';
 import { InputSender, SyncAuthority, SyncReceiver } from '@tickwire/transport/internals';
 import type { Contender } from './contender.js';
+import { applyOps, type OpWorld } from './ops.js';
 import { TICK_RATE, WORLD, type EntitySpec, type Op } from './scenario.js';
 
 /** Same precision as the colyseus-quantized variant: 16-bit positions, 8-bit angles, exact hp. */
@@ -43,6 +44,14 @@ export function tickwireContender(ackLagTicks: number, name = 'tickwire', chainT
       byId.set(e.id, handle as Handle);
     };
     for (const e of initial) spawn(e);
+    const world: OpWorld = {
+      get: (id) => byId.get(id)?.state,
+      spawn,
+      despawn: (id) => {
+        authority.world.despawn(byId.get(id)!.id);
+        byId.delete(id);
+      },
+    };
     let outbox: readonly Uint8Array[] = [];
     const peer = authority.addPeer({ sendSnapshot: (parts) => (outbox = parts) });
     const receiver = new SyncReceiver(benchSchema, { tickRate: TICK_RATE });
@@ -54,29 +63,7 @@ export function tickwireContender(ackLagTicks: number, name = 'tickwire', chainT
       name,
       encode(ops: readonly Op[] | undefined) {
         for (const ack of inFlight.shift() ?? []) peer.receive(ack);
-        if (ops) {
-          for (const op of ops) {
-            switch (op.k) {
-              case 'move': {
-                const s = byId.get(op.id)!.state;
-                s.x = op.x;
-                s.y = op.y;
-                s.angle = op.angle;
-                break;
-              }
-              case 'hp':
-                byId.get(op.id)!.state.hp = op.hp;
-                break;
-              case 'spawn':
-                spawn(op.e);
-                break;
-              case 'despawn':
-                authority.world.despawn(byId.get(op.id)!.id);
-                byId.delete(op.id);
-                break;
-            }
-          }
-        }
+        if (ops) applyOps(world, ops);
         authority.step(now);
         return [...outbox];
       },

@@ -41,6 +41,12 @@ export interface SyncClientOptions<IS extends InputSchema | undefined = undefine
   input?: IS;
   /** Inputs repeated in every packet (default 8). */
   inputRedundancy?: number;
+  /**
+   * Events kept for `takeEvents` (default 1,024). Past that the oldest is dropped, counted in
+   * `stats().eventsDropped` and reported by an `error` SYNC_EVENT_OVERFLOW (once until the next
+   * `takeEvents`). A game that reads events only through `on('event')` can ignore that error.
+   */
+  maxWaitingEvents?: number;
   receiver?: Omit<ReceiverOptions, 'tickRate'>;
 }
 
@@ -54,6 +60,18 @@ export interface SyncClientStats extends ReceiverStats {
   early: number;
   /** Ack + input packets sent to the authority. */
   packetsSent: number;
+  /** Events dropped untaken because `maxWaitingEvents` were already waiting for `takeEvents`. */
+  eventsDropped: number;
+}
+
+/**
+ * The newest complete snapshot: the entity set as `ids`/`types`/`rows` (parallel arrays, ids
+ * ascending) and the same entities typed per entity type, as `sample().entities` are:
+ * `for (const e of latest.entities) if (e.type === 'ship') e.value.hp`.
+ */
+export interface LatestSnapshot<S extends SyncSchema = SyncSchema> extends Snapshot<EntityValue> {
+  /** Built on first read, once per snapshot. */
+  readonly entities: readonly SampledEntityOf<S>[];
 }
 
 export interface SyncClient<S extends SyncSchema = SyncSchema, I = unknown> {
@@ -61,8 +79,8 @@ export interface SyncClient<S extends SyncSchema = SyncSchema, I = unknown> {
   readonly ready: Promise<void>;
   /** The entity the authority assigned to this client (its `setEntity`), if any. */
   readonly self: number | undefined;
-  /** The newest complete snapshot, or undefined before the first one. */
-  latest(): Snapshot<EntityValue> | undefined;
+  /** The newest complete snapshot (its entities typed per entity type), or undefined before the first. */
+  latest(): LatestSnapshot<S> | undefined;
   /** Interpolated entities at local time `nowMs` (default performance.now()). */
   sample(nowMs?: number): Sample<SampledEntityOf<S>>;
   /**
@@ -107,6 +125,12 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
   const emitter = new Emitter<SyncClientEvents>();
   const sender = new InputSender<I>(options.input, options.inputRedundancy ?? 8);
   const events: TickEvent[] = [];
+  const maxWaitingEvents = options.maxWaitingEvents ?? 1024;
+  if (!Number.isInteger(maxWaitingEvents) || maxWaitingEvents < 1)
+    throw new TransportError('INVALID_OPTIONS', 'maxWaitingEvents must be an integer >= 1');
+  let eventsDropped = 0;
+  /** An overflow was reported since the last takeEvents (one error per episode, not per event). */
+  let overflowReported = false;
   let receiver: SyncReceiver | undefined;
   let self: number | undefined;
   let early = 0;
@@ -157,6 +181,20 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
       emitter.emit('snapshot', outcome.snapshot);
     }
   };
+  const dropOldestEvent = () => {
+    const dropped = events.shift()!;
+    eventsDropped++;
+    if (overflowReported) return;
+    overflowReported = true;
+    emitter.emit(
+      'error',
+      new TransportError(
+        'SYNC_EVENT_OVERFLOW',
+        `${maxWaitingEvents} events already wait for takeEvents(): the oldest (tick ${dropped.tick}) was dropped`,
+        { details: { limit: maxWaitingEvents, tick: dropped.tick, dropped: eventsDropped } },
+      ),
+    );
+  };
   const onSyncMessage = (message: SyncMessage) => {
     switch (message.k) {
       case 'hello':
@@ -179,7 +217,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
       case 'event': {
         const tickEvent = { tick: message.tick, data: message.data };
         events.push(tickEvent);
-        if (events.length > 1024) events.shift();
+        if (events.length > maxWaitingEvents) dropOldestEvent();
         emitter.emit('event', tickEvent);
         return;
       }
@@ -188,6 +226,33 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
       case 'join':
         return;
     }
+  };
+  // latest(): one typed view per snapshot, its entity list built only when read.
+  let latestView: { snapshot: Snapshot<EntityValue>; view: LatestSnapshot<S> } | undefined;
+  const typedLatest = (): LatestSnapshot<S> | undefined => {
+    const snapshot = receiver?.latest;
+    if (snapshot === undefined) return undefined;
+    if (latestView?.snapshot === snapshot) return latestView.view;
+    let entities: SampledEntityOf<S>[] | undefined;
+    const view: LatestSnapshot<S> = {
+      tick: snapshot.tick,
+      ids: snapshot.ids,
+      types: snapshot.types,
+      rows: snapshot.rows,
+      get entities() {
+        entities ??= snapshot.ids.map(
+          (id, i) =>
+            ({
+              id,
+              type: schema.types[snapshot.types[i]!]!.name,
+              value: snapshot.rows[i]!,
+            }) as SampledEntityOf<S>,
+        );
+        return entities;
+      },
+    };
+    latestView = { snapshot, view };
+    return view;
   };
   const offIntercept = connection.intercept((event: MessageEvent) => {
     if (!isSyncTraffic(event)) return false;
@@ -216,7 +281,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
     get self() {
       return self;
     },
-    latest: () => receiver?.latest,
+    latest: typedLatest,
     sample: (nowMs = performance.now()) =>
       (receiver?.sample(nowMs) ?? { renderTick: 0, entities: [], extrapolatedMs: 0 }) as Sample<
         SampledEntityOf<S>
@@ -231,6 +296,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
     },
     serverTime: (nowMs = performance.now()) => receiver?.clock.serverTime(nowMs) ?? 0,
     takeEvents: (nowMs = performance.now()) => {
+      overflowReported = false;
       if (receiver === undefined) return [];
       const renderTick = receiver.renderTick(nowMs);
       events.sort((a, b) => a.tick - b.tick);
@@ -239,7 +305,7 @@ export function createSyncClient<S extends SyncSchema, IS extends InputSchema | 
       return events.splice(0, due);
     },
     on: (event, handler) => emitter.on(event, handler),
-    stats: () => ({ ...(receiver?.stats() ?? EMPTY_RECEIVER_STATS), early, packetsSent }),
+    stats: () => ({ ...(receiver?.stats() ?? EMPTY_RECEIVER_STATS), early, packetsSent, eventsDropped }),
     close: off,
   };
 }

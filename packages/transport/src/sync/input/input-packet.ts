@@ -7,6 +7,7 @@ import { BitWriter } from '../bits/bit-writer.js';
 import type { EntityType, InputSchema } from '../schema/define.js';
 import { OutOfRangeError, type Quantized } from '../schema/field-types.js';
 import { materialize } from '../snapshot/materialize.js';
+import { readRow, writeRow } from '../snapshot/row-codec.js';
 import { PacketTag, SyncRejection, type SyncRejectReason } from '../snapshot/types.js';
 
 export const MAX_INPUTS_PER_PACKET = 63;
@@ -43,14 +44,7 @@ export function encodeInputPacket(schema: InputSchema | undefined, packet: Input
   w.write(inputs.length, 6);
   if (inputs.length > 0) {
     w.write(packet.newestSeq, 32);
-    const fields = schema!.type.fields;
-    for (const q of inputs) {
-      for (let f = 0; f < fields.length; f++) {
-        const field = fields[f]!;
-        if (field.numeric) w.write(q[f] as number, field.bits);
-        else field.write(w, q[f]!);
-      }
-    }
+    for (const q of inputs) writeRow(w, schema!.type.fields, q);
   }
   return w.finish();
 }
@@ -70,15 +64,7 @@ export function decodeInputPacket(schema: InputSchema | undefined, bytes: Uint8A
       newestSeq = r.read(32);
       if (newestSeq + 1 < count) throw new OutOfRangeError('input sequence below zero');
       for (let i = 0; i < count; i++) {
-        const q: Quantized[] = [];
-        for (const field of schema.type.fields) {
-          if (!field.numeric) q.push(field.read(r));
-          else {
-            const value = r.read(field.bits);
-            if (value > field.maxQ) throw new OutOfRangeError('input value out of range');
-            q.push(value);
-          }
-        }
+        const q = readRow(r, schema.type.fields);
         inputs.push(q);
         values.push(materialize(schema.type, q));
       }

@@ -38,7 +38,7 @@ export interface NumericField<T> extends FieldBase<T> {
   /** Angles only: decodes into [-π, π) instead of [0, 2π). */
   readonly signed?: boolean;
   /**
-   * The closed form of quantize/dequantize, when there is one, so hot loops can inline it:
+   * The closed form of quantize/dequantize (schema/quantize.ts), when there is one, so hot loops can inline it:
    * linear: q = clamp(round((v - min) * inv)), v = min + q * step (ints and floats);
    * circle: q = round(v * perRad) mod steps, v = q / perRad (minus 2π above half when signed).
    */

@@ -3,13 +3,9 @@
 // an enum value that is not declared is a programming error and throws.
 import { bitLength } from '../bits/codes.js';
 import type { NumericField } from './field-types.js';
+import { dequantizeCircle, dequantizeLinear, quantizeCircle, quantizeLinear } from './quantize.js';
 
 const TWO_PI = Math.PI * 2;
-
-function clampQ(q: number, maxQ: number): number {
-  // NaN lands on 0: a corrupt simulation value must not poison the wire.
-  return q > 0 ? (q < maxQ ? q : maxQ) : 0;
-}
 
 function checkRange(what: string, min: number, max: number): void {
   if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) {
@@ -34,8 +30,8 @@ export function int(options: { min: number; max: number }): NumericField<number>
     maxError: 0.5,
     linear: { min, step: 1, inv: 1 },
     describe: `int(${min},${max})`,
-    quantize: (v) => clampQ(Math.round(v - min), maxQ),
-    dequantize: (q) => q + min,
+    quantize: (v) => quantizeLinear(v, min, 1, maxQ),
+    dequantize: (q) => dequantizeLinear(q, min, 1),
   };
 }
 
@@ -76,8 +72,8 @@ export function float(
     maxError: step / 2,
     linear: { min, step, inv },
     describe: `float(${min},${max},${step})`,
-    quantize: (v) => clampQ(Math.round((v - min) * inv), maxQ),
-    dequantize: (q) => min + q * step,
+    quantize: (v) => quantizeLinear(v, min, inv, maxQ),
+    dequantize: (q) => dequantizeLinear(q, min, step),
   };
 }
 
@@ -102,15 +98,8 @@ export function angle(options: { bits?: number; signed?: boolean } = {}): Numeri
     maxError: Math.PI / steps,
     circle: { perRad, steps },
     describe: `angle(${bits},${signed})`,
-    quantize: (v) => {
-      const q = Math.round(v * perRad) % steps;
-      // NaN and -0 become 0.
-      return q < 0 ? q + steps : q > 0 ? q : 0;
-    },
-    dequantize: (q) => {
-      const a = q / perRad;
-      return signed && q >= steps / 2 ? a - TWO_PI : a;
-    },
+    quantize: (v) => quantizeCircle(v, perRad, steps),
+    dequantize: (q) => dequantizeCircle(q, perRad, steps, signed),
   };
 }
 

@@ -4,6 +4,13 @@
 // not allowed (a browser page with a strict Content-Security-Policy) it returns undefined and the
 // callers keep their generic loops, which give identical results.
 import type { BitReader } from '../bits/bit-reader.js';
+import {
+  dequantizeCircleSource,
+  dequantizeLinearSource,
+  literal,
+  quantizeCircleSource,
+  quantizeLinearSource,
+} from '../schema/quantize.js';
 import { FieldCoding, type TypeCodec } from './type-codec.js';
 import type { EntityValue, QRow } from './types.js';
 
@@ -26,32 +33,16 @@ export type ReadChange = (
 const FORM_LINEAR = 0;
 const FORM_CIRCLE = 1;
 
-function literal(n: number): string {
-  // Number → string → number round-trips exactly in JavaScript; keep -0 and negatives parenthesized.
-  return Object.is(n, -0) ? '(-0)' : `(${String(n)})`;
-}
-
 /** Expression quantizing `src` for field f (uses temporary `t`). */
 function quantizeExpr(c: TypeCodec, f: number, src: string): string {
-  const max = literal(c.maxQ[f]!);
-  if (c.form[f] === FORM_LINEAR) {
-    return `(t = Math.round((${src} - ${literal(c.a[f]!)}) * ${literal(c.inv[f]!)}), t > 0 ? (t < ${max} ? t : ${max}) : 0)`;
-  }
-  if (c.form[f] === FORM_CIRCLE) {
-    const steps = literal(c.period[f]!);
-    return `(t = Math.round(${src} * ${literal(c.inv[f]!)}) % ${steps}, t < 0 ? t + ${steps} : t > 0 ? t : 0)`;
-  }
+  if (c.form[f] === FORM_LINEAR) return quantizeLinearSource(src, c.a[f]!, c.inv[f]!, c.maxQ[f]!, 't');
+  if (c.form[f] === FORM_CIRCLE) return quantizeCircleSource(src, c.inv[f]!, c.period[f]!, 't');
   return `Q[${f}](${src})`;
 }
 
 function dequantizeExpr(c: TypeCodec, f: number, src: string): string {
-  if (c.form[f] === FORM_LINEAR) return `(${literal(c.a[f]!)} + ${src} * ${literal(c.step[f]!)})`;
-  if (c.form[f] === FORM_CIRCLE) {
-    const plain = `(${src} / ${literal(c.inv[f]!)})`;
-    return c.signed[f]
-      ? `(${src} >= ${literal(c.period[f]! / 2)} ? ${plain} - ${literal(2 * Math.PI)} : ${plain})`
-      : plain;
-  }
+  if (c.form[f] === FORM_LINEAR) return dequantizeLinearSource(src, c.a[f]!, c.step[f]!);
+  if (c.form[f] === FORM_CIRCLE) return dequantizeCircleSource(src, c.inv[f]!, c.period[f]!, c.signed[f]!);
   return `D[${f}](${src})`;
 }
 

@@ -11,6 +11,7 @@ import { compileUpdate, type UpdateFn } from './codegen.js';
 import { materialize } from './materialize.js';
 import { applyRecords, lowerBound, readChange } from './part-set.js';
 import { RecordOp } from './plan.js';
+import { readRow } from './row-codec.js';
 import { dequantizeField, FieldCoding, quantizeField, typeCodec, type TypeCodec } from './type-codec.js';
 import {
   ID_LIMIT,
@@ -148,18 +149,7 @@ export class SnapshotDecoder {
   private readSpawn(r: BitReader, typeIndex: number): EntityValue {
     const codec = this.codecs[typeIndex];
     if (codec === undefined) throw new OutOfRangeError('unknown entity type');
-    const q: Quantized[] = [];
-    for (let f = 0; f < codec.fields.length; f++) {
-      const field = codec.fields[f]!;
-      if (field.numeric) {
-        const value = r.read(codec.bits[f]!);
-        if (value > codec.maxQ[f]!) throw new OutOfRangeError('value out of range');
-        q.push(value);
-      } else {
-        q.push(field.read(r));
-      }
-    }
-    return materialize(codec.type, q);
+    return materialize(codec.type, readRow(r, codec.fields));
   }
 
   private readUpdate(

@@ -7,6 +7,7 @@ import type { SyncSchema } from '../schema/define.js';
 import { writeNumericChange } from './field-delta.js';
 import type { PartHeader } from './header.js';
 import { RecordOp, type DeltaPlan } from './plan.js';
+import { writeRow } from './row-codec.js';
 
 export function writeRecords(
   w: BitWriter,
@@ -33,11 +34,7 @@ export function writeRecords(
       case RecordOp.Spawn:
         w.write(1, 2);
         w.write(typeIndex, typeBits);
-        for (let f = 0; f < type.fields.length; f++) {
-          const field = type.fields[f]!;
-          if (field.numeric) w.write(row[f] as number, field.bits);
-          else field.write(w, row[f]!);
-        }
+        writeRow(w, type.fields, row);
         break;
       case RecordOp.Update: {
         w.write(0, 1);

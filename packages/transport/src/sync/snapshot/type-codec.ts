@@ -3,6 +3,7 @@
 // of calling through polymorphic field objects. Results are identical to the field's own methods.
 import type { EntityType } from '../schema/define.js';
 import type { AnyField, Quantized } from '../schema/field-types.js';
+import { dequantizeCircle, dequantizeLinear, quantizeCircle, quantizeLinear } from '../schema/quantize.js';
 
 export const FieldCoding = { Delta: 0, Flip: 1, Blob: 2 } as const;
 export type FieldCoding = (typeof FieldCoding)[keyof typeof FieldCoding];
@@ -10,8 +11,6 @@ export type FieldCoding = (typeof FieldCoding)[keyof typeof FieldCoding];
 /** How a numeric field quantizes: 0 linear (ints, floats), 1 circle (angles), 2 its own methods. */
 const Form = { Linear: 0, Circle: 1, Generic: 2 } as const;
 type Form = (typeof Form)[keyof typeof Form];
-
-const TWO_PI = Math.PI * 2;
 
 export interface TypeCodec {
   readonly type: EntityType;
@@ -57,26 +56,15 @@ export function typeCodec(type: EntityType): TypeCodec {
 /** Same result as `fields[f].quantize(value)`. */
 export function quantizeField(c: TypeCodec, f: number, value: unknown): Quantized {
   const form = c.form[f];
-  if (form === Form.Linear) {
-    const q = Math.round(((value as number) - c.a[f]!) * c.inv[f]!);
-    const max = c.maxQ[f]!;
-    return q > 0 ? (q < max ? q : max) : 0;
-  }
-  if (form === Form.Circle) {
-    const steps = c.period[f]!;
-    const q = Math.round((value as number) * c.inv[f]!) % steps;
-    return q < 0 ? q + steps : q > 0 ? q : 0;
-  }
+  if (form === Form.Linear) return quantizeLinear(value as number, c.a[f]!, c.inv[f]!, c.maxQ[f]!);
+  if (form === Form.Circle) return quantizeCircle(value as number, c.inv[f]!, c.period[f]!);
   return (c.fields[f]!.quantize as (v: unknown) => Quantized)(value);
 }
 
 /** Same result as `fields[f].dequantize(q)`. */
 export function dequantizeField(c: TypeCodec, f: number, q: Quantized): unknown {
   const form = c.form[f];
-  if (form === Form.Linear) return c.a[f]! + (q as number) * c.step[f]!;
-  if (form === Form.Circle) {
-    const value = (q as number) / c.inv[f]!;
-    return c.signed[f] && (q as number) >= c.period[f]! / 2 ? value - TWO_PI : value;
-  }
+  if (form === Form.Linear) return dequantizeLinear(q as number, c.a[f]!, c.step[f]!);
+  if (form === Form.Circle) return dequantizeCircle(q as number, c.inv[f]!, c.period[f]!, c.signed[f]!);
   return (c.fields[f]!.dequantize as (x: Quantized) => unknown)(q);
 }
