@@ -175,7 +175,7 @@ describe.skipIf(!support.ok || !hasTurnserver)(
       // The offerer gave up on the first attempt (not open after afterMs, or ICE failed) and the
       // answerer followed its new offer; both said so once.
       expect(peers.fallbacks.a.map((f) => f.event)).toEqual([
-        { attempt: 1, reason: expect.stringMatching(/^(timeout|ice-failed)$/) },
+        { attempt: 1, reason: expect.stringMatching(/^(timeout|ice-failed)$/), via: 'turn' },
       ]);
       expect(peers.fallbacks.b.map((f) => f.event)).toEqual([{ attempt: 1, reason: 'peer', via: 'turn' }]);
       expect(peers.fallbacks.a[0]!.atMs).toBeLessThan(atA.atMs);

@@ -134,6 +134,9 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
     /** True when the last frame drew (some) non-background pixels. */
     canvasPainted(): boolean {
       const canvas = scene.app.canvas;
+      // Render now and copy in the same task: without preserveDrawingBuffer a WebGL canvas read
+      // between frames may already be cleared (a phone context once read it blank).
+      scene.app.renderer.render(scene.app.stage);
       const copy = document.createElement('canvas');
       copy.width = 64;
       copy.height = 40;
