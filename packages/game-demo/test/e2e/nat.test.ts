@@ -60,39 +60,46 @@ describe.skipIf(!support.ok || !hasTurnserver || !hasChromium)('arena between tw
     await lab?.close(); // also kills the lobby and page server
   }, 60_000);
 
-  it('Ann (symmetric NAT) hosts, Bob (cone NAT) joins by code over TURN; each sees the other move', async () => {
-    const [annBrowser, bobBrowser] = await Promise.all([
-      browserIn(lab.site('sym').host),
-      browserIn(lab.site('cone').host),
-    ]);
-    const ann = await openPlayer(annBrowser, pageUrl, 'ann');
-    const bob = await openPlayer(bobBrowser, pageUrl, 'bob');
-    await ann.click('#create-room');
-    await waitFor(ann, (t) => t.room?.code !== undefined && t.state === 'playing');
-    const code = await tw(ann, (t) => t.room.code as string);
-    await bob.fill('#join-code', code);
-    await bob.click('#join-room');
-    await waitFor(bob, (t) => t.state === 'playing' && t.ships.length === 2, 60_000);
-    await waitFor(ann, (t) => t.ships.length === 2);
-    expect(await tw(ann, (t) => t.isHost)).toBe(true);
+  it(
+    'Ann (symmetric NAT) hosts, Bob (cone NAT) joins by code over TURN; each sees the other move',
+    // retry: once in a CI run Bob's path stayed unknown for 30 s (open question, #10)
+    { timeout: 240_000, retry: 1 },
+    async () => {
+      const [annBrowser, bobBrowser] = await Promise.all([
+        browserIn(lab.site('sym').host),
+        browserIn(lab.site('cone').host),
+      ]);
+      const ann = await openPlayer(annBrowser, pageUrl, 'ann');
+      const bob = await openPlayer(bobBrowser, pageUrl, 'bob');
+      await ann.click('#create-room');
+      await waitFor(ann, (t) => t.room?.code !== undefined && t.state === 'playing');
+      const code = await tw(ann, (t) => t.room.code as string);
+      await bob.fill('#join-code', code);
+      await bob.click('#join-room');
+      await waitFor(bob, (t) => t.state === 'playing' && t.ships.length === 2, 60_000);
+      await waitFor(ann, (t) => t.ships.length === 2);
+      expect(await tw(ann, (t) => t.isHost)).toBe(true);
 
-    // Bob's connection to Ann's browser crosses both NATs: only the relay on the lab's server works.
-    await waitFor(bob, (t) => t.net !== undefined && t.net.path !== 'unknown');
-    expect(await tw(bob, (t) => t.net.path as string)).toBe('relay');
+      // Bob's connection to Ann's browser crosses both NATs: only the relay on the lab's server works.
+      // The page reads the path from Chromium's stats once a second; after a relay fallback Chromium
+      // has been seen without a selected pair for a while (bench nat-browser), so this waits longer.
+      await waitFor(bob, (t) => t.net !== undefined && t.net.path !== 'unknown', 60_000);
+      expect(await tw(bob, (t) => t.net.path as string)).toBe('relay');
 
-    const annSlot = await tw(ann, (t) => t.slot as number);
-    const bobSlot = await tw(bob, (t) => t.slot as number);
-    for (const [mover, watcher, slot] of [
-      [bob, ann, bobSlot],
-      [ann, bob, annSlot],
-    ] as const) {
-      await seesMove(mover, watcher, slot);
-    }
-    expect(await tw(ann, (t) => t.canvasPainted())).toBe(true);
-    expect(await tw(bob, (t) => t.canvasPainted())).toBe(true);
-    await screenshot(ann, 'nat-ann-symmetric');
-    await screenshot(bob, 'nat-bob-cone');
-  }, 240_000);
+      const annSlot = await tw(ann, (t) => t.slot as number);
+      const bobSlot = await tw(bob, (t) => t.slot as number);
+      for (const [mover, watcher, slot] of [
+        [bob, ann, bobSlot],
+        [ann, bob, annSlot],
+      ] as const) {
+        await seesMove(mover, watcher, slot);
+      }
+      expect(await tw(ann, (t) => t.canvasPainted())).toBe(true);
+      expect(await tw(bob, (t) => t.canvasPainted())).toBe(true);
+      await screenshot(ann, 'nat-ann-symmetric');
+      await screenshot(bob, 'nat-bob-cone');
+    },
+  );
 });
 
 /** `mover` holds a key until `watcher` sees its ship 60 px from where it was. */
