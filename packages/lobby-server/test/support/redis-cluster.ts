@@ -205,9 +205,24 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     masterOf: (key) => masterSeenBy(nodes[0]!.port, key),
     failover: async (key) => {
       const from = await masterSeenBy(nodes[0]!.port, key);
-      const lines = await clusterNodes(from);
-      const master = lines.find((n) => n.port === from)!;
-      const replica = lines.find((n) => !n.master && n.masterId === master.id);
+      // After an earlier failover the demoted master rejoins as this master's replica a moment
+      // later (seen in a CI run: "has no replica" right after the previous test's failover): wait
+      // for a replica that is attached and in sync before asking it to take over.
+      let found: { port: number } | undefined;
+      await until(
+        async () => {
+          const lines = await clusterNodes(from);
+          const master = lines.find((n) => n.port === from)!;
+          found = lines.find((n) => !n.master && n.masterId === master.id);
+          return (
+            found !== undefined &&
+            infoField(await command(found.port, 'INFO', 'replication'), 'master_link_status') === 'up'
+          );
+        },
+        15_000,
+        `master ${from} has a replica in sync`,
+      );
+      const replica = found;
       if (!replica) throw new Error(`master ${from} has no replica`);
       await command(replica.port, 'CLUSTER', 'FAILOVER');
       await until(
