@@ -9,19 +9,12 @@ import type { Connection } from '@tickwire/transport';
 import { ArenaClient } from '../src/net/client.js';
 import { ArenaHost } from '../src/net/host.js';
 import { arenaInput } from '../src/net/schema.js';
+import { until } from './until.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
 });
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function pair(host: ArenaHost, key: string): Connection {
   const [a, b] = createSignalerPair();
