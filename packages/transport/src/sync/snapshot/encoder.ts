@@ -46,6 +46,7 @@ export class SnapshotEncoder {
   private readonly deltaFields: number[][];
   private readonly writer = new BitWriter(2048);
   private readonly bodyWriter = new BitWriter(2048);
+  private readonly lastMask: number[];
   private cache = new Map<EntitySet, Map<Snapshot | undefined, Body>>();
   private cacheTick = -1;
   /** Worst-case header bits of a multi-part packet plus the mask bits a part boundary can add. */
@@ -55,7 +56,8 @@ export class SnapshotEncoder {
   constructor(private readonly schema: SyncSchema) {
     this.plan = new DeltaPlan(schema);
     this.deltaFields = deltaFieldsOf(schema);
-    this.chooser = new WidthChooser(schema, this.deltaFields);
+    this.chooser = new WidthChooser(schema, this.deltaFields, this.plan.slotCount);
+    this.lastMask = schema.types.map(() => 0);
     let widthTable = 0;
     let masks = 0;
     schema.types.forEach((type, t) => {
@@ -87,8 +89,16 @@ export class SnapshotEncoder {
     for (let p = 0; p < body.records.length; p++) {
       const w = this.writer;
       w.reset();
+      const part = body.headers[p]!;
+      // Spelled out: spreading the part into a literal with more keys took microseconds a packet.
       writeHeader(w, this.schema, this.deltaFields, {
-        ...body.headers[p]!,
+        partIndex: part.partIndex,
+        partCount: part.partCount,
+        count: part.count,
+        lo: part.lo,
+        hi: part.hi,
+        idK: part.idK,
+        widths: part.widths,
         tick: req.tick,
         baselineTick: req.baseline?.tick,
         chained: req.chained === true,
@@ -148,6 +158,7 @@ export class SnapshotEncoder {
   /** Greedy split: record start indices of each part, costed with the whole tick's widths. */
   private split(all: RunParams, partBudget: number): number[] {
     const plan = this.plan;
+    const { lengths, slots } = plan;
     const starts = [0];
     let used = 0;
     let prev = -1;
@@ -157,11 +168,12 @@ export class SnapshotEncoder {
       prev = plan.ids[r]!;
       if (plan.ops[r] === RecordOp.Update) {
         const widths = all.widths[type]!;
-        const fields = this.schema.types[type]!.fields;
-        let v = plan.valueStart[r]!;
-        for (const f of this.deltaFields[type]!) {
-          if ((plan.masks[r]! & (1 << f)) === 0) continue;
-          bits += changeCost(plan.values[v++]!, widths[f]!, (fields[f] as NumericField<unknown>).bits);
+        const { bits: absBits } = plan.codecs[type]!;
+        const offset = plan.slotOffsets[type]!;
+        const end = r + 1 < plan.count ? plan.valueStart[r + 1]! : plan.valueCount;
+        for (let v = plan.valueStart[r]!; v < end; v++) {
+          const f = slots[v]! - offset;
+          bits += changeCost(lengths[v]!, widths[f]!, absBits[f]!);
         }
       }
       if (bits > partBudget) throw new RangeError(`sync: entity ${plan.ids[r]} does not fit one packet`);
@@ -189,7 +201,7 @@ export class SnapshotEncoder {
   private writeBody(h: PartParams, from: number, to: number): Uint8Array {
     const w = this.bodyWriter;
     w.reset();
-    writeRecords(w, this.schema, this.plan, from, to, h);
+    writeRecords(w, this.plan, from, to, h, this.lastMask);
     return w.finish();
   }
 }

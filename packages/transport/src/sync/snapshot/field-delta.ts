@@ -10,15 +10,22 @@ import type { NumericField } from '../schema/field-types.js';
 /** Histogram slots: L = bitLength(v + 1) is at most bits + 2 <= 34. */
 export const HIST_SLOTS = 35;
 
-/** v >= 0 for a changed value q != qb. */
-export function deltaCode(field: NumericField<unknown>, q: number, qb: number): number {
+/**
+ * v >= 0 for a changed value q != qb; `period` is 2^bits for fields that wrap (angles), else 0.
+ * Plain numbers, not the field object: the encoder calls this for every changed value.
+ */
+export function deltaCode(q: number, qb: number, period: number): number {
   let d = q - qb;
-  if (field.wrap) {
-    const steps = field.maxQ + 1;
-    if (d >= steps / 2) d -= steps;
-    else if (d < -steps / 2) d += steps;
+  if (period > 0) {
+    if (d >= period / 2) d -= period;
+    else if (d < -period / 2) d += period;
   }
   return zigzag(d) - 1;
+}
+
+/** bitLength(v + 1): the smallest width that carries delta code v without escaping. */
+export function codeLength(v: number): number {
+  return v < 0x7fffffff ? 32 - Math.clz32(v + 1) : bitLength(v + 1);
 }
 
 /** Width that minimises total bits for the histogram of L = bitLength(v + 1) values. */
@@ -53,22 +60,24 @@ export function widthFieldBits(field: NumericField<unknown>): number {
   return bitLength(maxWidth(field.bits));
 }
 
-/** Bits `writeNumericChange` spends on delta code v with width w. */
-export function changeCost(v: number, w: number, bits: number): number {
-  return bitLength(v + 1) <= w ? w : w + bits;
+/** Bits `writeNumericChange` spends on a delta code of length `length` with width w. */
+export function changeCost(length: number, w: number, bits: number): number {
+  return length <= w ? w : w + bits;
 }
 
+/** Writes delta code v (of length `length`) in width w, or the escape and the absolute q. */
 export function writeNumericChange(
   out: BitWriter,
-  field: NumericField<unknown>,
   q: number,
   v: number,
+  length: number,
   w: number,
+  bits: number,
 ): void {
-  if (bitLength(v + 1) <= w) {
+  if (length <= w) {
     out.write(v, w);
   } else {
     if (w > 0) out.write(POW2[w]! - 1, w);
-    out.write(q, field.bits);
+    out.write(q, bits);
   }
 }

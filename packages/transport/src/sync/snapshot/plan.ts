@@ -1,10 +1,12 @@
 // First pass of the snapshot encoder: walks the client's baseline and current entity sets in id
 // order and lists what must be sent (spawn, update with its changed-field mask, despawn) together
-// with every numeric delta code, so the writer can pick widths and split without recomputing.
+// with every numeric delta code and its length, so the writer can pick widths and split without
+// recomputing. It reads the flat per-type tables (type-codec.ts), never the polymorphic field
+// objects: this loop runs for every changed entity of every client of every tick.
 import { bitLength } from '../bits/codes.js';
 import type { SyncSchema } from '../schema/define.js';
-import type { NumericField } from '../schema/field-types.js';
-import { deltaCode } from './field-delta.js';
+import { codeLength, deltaCode } from './field-delta.js';
+import { FieldCoding, typeCodec, type TypeCodec } from './type-codec.js';
 import type { EntitySet, QRow } from './types.js';
 
 export const RecordOp = { Update: 0, Spawn: 1, Despawn: 2 } as const;
@@ -19,17 +21,33 @@ export class DeltaPlan {
   readonly masks: number[] = [];
   /** Bits of a record apart from its id gap and numeric delta values. */
   readonly fixedBits: number[] = [];
-  /** Delta codes of changed numeric non-boolean fields, all records in order. */
+  /** Delta codes v >= 0 of changed numeric non-boolean fields (field-delta.ts), all records in order. */
   readonly values: number[] = [];
+  /** bitLength(v + 1) of each delta code: the smallest width it fits without escaping. */
+  readonly lengths: number[] = [];
+  /** Width-table slot of each delta code (widths.ts: per type, per field). */
+  readonly slots: number[] = [];
   /** Index into `values` of each record's first delta code. */
   readonly valueStart: number[] = [];
   valueCount = 0;
+  readonly codecs: readonly TypeCodec[];
+  /** First width-table slot of each type (a type's field f has slot offset + f). */
+  readonly slotOffsets: readonly number[];
+  readonly slotCount: number;
   private readonly typeBits: number;
   private readonly lastMask: number[];
 
   constructor(private readonly schema: SyncSchema) {
     this.typeBits = bitLength(schema.types.length - 1);
     this.lastMask = schema.types.map(() => 0);
+    this.codecs = schema.types.map(typeCodec);
+    let slots = 0;
+    this.slotOffsets = schema.types.map((type) => {
+      const offset = slots;
+      slots += type.fields.length;
+      return offset;
+    });
+    this.slotCount = slots;
   }
 
   build(current: EntitySet, baseline: EntitySet | undefined): void {
@@ -79,32 +97,37 @@ export class DeltaPlan {
   }
 
   private addUpdate(id: number, type: number, row: QRow, before: QRow): void {
-    const fields = this.schema.types[type]!.fields;
+    const codec = this.codecs[type]!;
+    const { coding, period } = codec;
+    const n = coding.length;
     const start = this.valueCount;
+    const slot = this.slotOffsets[type]!;
     let mask = 0;
     let bits = 0;
-    for (let f = 0; f < fields.length; f++) {
+    for (let f = 0; f < n; f++) {
       const q = row[f]!;
       const qb = before[f]!;
       if (q === qb) continue;
-      const field = fields[f]!;
-      if (field.numeric) {
-        if (field.kind !== 'bool')
-          this.values[this.valueCount++] = deltaCode(
-            field as NumericField<unknown>,
-            q as number,
-            qb as number,
-          );
-      } else {
-        if (field.equals(q, qb)) continue;
-        bits += field.bitCost(q);
+      const kind = coding[f]!;
+      if (kind === FieldCoding.Delta) {
+        const v = deltaCode(q as number, qb as number, period[f]!);
+        const k = this.valueCount++;
+        this.values[k] = v;
+        this.lengths[k] = codeLength(v);
+        this.slots[k] = slot + f;
+      } else if (kind === FieldCoding.Blob) {
+        const field = codec.fields[f]!;
+        if (!field.numeric) {
+          if (field.equals(q, qb)) continue;
+          bits += field.bitCost(q);
+        }
       }
       mask |= 1 << f;
     }
     if (mask === 0) return;
     const same = this.lastMask[type] === mask;
     this.lastMask[type] = mask;
-    this.push(id, RecordOp.Update, type, row, mask, bits + 2 + (same ? 0 : fields.length));
+    this.push(id, RecordOp.Update, type, row, mask, bits + 2 + (same ? 0 : n));
     this.valueStart[this.count - 1] = start;
   }
 }

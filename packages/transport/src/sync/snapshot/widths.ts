@@ -1,7 +1,7 @@
 // Chooses the per-packet coding parameters of one run of plan records: a delta width per numeric
 // field (from a histogram of the bits each change needs) and the Exp-Golomb order of the id gaps.
 // Pure arithmetic over the plan; the writer and the splitter both use it.
-import { bitLength, expGolombCost } from '../bits/codes.js';
+import { expGolombCost } from '../bits/codes.js';
 import type { SyncSchema } from '../schema/define.js';
 import { chooseWidth, HIST_SLOTS } from './field-delta.js';
 import { RecordOp, type DeltaPlan } from './plan.js';
@@ -17,38 +17,28 @@ export interface RunParams {
 
 export class WidthChooser {
   private readonly hist: Int32Array;
-  private readonly offsets: number[];
+  private readonly present: boolean[];
 
   constructor(
     private readonly schema: SyncSchema,
     private readonly deltaFields: number[][],
+    slotCount: number,
   ) {
-    let total = 0;
-    this.offsets = schema.types.map((type) => {
-      const offset = total;
-      total += type.fields.length;
-      return offset;
-    });
-    this.hist = new Int32Array(total * HIST_SLOTS);
+    this.hist = new Int32Array(slotCount * HIST_SLOTS);
+    this.present = schema.types.map(() => false);
   }
 
   /** Parameters for records [from, to) whose first id gap is measured from `lo`. */
   choose(plan: DeltaPlan, from: number, to: number, lo: number): RunParams {
     const hist = this.hist;
     hist.fill(0);
-    const present = this.schema.types.map(() => false);
-    for (let r = from; r < to; r++) {
-      if (plan.ops[r] !== RecordOp.Update) continue;
-      const type = plan.types[r]!;
-      present[type] = true;
-      const base = this.offsets[type]!;
-      const mask = plan.masks[r]!;
-      let v = plan.valueStart[r]!;
-      for (const f of this.deltaFields[type]!) {
-        if ((mask & (1 << f)) === 0) continue;
-        hist[(base + f) * HIST_SLOTS + bitLength(plan.values[v++]! + 1)]! += 1;
-      }
-    }
+    const present = this.present.fill(false);
+    for (let r = from; r < to; r++) if (plan.ops[r] === RecordOp.Update) present[plan.types[r]!] = true;
+    // The delta codes of records [from, to) are contiguous in the plan.
+    const end = to < plan.count ? plan.valueStart[to]! : plan.valueCount;
+    const { lengths, slots } = plan;
+    for (let v = from < plan.count ? plan.valueStart[from]! : end; v < end; v++)
+      hist[slots[v]! * HIST_SLOTS + lengths[v]!]! += 1;
     const widths: (number[] | undefined)[] = [];
     let valueBits = 0;
     for (let t = 0; t < this.schema.types.length; t++) {
@@ -62,7 +52,7 @@ export class WidthChooser {
         const field = fields[f]!;
         const { width, cost } = chooseWidth(
           hist,
-          (this.offsets[t]! + f) * HIST_SLOTS,
+          (plan.slotOffsets[t]! + f) * HIST_SLOTS,
           field.numeric ? field.bits : 0,
         );
         row[f] = width;
