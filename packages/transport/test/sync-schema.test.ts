@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineSchema, t } from '../src/sync/index.js';
 import { BitReader, BitWriter } from '../src/internals.js';
+import { TruncatedError } from '../src/sync/bits/bit-reader.js';
+import { readExpGolomb, writeExpGolomb } from '../src/sync/bits/codes.js';
 import type { EntityOf, InputOf } from '../src/sync/index.js';
 import { compileCapture } from '../src/sync/snapshot/codegen.js';
 import { captureRow } from '../src/sync/snapshot/capture.js';
@@ -116,6 +118,40 @@ describe('field round trips', () => {
     );
     expect(() => new BitWriter().write(256, 8)).toThrow(RangeError);
     expect(() => new BitWriter().write(1.5, 4)).toThrow(RangeError);
+  });
+
+  it('Exp-Golomb codes round-trip at any bit offset, and a cut-off code reads as truncated, never as a value', () => {
+    // Small values take the reader's one-look fast path, large ones its bit-by-bit prefix loop.
+    const value = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 7 }),
+        fc.array(fc.tuple(value, fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 40 }),
+        (offset, items) => {
+          const w = new BitWriter(1);
+          w.write(0, offset);
+          for (const [n, k] of items) writeExpGolomb(w, n, k);
+          const bytes = w.finish();
+          const r = new BitReader(bytes);
+          r.read(offset);
+          for (const [n, k] of items) expect(readExpGolomb(r, k)).toBe(n);
+          expect(r.atCleanEnd()).toBe(true);
+          // Without the last byte the last code is incomplete: every code before it reads back,
+          // then the reader reports truncation.
+          const cut = new BitReader(bytes.subarray(0, bytes.length - 1));
+          cut.read(Math.min(offset, cut.remainingBits));
+          let read = 0;
+          const readAll = () => {
+            for (const [n, k] of items) {
+              expect(readExpGolomb(cut, k)).toBe(n);
+              read++;
+            }
+          };
+          expect(readAll).toThrow(TruncatedError);
+          expect(read).toBeLessThan(items.length);
+        },
+      ),
+    );
   });
 });
 

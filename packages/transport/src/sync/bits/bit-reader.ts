@@ -40,6 +40,27 @@ export class BitReader {
     return (word >>> (pos & 7)) & ((1 << bits) - 1);
   }
 
+  /**
+   * The next 24 bits without consuming them (bits past the end read as 0), for codes whose length
+   * is only known after looking (Exp-Golomb): the caller then consumes them with `skip`.
+   */
+  peek24(): number {
+    const b = this.bytes;
+    const pos = this.pos;
+    const i = pos >>> 3;
+    const word =
+      i + 3 < b.length
+        ? b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)
+        : (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24);
+    return (word >>> (pos & 7)) & 0xffffff;
+  }
+
+  /** Consumes `bits` bits (at most 24) already looked at with `peek24`. */
+  skip(bits: number): void {
+    if (this.pos + bits > this.end) throw new TruncatedError('packet truncated');
+    this.pos += bits;
+  }
+
   /** Skips to the next byte boundary; the skipped bits must be zero padding. */
   alignToByte(): void {
     const skip = (8 - (this.pos & 7)) & 7;

@@ -52,6 +52,18 @@ export function writeExpGolomb(w: BitWriter, n: number, k: number): void {
 }
 
 export function readExpGolomb(r: BitReader, k: number): number {
+  // Fast path: the whole code within the next 24 bits (every id gap of a normal packet). The
+  // prefix's zeros come first (least significant), so z is the count of trailing zeros.
+  const word = r.peek24();
+  if (word !== 0) {
+    const z = 31 - Math.clz32(word & -word);
+    const length = 2 * z + 1 + k;
+    if (length <= 24) {
+      r.skip(length);
+      const hi = (1 << z) + ((word >>> (z + 1)) & ((1 << z) - 1));
+      return (hi - 1) * POW2[k]! + ((word >>> (2 * z + 1)) & ((1 << k) - 1));
+    }
+  }
   let z = 0;
   while (r.read(1) === 0) {
     z++;
