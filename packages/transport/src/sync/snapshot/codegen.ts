@@ -84,22 +84,26 @@ export function compileCapture(c: TypeCodec): CaptureFn | undefined {
 export function compileUpdate(c: TypeCodec, readChange: ReadChange): UpdateFn | undefined {
   const n = c.names.length;
   const keys = c.names.map((name) => JSON.stringify(name));
-  const copy = keys.map((key) => `${key}: b[${key}]`).join(', ');
-  const lines: string[] = ['let t, q;', `const v = { ${copy} };`];
+  // Each changed field is read into a local in wire order, then the new object is one literal
+  // (the previous one's hidden class, no stores after allocation).
+  const lines: string[] = ['let t, q;'];
   for (let f = 0; f < n; f++) {
     const key = keys[f]!;
     let step: string;
-    if (c.coding[f] === FieldCoding.Blob) step = `v[${key}] = D[${f}](B[${f}](r));`;
+    if (c.coding[f] === FieldCoding.Blob) step = `D[${f}](B[${f}](r))`;
     else {
       const qb = quantizeExpr(c, f, `b[${key}]`);
       const next =
         c.coding[f] === FieldCoding.Flip
           ? `1 - ${qb}`
           : `R(r, ${qb}, w[${f}], ${c.bits[f]}, ${literal(c.maxQ[f]!)}, ${c.period[f]})`;
-      step = `q = ${next}; v[${key}] = ${dequantizeExpr(c, f, 'q')};`;
+      step = `(q = ${next}, ${dequantizeExpr(c, f, 'q')})`;
     }
-    lines.push(`if ((m & ${f === 31 ? '-2147483648' : String(1 << f)}) !== 0) { ${step} }`);
+    lines.push(
+      `const v${f} = (m & ${f === 31 ? '-2147483648' : String(1 << f)}) !== 0 ? ${step} : b[${key}];`,
+    );
   }
-  const body = `return function update(r, b, m, w) {\n${lines.join('\n')}\nreturn v;\n};`;
+  const fields = keys.map((key, f) => `${key}: v${f}`).join(', ');
+  const body = `return function update(r, b, m, w) {\n${lines.join('\n')}\nreturn { ${fields} };\n};`;
   return compile<UpdateFn>(['Q', 'D', 'E', 'B', 'R'], body, [...tables(c), readChange]);
 }
