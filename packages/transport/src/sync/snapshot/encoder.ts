@@ -170,8 +170,8 @@ export class SnapshotEncoder {
         const widths = all.widths[type]!;
         const { bits: absBits } = plan.codecs[type]!;
         const offset = plan.slotOffsets[type]!;
-        const end = r + 1 < plan.count ? plan.valueStart[r + 1]! : plan.valueCount;
-        for (let v = plan.valueStart[r]!; v < end; v++) {
+        const end = plan.valueIndex(r + 1);
+        for (let v = plan.valueIndex(r); v < end; v++) {
           const f = slots[v]! - offset;
           bits += changeCost(lengths[v]!, widths[f]!, absBits[f]!);
         }

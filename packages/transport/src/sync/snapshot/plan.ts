@@ -50,6 +50,11 @@ export class DeltaPlan {
     this.slotCount = slots;
   }
 
+  /** Index into `values` of record r's first delta code; `count` gives the end of the last. */
+  valueIndex(r: number): number {
+    return r < this.count ? this.valueStart[r]! : this.valueCount;
+  }
+
   build(current: EntitySet, baseline: EntitySet | undefined): void {
     this.count = 0;
     this.valueCount = 0;

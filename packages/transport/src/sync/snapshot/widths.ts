@@ -35,10 +35,9 @@ export class WidthChooser {
     const present = this.present.fill(false);
     for (let r = from; r < to; r++) if (plan.ops[r] === RecordOp.Update) present[plan.types[r]!] = true;
     // The delta codes of records [from, to) are contiguous in the plan.
-    const end = to < plan.count ? plan.valueStart[to]! : plan.valueCount;
+    const end = plan.valueIndex(to);
     const { lengths, slots } = plan;
-    for (let v = from < plan.count ? plan.valueStart[from]! : end; v < end; v++)
-      hist[slots[v]! * HIST_SLOTS + lengths[v]!]! += 1;
+    for (let v = plan.valueIndex(from); v < end; v++) hist[slots[v]! * HIST_SLOTS + lengths[v]!]! += 1;
     const widths: (number[] | undefined)[] = [];
     let valueBits = 0;
     for (let t = 0; t < this.schema.types.length; t++) {
