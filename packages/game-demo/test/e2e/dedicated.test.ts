@@ -61,7 +61,9 @@ describe('arena in browsers with a dedicated server, and with bots', () => {
         },
       );
       // A direct path on loopback: host, or srflx since the transport merge (the server's candidates
-      // now come once connected, so the pair first shows peer-reflexive); never relayed.
+      // now come once connected, so the pair first shows peer-reflexive); never relayed. The page
+      // asks Chromium for the selected pair each second until it has one.
+      await waitFor(ann, (t) => t.net !== undefined && t.net.path !== 'unknown');
       expect(['host', 'srflx']).toContain(await tw(ann, (t) => t.net?.path));
       expect(await tw(ann, (t) => t.canvasPainted())).toBe(true);
       expect(await tw(bob, (t) => t.canvasPainted())).toBe(true);
