@@ -96,6 +96,17 @@ describe('arena netcode over real peers', () => {
     );
     expect(hits.length).toBeGreaterThanOrEqual(3);
     expect(host.stats().refused.badInputs).toBe(0);
+    // The authority's report on each seat: Ann's applied fire inputs became shots that hit, and
+    // the sync layer refused none of her inputs; Bob never fired.
+    const seats = host.stats().seats;
+    const annSeat = seats.find((s) => s.slot === annSlot)!;
+    expect(annSeat.played.hits).toBeGreaterThanOrEqual(4);
+    expect(annSeat.played.shots).toBeGreaterThanOrEqual(annSeat.played.hits);
+    expect(annSeat.played.fireInputs).toBeGreaterThanOrEqual(annSeat.played.shots);
+    expect(annSeat.played.inputs).toBeGreaterThanOrEqual(annSeat.played.fireInputs);
+    expect(annSeat.sync).toMatchObject({ overBudget: 0, packetsOverBudget: 0, seqJumps: 0 });
+    expect(annSeat.sync!.received).toBeGreaterThanOrEqual(annSeat.played.inputs);
+    expect(seats.find((s) => s.slot === bobSlot)!.played).toMatchObject({ fireInputs: 0, shots: 0, hits: 0 });
   }, 60_000);
 
   it('ignores and counts junk from a peer while the others keep playing', async () => {

@@ -134,10 +134,18 @@ describe('simulation', () => {
     Object.assign(shooter, { x: 200, y: 200 });
     Object.assign(target, { x: 400, y: 200 });
     const events = [];
+    const fired: number[] = [];
     for (let i = 0; i < 300 && target.deaths === 0; i++) {
-      game.applyInput(1, { mx: 0, my: 0, aim: 0, fire: true, lag: 0 });
+      if (game.applyInput(1, { mx: 0, my: 0, aim: 0, fire: true, lag: 0 })) fired.push(game.tick);
       events.push(...game.step());
     }
+    // applyInput says which inputs fired: one shot per cooldown while fire is held.
+    expect(fired).toHaveLength(4);
+    expect(fired.slice(1).map((tick, i) => tick - fired[i]!)).toEqual([
+      SHIP.fireCooldownTicks,
+      SHIP.fireCooldownTicks,
+      SHIP.fireCooldownTicks,
+    ]);
     expect(target.deaths).toBe(1);
     expect(shooter.score).toBe(1);
     expect(target.alive).toBe(false);

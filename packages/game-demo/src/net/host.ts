@@ -14,7 +14,7 @@ import { LIMITS, parseClientMessage } from './messages.js';
 import type { HostEvent, RosterEntry } from './messages.js';
 import { pathTypeOf } from './path.js';
 import { Seats } from './players.js';
-import type { RefusedCounters, Seat } from './players.js';
+import type { RefusedCounters, Seat, SeatReport } from './players.js';
 import { arenaInput, arenaSchema, VIEW_TICK_MOD } from './schema.js';
 import type { ArenaInput, ArenaSchema } from './schema.js';
 
@@ -72,6 +72,8 @@ export interface ArenaHostStats {
   replacedConnections: number;
   /** Time the last tick took, ms. */
   tickMs: number;
+  /** Each seat: its applied inputs, fire inputs, shots and hits, and the sync layer's input counts. */
+  seats: SeatReport[];
 }
 
 export class ArenaHost {
@@ -324,6 +326,7 @@ export class ArenaHost {
       violations: this.violations,
       replacedConnections: this.guard.stats().replaced,
       tickMs: this.tickMs,
+      seats: this.seats.reports(),
     };
   }
 
@@ -346,11 +349,25 @@ export class ArenaHost {
     const happened: GameEvent[] = [];
     for (let sub = 0; sub < SUBSTEPS; sub++) {
       for (const seat of this.seats.all()) {
-        if (seat.bot) this.game.applyInput(seat.slot, this.botDecision(seat));
-        else if (seat.client !== undefined)
-          for (const input of this.takeInputs(seat)) this.game.applyInput(seat.slot, input);
+        const inputs = seat.bot
+          ? [this.botDecision(seat)]
+          : seat.client === undefined
+            ? []
+            : this.takeInputs(seat);
+        for (const input of inputs) {
+          const played = seat.played;
+          played.inputs++;
+          if (input.fire) played.fireInputs++;
+          if (this.game.applyInput(seat.slot, input)) played.shots++;
+        }
       }
-      happened.push(...this.game.step());
+      const events = this.game.step();
+      for (const event of events)
+        if (event.kind === 'hit') {
+          const shooter = this.seats.get(event.shooter);
+          if (shooter !== undefined) shooter.played.hits++;
+        }
+      happened.push(...events);
     }
     this.expireSeats();
     this.maybeStartRound();

@@ -18,6 +18,18 @@ export interface RefusedCounters {
   chatLimited: number;
 }
 
+/** What a player's applied inputs did on the authority (why its shots did or did not land). */
+export interface PlayedCounters {
+  /** Inputs applied to its ship. */
+  inputs: number;
+  /** Of those, inputs holding fire. */
+  fireInputs: number;
+  /** Shots those fired (the rest waited for the fire cooldown, or came while dead). */
+  shots: number;
+  /** Its shots that hit a ship. */
+  hits: number;
+}
+
 export interface Seat {
   readonly slot: number;
   /** Stable identity: the lobby session id, or `bot:N`. */
@@ -35,6 +47,35 @@ export interface Seat {
   primed: boolean;
   chatTimes: number[];
   readonly refused: RefusedCounters;
+  readonly played: PlayedCounters;
+}
+
+/** One seat as the authority sees it (ArenaHost.stats().seats): what a player's inputs came to. */
+export interface SeatReport {
+  slot: number;
+  name: string;
+  bot: boolean;
+  connected: boolean;
+  played: PlayedCounters;
+  refused: RefusedCounters;
+  /**
+   * The sync layer's count of its inputs: distinct ones accepted, sequence numbers never received,
+   * replayed or far-ahead packets refused, inputs and packets over the budget, queued now, and the
+   * last sequence number applied. Undefined for a bot or while disconnected.
+   */
+  sync:
+    | {
+        received: number;
+        missing: number;
+        replayed: number;
+        seqJumps: number;
+        overBudget: number;
+        overflow: number;
+        packetsOverBudget: number;
+        pending: number;
+        lastProcessed: number;
+      }
+    | undefined;
 }
 
 export class Seats {
@@ -81,6 +122,7 @@ export class Seats {
       primed: false,
       chatTimes: [],
       refused: { badInputs: 0, floodedInputs: 0, badMessages: 0, chatLimited: 0 },
+      played: { inputs: 0, fireInputs: 0, shots: 0, hits: 0 },
     };
     this.bySlot.set(slot, seat);
     return seat;
@@ -88,6 +130,34 @@ export class Seats {
 
   remove(slot: number): void {
     this.bySlot.delete(slot);
+  }
+
+  reports(): SeatReport[] {
+    return [...this.bySlot.values()].map((s) => {
+      const sync = s.client?.stats();
+      return {
+        slot: s.slot,
+        name: s.name,
+        bot: s.bot,
+        connected: s.bot || s.leftAt === undefined,
+        played: { ...s.played },
+        refused: { ...s.refused },
+        sync:
+          sync === undefined
+            ? undefined
+            : {
+                received: sync.inputs.received,
+                missing: sync.inputs.missing,
+                replayed: sync.inputs.replayed,
+                seqJumps: sync.inputs.seqJumps,
+                overBudget: sync.inputs.overBudget,
+                overflow: sync.inputs.overflow,
+                packetsOverBudget: sync.guard.packetsOverBudget,
+                pending: sync.inputs.pending,
+                lastProcessed: sync.inputs.lastProcessed,
+              },
+      };
+    });
   }
 
   roster(): RosterEntry[] {

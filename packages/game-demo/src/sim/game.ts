@@ -77,10 +77,13 @@ export class Game {
     this.ships.delete(id);
   }
 
-  /** Applies one input of player `id`: moves its ship and maybe fires. */
-  applyInput(id: number, input: PlayerInput): void {
+  /**
+   * Applies one input of player `id`: moves its ship and maybe fires. True when it fired a shot (the
+   * authority counts what each player's fire inputs became).
+   */
+  applyInput(id: number, input: PlayerInput): boolean {
     const ship = this.ships.get(id);
-    if (ship === undefined || !ship.alive) return;
+    if (ship === undefined || !ship.alive) return false;
     Object.assign(ship, moveShip(ship, input));
     if (input.fire && this.phase !== Phase.Intermission && this.tick >= ship.nextFireTick) {
       const rapid = this.tick < ship.rapidUntil;
@@ -98,7 +101,9 @@ export class Game {
         lag: input.lag,
       };
       this.bullets.set(bullet.id, bullet);
+      return true;
     }
+    return false;
   }
 
   /** Advances the world one tick (after this tick's inputs were applied); returns what happened. */

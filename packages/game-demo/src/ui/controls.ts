@@ -1,6 +1,7 @@
-// Keyboard, mouse and touch to the player's controls: WASD/arrows move, the pointer aims, mouse
-// button or Space fires; on a touch screen the left half of the screen is a stick, a touch on the
-// right half aims and fires. Reads the DOM only; the caller decides what to do with the result.
+// Keyboard, mouse and touch to the player's controls: WASD/arrows move, the pointer aims (wherever
+// it is in the window, HUD panels included), the mouse button on the arena or Space fires; on a
+// touch screen the left half of the screen is a stick, a touch on the right half aims and fires.
+// Reads the DOM only; the caller decides what to do with the result.
 
 export interface Controls {
   mx: number;
@@ -41,7 +42,10 @@ export function listenControls(target: HTMLElement): Controls {
     mouseFire = false;
     update();
   });
-  target.addEventListener('pointermove', (e) => {
+  // The aim follows the mouse anywhere in the window: over a HUD panel (the room panel covers the
+  // arena's top-right corner) the canvas gets no pointermove, and a ship under a panel could not be
+  // aimed at. Firing with the mouse button stays on the canvas, so clicking a button never shoots.
+  window.addEventListener('pointermove', (e) => {
     if (e.pointerType !== 'touch') controls.pointer = { x: e.clientX, y: e.clientY };
   });
   target.addEventListener('pointerdown', (e) => {

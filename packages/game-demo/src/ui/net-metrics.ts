@@ -21,6 +21,9 @@ export interface NetMetrics {
   labDropped: number;
 }
 
+/** Updates (seconds) between path checks once the path is known. */
+const PATH_RECHECK = 5;
+
 export class NetMeter {
   metrics: NetMetrics = {
     rttMs: 0,
@@ -39,6 +42,9 @@ export class NetMeter {
   private client: ArenaClient | undefined;
   private lastBytes = 0;
   private lastSnapshots = 0;
+  /** Updates since the path was last asked for, and whether an answer is still pending. */
+  private sincePathAsked = Infinity;
+  private askingPath = false;
 
   update(client: ArenaClient | undefined, entities: number): void {
     if (client === undefined) return;
@@ -47,11 +53,9 @@ export class NetMeter {
       this.lastBytes = 0;
       this.lastSnapshots = 0;
       this.metrics.path = 'unknown';
-      void client.connection.opened.then(
-        async () => (this.metrics.path = await pathTypeOf(client.connection)),
-        () => {},
-      );
+      this.sincePathAsked = Infinity;
     }
+    this.askPath(client);
     const s = client.connection.stats();
     const sync = client.sync.stats();
     const bytes = sync.bytesReceived - this.lastBytes;
@@ -72,5 +76,25 @@ export class NetMeter {
       entities,
       labDropped: lab === undefined ? 0 : lab.droppedIn + lab.droppedOut,
     });
+  }
+
+  /**
+   * The selected pair can come well after the connection opens (Chromium has been seen without one
+   * for tens of seconds after a relay fallback) and can change later (an ICE restart): asked once,
+   * the path stayed "unknown" for good. So it is asked every second while unknown, then every
+   * PATH_RECHECK updates; an answer for a client that is gone, or an unknown after a known path,
+   * changes nothing.
+   */
+  private askPath(client: ArenaClient): void {
+    this.sincePathAsked++;
+    const due = this.metrics.path === 'unknown' ? 1 : PATH_RECHECK;
+    if (this.askingPath || this.sincePathAsked < due || client.connection.state !== 'open') return;
+    this.askingPath = true;
+    this.sincePathAsked = 0;
+    void pathTypeOf(client.connection)
+      .then((path) => {
+        if (this.client === client && path !== 'unknown') this.metrics.path = path;
+      })
+      .finally(() => (this.askingPath = false));
   }
 }

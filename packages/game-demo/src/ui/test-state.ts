@@ -42,7 +42,9 @@ export interface PageState {
 }
 
 export function exposeState(session: ArenaSession, scene: ArenaScene, perf: FramePerf): PageState {
-  const counters = { frames: 0, hits: 0, kills: 0, events: 0 };
+  // `inputs` and `fireInputs`: the input steps the page ran for its client (each one sent to the
+  // authority while the connection is open), and those of them holding fire.
+  const counters = { frames: 0, hits: 0, kills: 0, events: 0, inputs: 0, fireInputs: 0 };
   const messages: string[] = [];
   session.on('message', (text) => {
     messages.push(text);
@@ -108,6 +110,10 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
     get net() {
       return net;
     },
+    /** The aim (radians) of the last input this player sent. */
+    get aim() {
+      return session.client?.aimHint;
+    },
     get corrections() {
       return session.client?.corrections;
     },
@@ -160,6 +166,8 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
     onFrame(v, steps) {
       view = v;
       counters.frames++;
+      counters.inputs += steps.length;
+      for (const step of steps) if (step.fire) counters.fireInputs++;
       if (!recording) return;
       if (frames.length >= MAX_FRAMES) frames.shift();
       frames.push({

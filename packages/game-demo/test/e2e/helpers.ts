@@ -195,14 +195,41 @@ export async function flyTo(
   }
 }
 
-/** Aims the mouse at another player's ship and holds Space until `done` or the timeout. */
+/** What the authority saw of a seat (see `serverSeat`, `hostedSeat`), for shootAt's failure message. */
+export type AuthorityProbe = (slot: number) => Promise<unknown>;
+
+/** The dedicated server's report on seat `slot` (ArenaHost.stats().seats) in each of its matches. */
+export const serverSeat =
+  (game: GameServer): AuthorityProbe =>
+  async (slot) =>
+    [...game.matches.values()].map((match) => match.stats().seats.find((s) => s.slot === slot));
+
+/** The report on seat `slot` from whichever of `pages` hosts the match now (P2P). */
+export const hostedSeat =
+  (pages: readonly Page[]): AuthorityProbe =>
+  async (slot) => {
+    for (const page of pages) {
+      if (page.isClosed() || !(await tw(page, (t) => t.isHost as boolean))) continue;
+      return tw(page, (t, s) => t.host?.seats.find((x: { slot: number }) => x.slot === s), slot);
+    }
+    return 'no page hosts the match';
+  };
+
+/**
+ * Aims the mouse at another player's ship and holds Space until `done` or the timeout. On a timeout
+ * the error says what the page saw and sent (its aim against the bearing to the target, the input
+ * steps and fire inputs it sent, what lies under the target on screen) and, given `authority`,
+ * what the authority made of the shooter's inputs (applied, fire inputs, shots, hits, drops).
+ */
 export async function shootAt(
   page: Page,
   targetPlayer: number,
   done: () => Promise<boolean>,
   timeoutMs = 30_000,
+  authority?: AuthorityProbe,
 ): Promise<void> {
   const started = Date.now();
+  const sentBefore = await tw(page, (t) => ({ inputs: t.counters.inputs, fire: t.counters.fireInputs }));
   await page.keyboard.down(' ');
   try {
     while (Date.now() - started < timeoutMs) {
@@ -220,18 +247,43 @@ export async function shootAt(
     }
     const seen = await tw(
       page,
-      (t, p) => ({
-        score: t.me?.score,
-        hits: t.counters.hits,
-        frames: t.counters.frames,
-        me: t.me && { x: Math.round(t.me.x), y: Math.round(t.me.y) },
-        target: t.ships
-          .filter((s: ShipInfo) => s.player === p)
-          .map((s: ShipInfo) => ({ x: Math.round(s.x), y: Math.round(s.y), hp: s.hp })),
-      }),
-      targetPlayer,
+      (t, a) => {
+        const target = t.ships.find((s: ShipInfo) => s.player === a.p);
+        const at = target === undefined ? undefined : t.toScreen(target.x, target.y);
+        const under = at === undefined ? null : document.elementFromPoint(at.x, at.y);
+        const round = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 1000) / 1000);
+        return {
+          score: t.me?.score,
+          hits: t.counters.hits,
+          frames: t.counters.frames,
+          sent: { inputs: t.counters.inputs - a.before.inputs, fire: t.counters.fireInputs - a.before.fire },
+          aim: round(t.aim),
+          bearing:
+            t.me === undefined || target === undefined
+              ? undefined
+              : round(Math.atan2(target.y - t.me.y, target.x - t.me.x)),
+          me: t.me && { x: Math.round(t.me.x), y: Math.round(t.me.y) },
+          target: target && {
+            x: Math.round(target.x),
+            y: Math.round(target.y),
+            hp: target.hp,
+            alive: target.alive,
+          },
+          underTarget:
+            under === null ? null : `${under.tagName.toLowerCase()}${under.id === '' ? '' : `#${under.id}`}`,
+        };
+      },
+      { p: targetPlayer, before: sentBefore },
     );
-    throw new Error(`shots did not land in time: ${JSON.stringify(seen)}`);
+    const slot = await tw(page, (t) => t.slot as number | undefined);
+    const saw =
+      authority === undefined || slot === undefined
+        ? undefined
+        : await authority(slot).catch((error: unknown) => `probe failed: ${String(error)}`);
+    throw new Error(
+      `shots did not land in time: page ${JSON.stringify(seen)}` +
+        (saw === undefined ? '' : `; authority on seat ${slot}: ${JSON.stringify(saw)}`),
+    );
   } finally {
     await page.keyboard.up(' ');
   }

@@ -5,7 +5,17 @@
 // carry on the match on the new host with their scores.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from '@tickwire/testkit';
-import { dropAndReconnect, flyTo, seatOf, ships, shootAt, startArena, tw, waitFor } from './helpers.js';
+import {
+  dropAndReconnect,
+  flyTo,
+  hostedSeat,
+  seatOf,
+  ships,
+  shootAt,
+  startArena,
+  tw,
+  waitFor,
+} from './helpers.js';
 import type { ArenaFixture } from './helpers.js';
 
 describe('arena in browsers, one of them hosting', () => {
@@ -60,7 +70,13 @@ describe('arena in browsers, one of them hosting', () => {
     await waitFor(ann, (t) => t.view?.match.phase === 'playing');
     const target = (await ships(ann)).find((s) => s.player === bobSlot)!;
     await flyTo(ann, target.x, target.y, 350);
-    await shootAt(ann, bobSlot, async () => (await tw(ann, (t) => t.me?.score ?? 0)) >= 1, 40_000);
+    await shootAt(
+      ann,
+      bobSlot,
+      async () => (await tw(ann, (t) => t.me?.score ?? 0)) >= 1,
+      40_000,
+      hostedSeat([ann]),
+    );
     await bob.waitForFunction(
       (s) => ((window as any).__tickwire.ships.find((x: any) => x.player === s)?.score ?? 0) >= 1,
       annSlot,
@@ -112,7 +128,13 @@ describe('arena in browsers, one of them hosting', () => {
     // Bob scores on Cat.
     const target = (await ships(bob)).find((s) => s.player === catSlot)!;
     await flyTo(bob, target.x, target.y, 350);
-    await shootAt(bob, catSlot, async () => (await tw(bob, (t) => t.me?.score ?? 0)) >= 1, 60_000);
+    await shootAt(
+      bob,
+      catSlot,
+      async () => (await tw(bob, (t) => t.me?.score ?? 0)) >= 1,
+      60_000,
+      hostedSeat([ann]),
+    );
     const board = (page: Page) =>
       tw(page, (t) =>
         Object.fromEntries(
