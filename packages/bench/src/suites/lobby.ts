@@ -17,7 +17,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -231,8 +231,14 @@ interface LobbyChild extends Child {
   sessions(): Promise<number>;
 }
 
+/**
+ * Extra Node flags for the lobby processes only, e.g. `LOBBY_BENCH_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof"` to profile them (the bin exits on SIGTERM, which writes the profile).
+ */
+const LOBBY_NODE_ARGS = (process.env.LOBBY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+
 async function startLobby(redisUrl: string): Promise<LobbyChild> {
-  const child = spawnNode([LOBBY_BIN], {
+  const child = spawnNode([...LOBBY_NODE_ARGS, LOBBY_BIN], {
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -349,6 +355,18 @@ async function openMany(
   return { sessions, failed };
 }
 
+/**
+ * `LOBBY_BENCH_PHASES=FILE`: appends "phase monotonic-µs" lines (the clock of `--cpu-prof`
+ * profiles), so a lobby profile can be cut into the opening, signaling and matchmaking phases.
+ */
+const PHASES = process.env.LOBBY_BENCH_PHASES;
+async function mark(phase: string): Promise<void> {
+  if (PHASES) await appendFile(PHASES, `${phase} ${process.hrtime.bigint() / 1000n}\n`);
+}
+
+/** `LOBBY_BENCH_SIGNAL_TRACE=FILE`: one line per signal, "sent-at-ms latency-ms", to find spikes. */
+const SIGNAL_TRACE = process.env.LOBBY_BENCH_SIGNAL_TRACE;
+
 async function measureSignaling(sessions: Session[], pairs: number, signals: number): Promise<number[]> {
   const rooms: Array<[Session, Session]> = [];
   for (let i = 0; i < pairs; i += 1) {
@@ -359,13 +377,16 @@ async function measureSignaling(sessions: Session[], pairs: number, signals: num
     rooms.push([host, guest]);
   }
   const latencies: number[] = [];
+  const trace: string[] = [];
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
   for (const [, guest] of rooms) {
     guest.onMessage = (m) => {
       if (m.t !== 'signal') return;
       const sent = Number((m.data as { candidate: string }).candidate.split(' ')[1]);
-      latencies.push(performance.now() - sent);
+      const now = performance.now();
+      latencies.push(now - sent);
+      if (SIGNAL_TRACE) trace.push(`${sent.toFixed(3)} ${(now - sent).toFixed(3)}`);
       if (latencies.length === signals) done();
     };
   }
@@ -389,6 +410,7 @@ async function measureSignaling(sessions: Session[], pairs: number, signals: num
   }
   await raceTimeout(finished, 30_000);
   for (const [, guest] of rooms) guest.onMessage = () => undefined;
+  if (SIGNAL_TRACE) await writeFile(SIGNAL_TRACE, `${trace.join('\n')}\n`);
   return latencies.sort((a, b) => a - b);
 }
 
@@ -484,6 +506,7 @@ export async function runLobbySuite(opts: {
       ),
     );
     children.push(...held);
+    await mark('open');
     const mine = await openMany(urls, active, '127.0.0.1', (n) => {
       opened[holders] = n;
       report();
@@ -495,6 +518,7 @@ export async function runLobbySuite(opts: {
     const redisAfter = await redis.info();
     const perProcess = await Promise.all(lobbies.map((l) => l.sessions()));
     const total = perProcess.reduce((a, b) => a + b, 0);
+    await mark('held');
     progress(0.55);
 
     // Idle: every session held, nothing asked.
@@ -508,12 +532,16 @@ export async function runLobbySuite(opts: {
     progress(0.6);
 
     const redisBeforeSignals = await redis.info();
+    await mark('signaling');
     const latencies = await measureSignaling(sessions, pairs, signals);
+    await mark('signaling-end');
     const redisAfterSignals = await redis.info();
     progress(0.75);
     const queued = sessions.slice(2 * pairs);
     const redisBeforeMatch = await redis.info();
+    await mark('matchmaking');
     const mm = await measureMatchmaking(queued);
+    await mark('matchmaking-end');
     const redisAfterMatch = await redis.info();
     const stillHeld = (await Promise.all(lobbies.map((l) => l.sessions()))).reduce((a, b) => a + b, 0);
     progress(1);
