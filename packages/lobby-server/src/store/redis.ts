@@ -412,8 +412,11 @@ export async function createRedisBackend(
     },
     failFast: () => {
       for (const redis of connections) {
-        // No more waiting for a reconnection: a command that cannot be sent now fails now.
+        // No more waiting for a reconnection: a command that cannot be sent now fails now. Not
+        // auto-pipelined either: a new command would queue behind a pipeline stuck in the offline
+        // queue, never sent and never failed (those already queued are aborted below).
         redis.options.enableOfflineQueue = false;
+        redis.options.enableAutoPipelining = false;
         if (redis.status !== 'ready') {
           pendingOf(redis).abortAll(new Error('Redis is unreachable and the lobby is shutting down'));
         }
