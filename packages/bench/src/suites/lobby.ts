@@ -17,8 +17,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
@@ -231,8 +232,14 @@ interface LobbyChild extends Child {
   sessions(): Promise<number>;
 }
 
+/**
+ * Extra Node flags for the lobby processes only, e.g. `LOBBY_BENCH_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof"` to profile them (the bin exits on SIGTERM, which writes the profile).
+ */
+const LOBBY_NODE_ARGS = (process.env.LOBBY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+
 async function startLobby(redisUrl: string): Promise<LobbyChild> {
-  const child = spawnNode([LOBBY_BIN], {
+  const child = spawnNode([...LOBBY_NODE_ARGS, LOBBY_BIN], {
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -349,6 +356,18 @@ async function openMany(
   return { sessions, failed };
 }
 
+/**
+ * `LOBBY_BENCH_PHASES=FILE`: appends "phase monotonic-µs" lines (the clock of `--cpu-prof`
+ * profiles), so a lobby profile can be cut into the opening, signaling and matchmaking phases.
+ */
+const PHASES = process.env.LOBBY_BENCH_PHASES;
+async function mark(phase: string): Promise<void> {
+  if (PHASES) await appendFile(PHASES, `${phase} ${process.hrtime.bigint() / 1000n}\n`);
+}
+
+/** `LOBBY_BENCH_SIGNAL_TRACE=FILE`: one line per signal, "sent-at-ms latency-ms", to find spikes. */
+const SIGNAL_TRACE = process.env.LOBBY_BENCH_SIGNAL_TRACE;
+
 async function measureSignaling(sessions: Session[], pairs: number, signals: number): Promise<number[]> {
   const rooms: Array<[Session, Session]> = [];
   for (let i = 0; i < pairs; i += 1) {
@@ -359,13 +378,36 @@ async function measureSignaling(sessions: Session[], pairs: number, signals: num
     rooms.push([host, guest]);
   }
   const latencies: number[] = [];
+  const trace: string[] = [];
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
+  // Warm-up, not measured: one candidate per pair, so the first measured signals do not pay for
+  // the lobbies compiling their signaling path (a long-running lobby has done so long ago).
+  const warm = new Promise<void>((resolve) => {
+    let left = rooms.length;
+    for (const [, guest] of rooms) {
+      guest.onMessage = (m) => {
+        if (m.t !== 'signal') return;
+        guest.onMessage = () => undefined;
+        if (--left === 0) resolve();
+      };
+    }
+  });
+  for (const [host, guest] of rooms) {
+    host.send({
+      t: 'signal',
+      to: guest.id,
+      data: { kind: 'candidate', candidate: 'candidate:1 0 udp 2122260223 10.0.0.1 5000 typ host', mid: '0' },
+    });
+  }
+  await raceTimeout(warm, 30_000);
   for (const [, guest] of rooms) {
     guest.onMessage = (m) => {
       if (m.t !== 'signal') return;
       const sent = Number((m.data as { candidate: string }).candidate.split(' ')[1]);
-      latencies.push(performance.now() - sent);
+      const now = performance.now();
+      latencies.push(now - sent);
+      if (SIGNAL_TRACE) trace.push(`${sent.toFixed(3)} ${(now - sent).toFixed(3)}`);
       if (latencies.length === signals) done();
     };
   }
@@ -389,6 +431,7 @@ async function measureSignaling(sessions: Session[], pairs: number, signals: num
   }
   await raceTimeout(finished, 30_000);
   for (const [, guest] of rooms) guest.onMessage = () => undefined;
+  if (SIGNAL_TRACE) await writeFile(SIGNAL_TRACE, `${trace.join('\n')}\n`);
   return latencies.sort((a, b) => a - b);
 }
 
@@ -434,10 +477,13 @@ async function sample(pids: readonly number[]): Promise<ProcessSample[]> {
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** The machine's 1-minute load average now (the machine is shared: every phase records it). */
+const load1 = () => round(loadavg()[0] ?? 0, 2);
+
 export async function runLobbySuite(opts: {
   quick: boolean;
   onProgress?: (fraction: number) => void;
-}): Promise<LobbySuiteResult[]> {
+}): Promise<{ results: LobbySuiteResult[]; notes: string[] }> {
   const progress = opts.onProgress ?? (() => undefined);
   // LOBBY_BENCH_PROCESSES / _SESSIONS / _MATCH override the sizes (e.g. a machine too busy for
   // the full run); the report names the sizes it ran with.
@@ -484,6 +530,7 @@ export async function runLobbySuite(opts: {
       ),
     );
     children.push(...held);
+    await mark('open');
     const mine = await openMany(urls, active, '127.0.0.1', (n) => {
       opened[holders] = n;
       report();
@@ -495,6 +542,7 @@ export async function runLobbySuite(opts: {
     const redisAfter = await redis.info();
     const perProcess = await Promise.all(lobbies.map((l) => l.sessions()));
     const total = perProcess.reduce((a, b) => a + b, 0);
+    await mark('held');
     progress(0.55);
 
     // Idle: every session held, nothing asked.
@@ -508,12 +556,18 @@ export async function runLobbySuite(opts: {
     progress(0.6);
 
     const redisBeforeSignals = await redis.info();
+    await mark('signaling');
+    const loadAtSignaling = load1();
     const latencies = await measureSignaling(sessions, pairs, signals);
+    await mark('signaling-end');
     const redisAfterSignals = await redis.info();
     progress(0.75);
     const queued = sessions.slice(2 * pairs);
     const redisBeforeMatch = await redis.info();
+    await mark('matchmaking');
+    const loadAtMatchmaking = load1();
     const mm = await measureMatchmaking(queued);
+    await mark('matchmaking-end');
     const redisAfterMatch = await redis.info();
     const stillHeld = (await Promise.all(lobbies.map((l) => l.sessions()))).reduce((a, b) => a + b, 0);
     progress(1);
@@ -590,10 +644,25 @@ export async function runLobbySuite(opts: {
     );
     add(name, 'matched_players', mm.matched, 'players');
     add(name, 'matched_per_s', Math.round(mm.matched / mm.seconds), 'players/s');
+    add(name, 'match_all_s', round(mm.seconds), 's');
+    add(name, 'load_at_signaling', loadAtSignaling, 'load');
+    add(name, 'load_at_matchmaking', loadAtMatchmaking, 'load');
     add(name, 'signal_p50_ms', round(percentileSorted(latencies, 0.5), 3), 'ms');
     add(name, 'signal_p99_ms', round(percentileSorted(latencies, 0.99), 3), 'ms');
     add(name, 'signals_delivered', latencies.length, 'messages');
-    return results;
+    const notes = [
+      `${processes} lobby processes behind one redis-server; ${target.toLocaleString('en')} sessions asked for, ` +
+        `${holders} holder process(es) on ${holders === 1 ? '127.0.0.2' : `127.0.0.2-${holders + 1}`} plus the bench on 127.0.0.1 ` +
+        `(${active.toLocaleString('en')} active sessions); every process under \`ulimit -n\` ${NOFILE} or its hard limit.`,
+      `Signaling: ${signals.toLocaleString('en')} candidates at 2,000/s over ${pairs} room pairs whose host and guest sit on ` +
+        'different lobby processes (relayed through Redis pub/sub), sent while every session is held, after one ' +
+        'unmeasured candidate per pair; latency = bench send to guest receive, one clock.',
+      `Matchmaking: ${matchPlayers.toLocaleString('en')} sessions send queue.join for duel at once and accept every match; ` +
+        'matched_per_s and match_all_s run from the first queue.join to the last match.ready.',
+      `1-minute load average (2 cores, shared): ${load1()} at the end, ${loadAtSignaling} when signaling started, ` +
+        `${loadAtMatchmaking} when matchmaking started: latencies and rates depend on it, memory and command counts little.`,
+    ];
+    return { results, notes };
   } finally {
     for (const session of sessions) session.ws.terminate();
     // Holders and lobbies first, Redis last (lobbies leave the cluster through it).

@@ -37,11 +37,11 @@ export function acceptableRegions(ticket: TicketRecord, now: number, p: MatchPar
   return sorted.filter((entry) => entry.rttMs <= bound).map((entry) => entry.region);
 }
 
-function accepts(regions: readonly string[], region: string): boolean {
+export function accepts(regions: readonly string[], region: string): boolean {
   return region === ANY_REGION || regions.includes(ANY_REGION) || regions.includes(region);
 }
 
-function skillCompatible(a: TicketRecord, b: TicketRecord, now: number, p: MatchParams): boolean {
+export function skillCompatible(a: TicketRecord, b: TicketRecord, now: number, p: MatchParams): boolean {
   return Math.abs(a.rating - b.rating) <= Math.max(ratingWindowOf(a, now, p), ratingWindowOf(b, now, p));
 }
 
@@ -101,6 +101,6 @@ export function findMatch(
   return { found: false, reason: 'party_size' };
 }
 
-function regionOf(region: string | undefined, p: MatchParams): string {
+export function regionOf(region: string | undefined, p: MatchParams): string {
   return region === undefined || region === ANY_REGION ? p.defaultRegion : region;
 }

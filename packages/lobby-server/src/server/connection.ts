@@ -18,6 +18,7 @@ import type { LobbyContext } from './context.js';
 import { dispatch } from './handlers.js';
 import type { DeliveryOutcome, SessionSink } from './hub.js';
 import { TokenBucket } from './rate-limit.js';
+import type { DeadlineWheel } from './deadline-wheel.js';
 
 const VIOLATION_WINDOW_MS = 10_000;
 /** Messages waiting behind a slow handler; more are refused as `rate_limited`. */
@@ -49,6 +50,8 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
   constructor(
     private readonly ws: WebSocket,
     readonly env: ConnectionEnv,
+    /** Where this connection waits for its next deadline (the server's sweep calls `tick`). */
+    private readonly deadlines: DeadlineWheel<LobbyConnection>,
   ) {
     const { config } = env.ctx;
     const now = env.ctx.now();
@@ -78,6 +81,7 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
     ws.on('close', (code) => {
       void this.onClose(code);
     });
+    deadlines.schedule(this, this.nextDeadline());
   }
 
   get ctx(): LobbyContext {
@@ -199,6 +203,8 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
         throw new LobbyError('not_ready', 'send hello first');
       }
       const data = await dispatch(this, message);
+      // A relayed offer may now expire before the deadline this connection waits for.
+      if (message.t === 'signal') this.deadlines.scheduleBy(this, this.nextDeadline());
       if (message.id !== undefined && message.t !== 'hello' && this.isOpen()) {
         this.send({ t: 'ok', re: message.id, data: data ?? {} });
       }
@@ -264,8 +270,28 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
     this.close(LobbyCloseCode.SessionTakenOver, 'session resumed on another connection');
   }
 
-  /** Called by the server every few hundred ms: timeouts, heartbeat, reaping of stale offers. */
+  /**
+   * When `tick` must run next: the earliest of the hello, idle and heartbeat deadlines and of the
+   * unanswered offers' expiry (each check below fires once `now` passes it).
+   */
+  private nextDeadline(): number {
+    const { config } = this.ctx;
+    let at = Math.min(this.lastMessageAt + config.idleTimeoutMs + 1, this.lastPingAt + config.heartbeatMs);
+    if (this.state === 'hello') at = Math.min(at, this.openedAt + config.helloTimeoutMs + 1);
+    const offers = this.signals.nextOfferExpiry();
+    return offers === undefined ? at : Math.min(at, offers);
+  }
+
+  /**
+   * Called by the server's sweep when this connection's deadline (see `nextDeadline`) came:
+   * timeouts, heartbeat, reaping of stale offers; then it waits for its next deadline.
+   */
   tick(now: number): void {
+    this.checkDeadlines(now);
+    if (this.state !== 'closed') this.deadlines.schedule(this, this.nextDeadline());
+  }
+
+  private checkDeadlines(now: number): void {
     if (this.state === 'closed') return;
     const { config } = this.ctx;
     if (this.state === 'hello' && now - this.openedAt > config.helloTimeoutMs) {
@@ -308,6 +334,7 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
     const wasReady = this.sessionId !== undefined;
     if (this.state !== 'closed') this.ctx.metrics.closes.inc({ code: closeCodeLabel(code) });
     this.state = 'closed';
+    this.deadlines.remove(this);
     this.env.ipTable.closed(this.env.ipKey);
     try {
       await this.chain;

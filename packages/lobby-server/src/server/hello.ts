@@ -83,7 +83,7 @@ export async function hello(conn: ConnectionPort, message: ClientMessageOf<'hell
   } else {
     session = await services.sessions.create(identity, message.name, role, conn.connId);
   }
-  await ctx.hub.attach(session.id, conn);
+  await ctx.hub.attach(session.id, conn, !resumed);
   conn.becomeReady(session.id, session.role);
 
   let room = session.roomId === undefined ? undefined : await services.rooms.get(session.roomId);

@@ -42,15 +42,19 @@ export class Hub {
     return this.local.size;
   }
 
-  /** Makes `sink` the holder of the session; any previous holder (here or elsewhere) is closed. */
-  async attach(sessionId: string, sink: SessionSink): Promise<void> {
+  /**
+   * Makes `sink` the holder of the session; any previous holder (here or elsewhere) is closed.
+   * `fresh`: the session was created just now, so nobody else can hold it and no takeover is
+   * published (one Redis command less for every new session).
+   */
+  async attach(sessionId: string, sink: SessionSink, fresh = false): Promise<void> {
     const previous = this.local.get(sessionId);
     if (previous) {
       this.local.delete(sessionId);
       await previous.unsubscribe();
       previous.sink.takenOver();
     }
-    await this.bus.publish(keys.sessionChannel(sessionId), { k: 'takeover', conn: sink.connId });
+    if (!fresh) await this.bus.publish(keys.sessionChannel(sessionId), { k: 'takeover', conn: sink.connId });
     const unsubscribe = await this.bus.subscribe(keys.sessionChannel(sessionId), (raw) => {
       if (!isEnvelope(raw)) return;
       if (raw.k === 'msg') sink.deliver(raw.m);

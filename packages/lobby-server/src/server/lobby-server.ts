@@ -21,6 +21,7 @@ import { createMemoryBackend } from '../store/memory.js';
 import { createRedisBackend } from '../store/redis.js';
 import type { StateBackend } from '../store/types.js';
 import { LobbyConnection } from './connection.js';
+import { DeadlineWheel } from './deadline-wheel.js';
 import type { LobbyContext } from './context.js';
 import { settlesWithin } from './deadline.js';
 import { handleHttp } from './http-routes.js';
@@ -60,6 +61,9 @@ export interface LobbyServer {
 
 /** Headers beyond this count are dropped by Node; `ws` must still answer 400 (CVE-2024-37890). */
 const MAX_HEADERS_COUNT = 100;
+
+/** Resolution of the connections' deadline wheel: a deadline fires at most this much late, plus a sweep. */
+const SWEEP_SLOT_MS = 10;
 
 /** How long `close()` waits for connections to close and their sessions to be saved. */
 const CLOSE_CONNECTIONS_TIMEOUT_MS = 3_000;
@@ -129,6 +133,8 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
     codeLockoutMs: config.codeLockoutMs,
   });
   const connections = new Set<LobbyConnection>();
+  // Each sweep visits only the connections whose next deadline came (deadline-wheel.ts).
+  const deadlines = new DeadlineWheel<LobbyConnection>(SWEEP_SLOT_MS, ctx.now());
   const startedAt = ctx.now();
   const wss = new WebSocketServer({
     noServer: true,
@@ -209,16 +215,23 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
     try {
       wss.handleUpgrade(req, socket, head, (ws) => {
         handed = true;
-        const conn = new LobbyConnection(ws, {
-          ctx,
-          services,
-          ipTable,
-          ip: verdict.ip,
-          ipKey: verdict.key,
-          origin: verdict.origin,
-        });
+        const conn = new LobbyConnection(
+          ws,
+          {
+            ctx,
+            services,
+            ipTable,
+            ip: verdict.ip,
+            ipKey: verdict.key,
+            origin: verdict.origin,
+          },
+          deadlines,
+        );
         connections.add(conn);
-        void conn.closed.then(() => connections.delete(conn));
+        void conn.closed.then(() => {
+          connections.delete(conn);
+          deadlines.remove(conn);
+        });
       });
     } finally {
       // ws answered the upgrade itself (e.g. 400 for a missing key) without a connection.
@@ -236,7 +249,7 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
   let lastPrune = ctx.now();
   const sweeper = setInterval(() => {
     const now = ctx.now();
-    for (const conn of connections) conn.tick(now);
+    for (const conn of deadlines.due(now)) conn.tick(now);
     if (now - lastPrune > 10_000) {
       ipTable.prune(now);
       lastPrune = now;

@@ -15,6 +15,8 @@ interface PeerState {
   offerSentAt: number | undefined;
 }
 
+const NONE: string[] = [];
+
 export class NegotiationTracker {
   private readonly peers = new Map<string, PeerState>();
 
@@ -87,8 +89,19 @@ export class NegotiationTracker {
     for (const peer of this.peers.keys()) if (!peers.has(peer)) this.peers.delete(peer);
   }
 
+  /** The first moment `takeExpired` finds an expired offer; undefined when none waits. */
+  nextExpiry(): number | undefined {
+    let first: number | undefined;
+    for (const state of this.peers.values()) {
+      if (state.offerSentAt !== undefined && (first === undefined || state.offerSentAt < first))
+        first = state.offerSentAt;
+    }
+    return first === undefined ? undefined : first + this.limits.offerTimeoutMs + 1;
+  }
+
   /** Peers whose offer waited longer than the timeout; their state is removed. */
   takeExpired(now: number): string[] {
+    if (this.peers.size === 0) return NONE;
     const expired: string[] = [];
     for (const [peer, state] of this.peers) {
       if (state.offerSentAt !== undefined && now - state.offerSentAt > this.limits.offerTimeoutMs) {

@@ -173,6 +173,11 @@ export class SignalGate {
     return 'deliver';
   }
 
+  /** When the oldest unanswered offer this session sent expires (undefined: none waits). */
+  nextOfferExpiry(): number | undefined {
+    return this.negotiations.nextExpiry();
+  }
+
   /** Offers that waited too long for an answer: both sides get a `bye`. */
   reap(now: number): void {
     const self = this.self();
