@@ -9,7 +9,7 @@ import { directOnlyIceServers } from '../rtc/ice-servers.js';
 import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
 import type { SignalMessage } from '../signal/signaler.js';
 import type { ResolvedOptions } from '../connection/options.js';
-import { CandidateQueues } from './candidates.js';
+import { CandidateQueues, admitsInRelayOnly } from './candidates.js';
 import type {
   ChannelKind,
   CloseEvent,
@@ -56,6 +56,8 @@ export class Negotiator {
   /** 0 for the first negotiation; each relay fallback starts the next one. */
   private attempt = 0;
   private peerState: RtcPeerState = 'new';
+  /** The current attempt's ICE transport policy. */
+  private policy: 'all' | 'relay' = 'all';
   private remoteDescriptionSet = false;
   private readonly candidates = new CandidateQueues();
   private readonly unsubscribeSignal: () => void;
@@ -129,6 +131,7 @@ export class Negotiator {
         if (attempt === this.attempt) fn(...args);
       };
     this.remoteDescriptionSet = false;
+    this.policy = policy;
     this.candidates.reset();
     this.peerState = 'new';
     const { options, raw, hooks } = this;
@@ -228,6 +231,7 @@ export class Negotiator {
         return this.onRemoteDescription(message.type, message.sdp);
       case 'candidate':
         this.hooks.remoteCandidate?.(message.candidate);
+        if (this.policy === 'relay' && !admitsInRelayOnly(message.candidate)) return;
         if (!this.remoteDescriptionSet) {
           this.candidates.hold(message);
           return;
@@ -263,6 +267,7 @@ export class Negotiator {
     const attempt = this.attempt;
     for (const c of this.candidates.release()) {
       if (attempt !== this.attempt) return;
+      if (this.policy === 'relay' && !admitsInRelayOnly(c.candidate)) continue;
       await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(c.candidate, c.mid), false);
     }
     if (role === 'answerer' && attempt === this.attempt)
