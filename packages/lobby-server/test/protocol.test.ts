@@ -99,8 +99,19 @@ describe('parseClientMessage', () => {
     const offer = { kind: 'description', type: 'offer', sdp: 'v=0', attempt: 1 };
     const ok = parse({ t: 'signal', id: 1, to: 'peer', data: offer });
     expect(ok.ok && ok.message.t === 'signal' && ok.message.data).toEqual(offer);
-    for (const attempt of [-1, 1.5, 99, '1']) {
+    for (const attempt of [-1, 1.5, 256, '1']) {
       expect(parse({ t: 'signal', id: 1, to: 'peer', data: { ...offer, attempt } }).ok).toBe(false);
+    }
+    // the answerer's ICE-restart request names the attempt it found broken
+    const restart = { kind: 'restart', attempt: 3 };
+    const asked = parse({ t: 'signal', id: 1, to: 'peer', data: restart });
+    expect(asked.ok && asked.message.t === 'signal' && asked.message.data).toEqual(restart);
+    for (const bad of [
+      { kind: 'restart' },
+      { kind: 'restart', attempt: 256 },
+      { kind: 'restart', attempt: 'x' },
+    ]) {
+      expect(parse({ t: 'signal', id: 1, to: 'peer', data: bad }).ok).toBe(false);
     }
   });
 

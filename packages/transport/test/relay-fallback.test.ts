@@ -142,6 +142,8 @@ describe.skipIf(!hasTurnserver)('relay fallback', () => {
       mid: '0',
       attempt: -1,
     });
+    // an ICE-restart request is the answerer's to send, never the offerer's
+    void sa.send({ kind: 'restart', attempt: 0 });
     await expect(b.opened).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((e) => isTransportError(e) && e.code === 'SIGNALING')).toBe(true);

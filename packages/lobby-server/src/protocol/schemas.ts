@@ -45,8 +45,12 @@ const props = z
   .record(propKey, propValue)
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 properties' });
 
-/** The transport numbers the negotiations of one connection (a relay fallback is attempt 1). */
-const negotiationAttempt = z.number().int().min(0).max(8).optional();
+/**
+ * The transport numbers the negotiations of one connection (a relay fallback is attempt 1, each
+ * ICE restart the next one or two); its MAX_ATTEMPT is the same bound.
+ */
+const attemptNumber = z.number().int().min(0).max(255);
+const negotiationAttempt = attemptNumber.optional();
 
 export const signalDataSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -61,6 +65,8 @@ export const signalDataSchema = z.discriminatedUnion('kind', [
     mid: z.string().max(64),
     attempt: negotiationAttempt,
   }),
+  // The answerer found the open path broken and asks the offerer for an ICE restart.
+  z.object({ kind: z.literal('restart'), attempt: attemptNumber }),
   z.object({ kind: z.literal('bye'), reason: z.string().max(128).optional() }),
 ]);
 

@@ -31,6 +31,19 @@ export interface ConnectionOptions {
   relayFallback?: boolean | { afterMs?: number };
   /** Give up when the channels are not open after this long (default 15 000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * ICE restart (default on): when nothing at all arrives from the peer for `silenceMs` (default
+   * 2 000; the transport's own pings keep an idle connection talking) while open, the path is taken
+   * as broken (NAT rebinding, Wi-Fi to cellular) and the pair negotiates again over the signaler on
+   * a new peer connection whose channels replace the old ones under this same Connection: the
+   * state stays `open`, `restarting` and then `restored` are emitted, and `timeoutMs` (default
+   * `connectTimeoutMs`) bounds the restart before the connection closes with reason `timeout`.
+   * The offerer starts it (the answerer asks through a `restart` signal). Across the swap:
+   * unreliable sends are dropped and counted (`droppedRestarting`), their sequence numbers go on;
+   * reliable sends are queued in order and sent on the new channel; reliable messages still in
+   * flight on the broken path when it broke may be lost (SCTP's buffer dies with its association).
+   */
+  iceRestart?: false | { silenceMs?: number; timeoutMs?: number };
   /** Unreliable sends are dropped (and counted) while bufferedAmount exceeds this (default 64 KiB). */
   unreliableHighWaterMark?: number;
   /** Reliable sends report `backpressure` while bufferedAmount exceeds this (default 1 MiB). */
@@ -107,6 +120,20 @@ export interface RelayFallbackEvent {
   reason: 'timeout' | 'ice-failed' | 'peer';
 }
 
+export interface RestartingEvent {
+  /** The negotiation attempt that starts (or, at the answerer, is asked for). */
+  attempt: number;
+  /** `silence`: nothing arrived for `iceRestart.silenceMs`; `peer`: the peer restarts. */
+  reason: 'silence' | 'peer';
+}
+
+export interface RestoredEvent {
+  /** The attempt whose channels now carry the connection. */
+  attempt: number;
+  /** ms from `restarting` to both new channels open. */
+  durationMs: number;
+}
+
 export interface ConnectionEvents {
   open: () => void;
   /** A message from the peer (never tickwire's own protocol traffic: see `intercept`). */
@@ -119,6 +146,10 @@ export interface ConnectionEvents {
   drain: () => void;
   /** The connection gave up on direct/STUN candidates and negotiates again relay-only. */
   'relay-fallback': (event: RelayFallbackEvent) => void;
+  /** The path broke (or the peer says so): a new negotiation runs; sends are held meanwhile. */
+  restarting: (event: RestartingEvent) => void;
+  /** The restart's channels are open and carry the connection; held reliable sends went out. */
+  restored: (event: RestoredEvent) => void;
   /** A new RTT sample from the transport's ping (ms). */
   rtt: (rttMs: number) => void;
 }

@@ -1,7 +1,7 @@
 // Negotiation of one connection: the peer connection and its two pre-negotiated channels per
 // attempt, the offer/answer and trickle-candidate exchange over the signaler (with queues for
-// candidates that arrive early), the relay-only fallback, and the connect timeout that names the
-// step it stuck at. It knows nothing of frames or messages: channel traffic goes to the hooks.
+// candidates that arrive early), the relay-only fallback, ICE restarts (a new attempt on a new peer
+// connection once the open path broke), and the timeouts that name the step they stuck at. It knows nothing of frames or messages: channel traffic goes to the hooks.
 // Every native callback is bound to its attempt and ignored once a later attempt started; nothing
 // here may throw into a native callback.
 import { TransportError } from '../errors.js';
@@ -16,12 +16,30 @@ import type {
   ConnectionOptions,
   ConnectionState,
   RelayFallbackEvent,
+  RestartingEvent,
 } from '../connection/types.js';
 
 const UNRELIABLE_CHANNEL_ID = 0;
 const RELIABLE_CHANNEL_ID = 1;
-/** Highest negotiation attempt a peer may ask for (the first attempt is 0, a relay fallback 1). */
-const MAX_ATTEMPT = 1;
+/**
+ * Highest negotiation attempt (the first is 0, a relay fallback 1, each ICE restart the next one or
+ * two): bounds what a confused peer can make us build. The lobby's signal schema allows the same.
+ */
+export const MAX_ATTEMPT = 255;
+
+/**
+ * How an attempt gathers. `direct`: host and STUN candidates only (with a relay fallback behind it,
+ * see directOnlyIceServers; every server otherwise). `all`: every server, every candidate type (an
+ * answerer following an ICE restart, which cannot tell whether the offerer went relay-only).
+ * `relay`: TURN relays only.
+ */
+type AttemptMode = 'direct' | 'all' | 'relay';
+
+interface AttemptObjects {
+  peer: RtcPeer;
+  unreliable: RtcChannel;
+  reliable: RtcChannel;
+}
 
 /** What the negotiator reports to its connection. */
 export interface NegotiationHooks {
@@ -34,6 +52,8 @@ export interface NegotiationHooks {
   reliableFrame(frame: Uint8Array): void;
   reliableDrained(): void;
   relayFallback(event: RelayFallbackEvent): void;
+  /** An ICE restart begins: sends are held until the new attempt's channels open. */
+  restarting(event: RestartingEvent): void;
   /** A fatal failure: the connection ends with `reason`. */
   fail(reason: CloseEvent['reason'], error: TransportError): void;
   /** The peer ended the connection (bye signal, or its peer connection closed). */
@@ -58,6 +78,14 @@ export class Negotiator {
   private peerState: RtcPeerState = 'new';
   /** The current attempt's ICE transport policy. */
   private policy: 'all' | 'relay' = 'all';
+  /** True until the channels open, and again during an ICE restart. */
+  private negotiating = true;
+  /**
+   * The offerer's attempt an ICE restart replaced, kept alive (its callbacks ignored) until the
+   * restart opens: closing it at once would close the answerer's channels over a path that may
+   * still carry that, before the answerer has the new offer.
+   */
+  private retired: AttemptObjects[] = [];
   private remoteDescriptionSet = false;
   private readonly candidates = new CandidateQueues();
   private readonly unsubscribeSignal: () => void;
@@ -70,17 +98,42 @@ export class Negotiator {
     private readonly adapter: RtcAdapter,
     private readonly hooks: NegotiationHooks,
   ) {
-    this.startAttempt(options.iceTransportPolicy);
+    this.startAttempt(options.iceTransportPolicy === 'relay' ? 'relay' : 'direct');
     this.unsubscribeSignal = raw.signaler.onMessage((message) => void this.onSignal(message));
-    const timeoutMs = options.connectTimeoutMs;
-    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs), timeoutMs);
-    unrefTimer(this.connectTimer);
-    const fallback = options.relayFallback;
-    if (fallback && options.role === 'offerer' && fallback.afterMs < timeoutMs) {
-      this.fallbackTimer = setTimeout(() => this.onFallbackTimer(), fallback.afterMs);
-      unrefTimer(this.fallbackTimer);
-    }
+    this.armTimers(options.connectTimeoutMs, 'direct');
     if (options.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  /** The current attempt's number. */
+  get currentAttempt(): number {
+    return this.attempt;
+  }
+
+  /**
+   * Starts an ICE restart after the open path broke: the offerer negotiates attempt n+1 on a new
+   * peer connection (relay-only again if the path was a relay, else direct first with the relay
+   * fallback behind it); the answerer asks the offerer for it and keeps its objects until the
+   * offer comes. False when restarts are off, one already runs, or the attempts are used up.
+   */
+  restart(reason: RestartingEvent['reason']): boolean {
+    const restart = this.options.iceRestart;
+    if (!restart || this.negotiating || this.hooks.state() !== 'open') return false;
+    if (this.attempt + 2 > MAX_ATTEMPT) return false;
+    this.negotiating = true;
+    const attempt = this.attempt + 1;
+    this.hooks.restarting({ attempt, reason });
+    this.armConnectTimer(restart.timeoutMs, 'restart');
+    if (this.options.role === 'answerer') {
+      this.signal({ kind: 'restart', attempt: this.attempt });
+      return true;
+    }
+    const mode: AttemptMode = this.policy === 'relay' ? 'relay' : 'direct';
+    this.retired.push({ peer: this.peer, unreliable: this.unreliable, reliable: this.reliable });
+    this.attempt = attempt; // from here every callback of the old attempt is ignored
+    this.startAttempt(mode);
+    this.armFallbackTimer(restart.timeoutMs, mode);
+    void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+    return true;
   }
 
   /** The peer's SCTP max-message-size, once its description is in. */
@@ -95,6 +148,13 @@ export class Negotiator {
   /** Both channels are open: the timeouts are done (signaling stays, for the peer's bye). */
   opened(): void {
     this.clearTimers();
+    this.negotiating = false;
+    this.closeRetired();
+  }
+
+  /** The current attempt's channels (the connection sends on them once they are open). */
+  channels(): { unreliable: RtcChannel; reliable: RtcChannel } {
+    return { unreliable: this.unreliable, reliable: this.reliable };
   }
 
   /** Sends a signal; a failure is reported, except for a bye (the peer may be gone already). */
@@ -113,9 +173,18 @@ export class Negotiator {
   close(): void {
     this.clearTimers();
     this.unsubscribeSignal();
+    this.closeRetired();
     this.unreliable.close();
     this.reliable.close();
     this.peer.close();
+  }
+
+  private closeRetired(): void {
+    for (const old of this.retired.splice(0)) {
+      old.unreliable.close();
+      old.reliable.close();
+      old.peer.close();
+    }
   }
 
   /**
@@ -123,7 +192,8 @@ export class Negotiator {
    * callback is bound to its attempt and ignored once a later attempt started: the old objects are
    * closed on a fallback, and their close/state events must not end the connection.
    */
-  private startAttempt(policy: 'all' | 'relay'): void {
+  private startAttempt(mode: AttemptMode): void {
+    const policy = mode === 'relay' ? 'relay' : 'all';
     const attempt = this.attempt;
     const live =
       <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -137,9 +207,9 @@ export class Negotiator {
     const { options, raw, hooks } = this;
     this.peer = this.adapter.createPeer(
       {
-        // With a relay fallback behind it, the first attempt is direct-only (see directOnlyIceServers).
+        // With a relay fallback behind it, a direct attempt is direct-only (see directOnlyIceServers).
         iceServers:
-          policy === 'all' && options.relayFallback
+          mode === 'direct' && options.relayFallback
             ? directOnlyIceServers(options.iceServers)
             : options.iceServers,
         iceTransportPolicy: policy,
@@ -190,11 +260,32 @@ export class Negotiator {
     return this.attempt === 0 ? message : { ...message, attempt: this.attempt };
   }
 
+  private armTimers(timeoutMs: number, mode: AttemptMode): void {
+    this.armConnectTimer(timeoutMs, 'connect');
+    this.armFallbackTimer(timeoutMs, mode);
+  }
+
+  private armConnectTimer(timeoutMs: number, what: 'connect' | 'restart'): void {
+    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs, what), timeoutMs);
+    unrefTimer(this.connectTimer);
+  }
+
+  /** Only the offerer falls back, and only from an attempt that may use direct candidates. */
+  private armFallbackTimer(timeoutMs: number, mode: AttemptMode): void {
+    this.clearFallbackTimer();
+    const fallback = this.options.relayFallback;
+    if (!fallback || this.options.role !== 'offerer' || mode === 'relay' || fallback.afterMs >= timeoutMs)
+      return;
+    this.fallbackTimer = setTimeout(() => this.onFallbackTimer(), fallback.afterMs);
+    unrefTimer(this.fallbackTimer);
+  }
+
   private onFallbackTimer(): void {
     this.fallbackTimer = undefined;
     // ICE that connected is left to finish (DTLS/SCTP on a slow link), whatever the clock says.
-    if (this.hooks.state() === 'connecting' && this.attempt === 0 && this.peerState !== 'connected') {
-      this.fallBackToRelay(1, 'timeout');
+    if (this.negotiating && this.policy === 'all' && this.peerState !== 'connected') {
+      this.fallBackToRelay(this.attempt + 1, 'timeout');
     }
   }
 
@@ -205,16 +296,21 @@ export class Negotiator {
    * offerer decides and sends a new offer marked with the attempt; the answerer follows it.
    */
   private fallBackToRelay(attempt: number, reason: RelayFallbackEvent['reason']): void {
+    this.replaceAttempt(attempt, 'relay');
+    this.hooks.relayFallback({ attempt, reason });
+    if (this.options.role === 'offerer')
+      void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  /** Closes the current attempt's native objects and starts attempt `attempt` in their place. */
+  private replaceAttempt(attempt: number, mode: AttemptMode): void {
     this.clearFallbackTimer();
     const old = { peer: this.peer, unreliable: this.unreliable, reliable: this.reliable };
     this.attempt = attempt; // from here every callback of the old attempt is ignored
     old.unreliable.close();
     old.reliable.close();
     old.peer.close();
-    this.startAttempt('relay');
-    this.hooks.relayFallback({ attempt, reason });
-    if (this.options.role === 'offerer')
-      void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+    this.startAttempt(mode);
   }
 
   private onSignalSendError(message: SignalMessage, cause: unknown): void {
@@ -225,8 +321,14 @@ export class Negotiator {
   private async onSignal(message: SignalMessage): Promise<void> {
     const state = this.hooks.state();
     if (state === 'closed' || state === 'failed') return;
-    if (message.kind !== 'bye' && !this.admitAttempt(message)) return;
+    if (message.kind !== 'bye' && message.kind !== 'restart' && !this.admitAttempt(message)) return;
     switch (message.kind) {
+      case 'restart':
+        // The answerer found attempt `message.attempt` broken; a stale or repeated ask is ignored.
+        if (this.options.role === 'offerer' && message.attempt === this.attempt) this.restart('peer');
+        else if (this.options.role !== 'offerer')
+          this.hooks.error(new TransportError('SIGNALING', 'unexpected restart signal for an answerer'));
+        return;
       case 'description':
         return this.onRemoteDescription(message.type, message.sdp);
       case 'candidate':
@@ -278,15 +380,20 @@ export class Negotiator {
    * Which negotiation a description or candidate belongs to: false for one we gave up on (dropped)
    * or cannot accept. An offer for a later attempt makes the answerer follow the offerer's fallback.
    */
-  private admitAttempt(message: Exclude<SignalMessage, { kind: 'bye' }>): boolean {
+  private admitAttempt(message: Extract<SignalMessage, { kind: 'description' | 'candidate' }>): boolean {
     const attempt = message.attempt ?? 0;
     if (attempt === this.attempt) return true;
     if (attempt < this.attempt) return false;
+    const state = this.hooks.state();
+    // Connecting: the offerer's relay fallback (attempt 1). Open: an ICE restart (the next attempt,
+    // or the one after it when the offerer's restart already fell back to relay).
     const follows =
       this.options.role === 'answerer' &&
-      this.hooks.state() === 'connecting' &&
       Number.isInteger(attempt) &&
-      attempt <= MAX_ATTEMPT;
+      attempt <= MAX_ATTEMPT &&
+      (state === 'connecting'
+        ? this.attempt === 0 && attempt === 1
+        : state === 'open' && this.options.iceRestart !== undefined && attempt <= this.attempt + 2);
     if (follows && message.kind === 'candidate') {
       // The offer of that attempt is on its way (signalers may reorder across message kinds).
       this.candidates.holdEarly(attempt, message);
@@ -300,7 +407,17 @@ export class Negotiator {
       );
       return false;
     }
-    this.fallBackToRelay(attempt, 'peer');
+    if (state === 'connecting') this.fallBackToRelay(attempt, 'peer');
+    else {
+      if (!this.negotiating) {
+        this.negotiating = true;
+        this.hooks.restarting({ attempt, reason: 'peer' });
+        this.armConnectTimer(this.options.iceRestart!.timeoutMs, 'restart');
+      }
+      // Every server and candidate type: the offer does not say whether the offerer is relay-only,
+      // and a relay-only offerer adds our relay candidates only (candidates.ts).
+      this.replaceAttempt(attempt, 'all');
+    }
     this.candidates.promote(attempt);
     return true;
   }
@@ -326,11 +443,20 @@ export class Negotiator {
   private onPeerState(state: RtcPeerState): void {
     this.peerState = state;
     const current = this.hooks.state();
-    if (state === 'failed' && current === 'connecting' && this.attempt === 0 && this.options.relayFallback) {
-      // The offerer falls back at once; the answerer waits for its new offer (connectTimeoutMs
-      // still bounds the wait).
-      if (this.options.role === 'offerer') this.fallBackToRelay(1, 'ice-failed');
+    if (state === 'failed' && this.negotiating && this.policy === 'all' && this.options.relayFallback) {
+      // The offerer falls back at once; the answerer waits for its new offer (the connect or
+      // restart timeout still bounds the wait).
+      if (this.options.role === 'offerer') this.fallBackToRelay(this.attempt + 1, 'ice-failed');
       return;
+    }
+    if (current === 'open' && this.negotiating) {
+      // The answerer's broken attempt going down while it waits for the restart offer, or a
+      // restart attempt failing: the restart timeout decides.
+      return;
+    }
+    // Not 'disconnected': libdatachannel reports that when the peer closes (SCTP shutdown) too.
+    if (state === 'failed' && current === 'open' && this.restart('silence')) {
+      return; // the open path broke and ICE said so before the silence watchdog did
     }
     if (state === 'failed') {
       this.hooks.fail(
@@ -342,7 +468,16 @@ export class Negotiator {
     }
   }
 
-  private onConnectTimeout(timeoutMs: number): void {
+  private onConnectTimeout(timeoutMs: number, what: 'connect' | 'restart'): void {
+    if (what === 'restart') {
+      this.hooks.fail(
+        'timeout',
+        new TransportError('TIMEOUT', `ICE restart not open after ${timeoutMs} ms`, {
+          details: { step: 'restart', timeoutMs, attempt: this.attempt },
+        }),
+      );
+      return;
+    }
     const step = !this.remoteDescriptionSet
       ? 'signaling'
       : this.peerState !== 'connected'

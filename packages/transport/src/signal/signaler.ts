@@ -3,7 +3,8 @@
 // Trickle ICE: candidates are sent as they are gathered, not after gathering completes.
 
 // `attempt` numbers the negotiations of one connection (absent = 0): a relay fallback negotiates
-// again on a new peer connection, and messages of an attempt given up on must not reach the new one.
+// again on a new peer connection, and messages of an attempt given up on must not reach the new one;
+// an ICE restart is the next attempt too. `restart` names the attempt the answerer found broken.
 export type SignalMessage =
   | {
       readonly kind: 'description';
@@ -17,6 +18,8 @@ export type SignalMessage =
       readonly mid: string;
       readonly attempt?: number;
     }
+  /** The answerer found the path broken: it asks the offerer to negotiate again (ICE restart). */
+  | { readonly kind: 'restart'; readonly attempt: number }
   /** The remote side closed or gave up on this negotiation. */
   | { readonly kind: 'bye'; readonly reason?: string };
 
