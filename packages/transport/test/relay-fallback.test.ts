@@ -26,7 +26,14 @@ describe.skipIf(!hasTurnserver)('relay fallback', () => {
     const signals: SignalMessage[] = [];
     sa.onMessage((m) => signals.push(m)); // what the answerer sent
     // 1 ms: the offerer gives up on the first attempt before ICE can possibly connect
-    const a = connect({ role: 'offerer', signaler: sa, iceServers, relayFallback: { afterMs: 1 } });
+    // iceServers as a function (the lobby client's, whose TURN credentials get refreshed): read
+    // once at connect (is there a TURN server?) and again for each attempt.
+    let reads = 0;
+    const current = () => {
+      reads += 1;
+      return iceServers;
+    };
+    const a = connect({ role: 'offerer', signaler: sa, iceServers: current, relayFallback: { afterMs: 1 } });
     const b = connect({ role: 'answerer', signaler: sb, iceServers });
     onCleanup(() => {
       a.close();
@@ -36,6 +43,7 @@ describe.skipIf(!hasTurnserver)('relay fallback', () => {
     const atB = fallbacks(b);
     await Promise.all([a.opened, b.opened]);
     expect(atA).toEqual([{ attempt: 1, reason: 'timeout' }]);
+    expect(reads).toBe(3); // connect, attempt 0, attempt 1
     expect(atB).toEqual([{ attempt: 1, reason: 'peer' }]);
     // the answer that opened the connection belongs to attempt 1
     expect(signals.some((m) => m.kind === 'description' && m.attempt === 1)).toBe(true);

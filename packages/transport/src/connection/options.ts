@@ -21,7 +21,8 @@ const DEFAULT_RESTART_SILENCE_MS = 2_000;
 export interface ResolvedOptions {
   readonly role: 'offerer' | 'answerer';
   readonly label: string;
-  readonly iceServers: IceServerConfig[];
+  /** The servers for the next negotiation attempt (a function: TURN credentials get refreshed). */
+  readonly iceServers: () => IceServerConfig[];
   readonly iceTransportPolicy: 'all' | 'relay';
   /** Undefined when relay fallback is off. */
   readonly relayFallback: { afterMs: number } | undefined;
@@ -41,7 +42,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   return {
     role: options.role,
     label: options.label ?? `tickwire-${options.role}`,
-    iceServers: options.iceServers ?? [],
+    iceServers: iceServersOf(options),
     iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     relayFallback: resolveRelayFallback(options),
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
@@ -64,7 +65,7 @@ function resolveRelayFallback(options: ConnectionOptions): { afterMs: number } |
       details: { afterMs },
     });
   }
-  const hasTurn = iceServerUrls(options.iceServers ?? []).some((url) => /^turns?:/i.test(url));
+  const hasTurn = iceServerUrls(iceServersOf(options)()).some((url) => /^turns?:/i.test(url));
   if (!hasTurn) {
     if (setting) {
       throw new TransportError(
@@ -93,4 +94,21 @@ function resolveIceRestart(options: ConnectionOptions): { silenceMs: number; tim
     }
   }
   return { silenceMs, timeoutMs };
+}
+
+/** `iceServers` as a function read at each attempt; a list given as such never changes. */
+function iceServersOf(options: ConnectionOptions): () => IceServerConfig[] {
+  const servers = options.iceServers;
+  if (typeof servers === 'function') {
+    return () => {
+      try {
+        const list = servers();
+        return Array.isArray(list) ? [...list] : [];
+      } catch {
+        return []; // the app's provider failed: this attempt goes without servers (host candidates)
+      }
+    };
+  }
+  const list = [...(servers ?? [])];
+  return () => list;
 }

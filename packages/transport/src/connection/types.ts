@@ -17,7 +17,12 @@ export interface ConnectionOptions {
   /** The offerer creates the offer; the answerer waits for it. Exactly one side of a pair offers. */
   role: 'offerer' | 'answerer';
   signaler: Signaler;
-  iceServers?: IceServerConfig[];
+  /**
+   * STUN/TURN servers. A function is called at each negotiation attempt (the first, a relay
+   * fallback, each ICE restart), so short-lived TURN credentials refreshed meanwhile (the lobby
+   * client's `iceServers`) are the ones a late fallback or restart uses.
+   */
+  iceServers?: IceServerConfig[] | (() => readonly IceServerConfig[]);
   iceTransportPolicy?: 'all' | 'relay';
   /**
    * When the pair is not open `afterMs` (default 5 000) after the start, or ICE fails, the offerer

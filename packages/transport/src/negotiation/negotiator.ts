@@ -210,8 +210,8 @@ export class Negotiator {
         // With a relay fallback behind it, a direct attempt is direct-only (see directOnlyIceServers).
         iceServers:
           mode === 'direct' && options.relayFallback
-            ? directOnlyIceServers(options.iceServers)
-            : options.iceServers,
+            ? directOnlyIceServers(options.iceServers())
+            : options.iceServers(),
         iceTransportPolicy: policy,
         label: `${options.label}${attempt > 0 ? `#${attempt}` : ''}`,
         portRange: raw.portRange,
