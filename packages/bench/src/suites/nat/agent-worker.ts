@@ -5,7 +5,9 @@
 // open (CLOCK_MONOTONIC ms: one clock for every process on the machine), the path in stats(), the
 // candidates it gathered, and whether both channels carried a message from the partner. It must
 // never outlive the orchestrator (startWorker exits on disconnect) nor keep a connection or lobby
-// session past `finish`.
+// session past `finish`. With `holdForRestart` the connection stays up after the pair command (its
+// chatter going on) until `finish`, and `restored` reports the ICE restart the orchestrator caused
+// by breaking the path under it.
 import { LobbyClient } from '@tickwire/lobby-server/client';
 import { connect } from '@tickwire/transport';
 import type { Connection, ConnectionPath, SignalMessage, Signaler } from '@tickwire/transport';
@@ -21,6 +23,24 @@ export interface PairCommand {
   readonly exchangeTimeoutMs: number;
   /** The transport's relayFallback.afterMs; default: the transport's default. */
   readonly relayFallbackAfterMs?: number;
+  /** Keep the connection open after reporting, for an ICE-restart measurement (`restored`). */
+  readonly holdForRestart?: boolean;
+}
+
+/** What one side saw of an ICE restart (CLOCK_MONOTONIC ms). */
+export interface RestartOutcome {
+  readonly ok: boolean;
+  readonly restartingAtMs?: number;
+  readonly restoredAtMs?: number;
+  /** The transport's own `restored.durationMs`: restarting → both new channels open. */
+  readonly durationMs?: number;
+  readonly reason?: string;
+  readonly path?: ConnectionPath;
+  /** Whether this side emitted `restarting` at all. */
+  readonly restarted: boolean;
+  /** Partner messages that arrived while waiting (the path healed by itself when > 0 unrestarted). */
+  readonly heardWhileWaiting: number;
+  readonly error?: { code?: string; message: string };
 }
 
 export interface AgentOutcome {
@@ -58,6 +78,15 @@ startWorker(({ ipc, onShutdown }) => {
   let lobby: LobbyClient | undefined;
   let conn: Connection | undefined;
   let chatter: ReturnType<typeof setInterval> | undefined;
+  let restart:
+    | {
+        restartingAtMs?: number;
+        reason?: string;
+        restored: Promise<Omit<RestartOutcome, 'heardWhileWaiting'>>;
+      }
+    | undefined;
+  /** Every partner message of the current pair (the restart measurement reads the difference). */
+  let heard = 0;
 
   const finish = (): void => {
     if (chatter !== undefined) clearInterval(chatter);
@@ -66,11 +95,36 @@ startWorker(({ ipc, onShutdown }) => {
     lobby?.close();
     conn = undefined;
     lobby = undefined;
+    restart = undefined;
   };
   onShutdown(finish);
   ipc.handle('finish', () => {
     finish();
     return true;
+  });
+
+  ipc.handle('restored', async (timeoutMs: number): Promise<RestartOutcome> => {
+    const seen = restart;
+    if (!seen)
+      return { ok: false, restarted: false, heardWhileWaiting: 0, error: { message: 'no held connection' } };
+    const heardBefore = heard;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      seen.restored,
+      new Promise<Omit<RestartOutcome, 'heardWhileWaiting'>>((resolve) => {
+        timer = setTimeout(
+          () =>
+            resolve({
+              ok: false,
+              restarted: seen.restartingAtMs !== undefined,
+              error: { message: `not restored within ${timeoutMs} ms` },
+            }),
+          timeoutMs,
+        );
+      }),
+    ]);
+    clearTimeout(timer);
+    return { ...outcome, heardWhileWaiting: heard - heardBefore };
   });
 
   ipc.handle('pair', async (command: PairCommand): Promise<AgentOutcome> => {
@@ -137,8 +191,37 @@ startWorker(({ ipc, onShutdown }) => {
       });
       conn = connection;
       connection.on('relay-fallback', (event) => (relayFallback = { ...event }));
+      if (command.holdForRestart) {
+        const seen: NonNullable<typeof restart> = {
+          restored: new Promise((resolve) => {
+            connection.on('restored', (event) =>
+              resolve({
+                ok: true,
+                restarted: true,
+                ...(seen.restartingAtMs === undefined ? {} : { restartingAtMs: seen.restartingAtMs }),
+                ...(seen.reason === undefined ? {} : { reason: seen.reason }),
+                restoredAtMs: monotonicMs(),
+                durationMs: event.durationMs,
+              }),
+            );
+            connection.on('close', (event) =>
+              resolve({
+                ok: false,
+                restarted: seen.restartingAtMs !== undefined,
+                error: errorOf(event.error ?? new Error(`closed (${event.reason})`)),
+              }),
+            );
+          }),
+        };
+        connection.on('restarting', (event) => {
+          seen.restartingAtMs ??= monotonicMs();
+          seen.reason ??= event.reason;
+        });
+        restart = seen;
+      }
       const exchanged = new Promise<void>((resolve) => {
         connection.on('message', (event) => {
+          heard += 1;
           received.add(event.channel);
           if (received.size === 2) resolve();
         });
