@@ -215,6 +215,10 @@ export class TickwireConnection implements Connection {
     return this._state === 'open' ? this.negotiator.selectedPair() : Promise.resolve(undefined);
   }
 
+  restartIce(): boolean {
+    return this.negotiator.restart('requested');
+  }
+
   close(): void {
     if (this._state === 'closed' || this._state === 'failed') return;
     this.negotiator.signal({ kind: 'bye', reason: 'closed' });

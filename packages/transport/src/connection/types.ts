@@ -128,8 +128,11 @@ export interface RelayFallbackEvent {
 export interface RestartingEvent {
   /** The negotiation attempt that starts (or, at the answerer, is asked for). */
   attempt: number;
-  /** `silence`: nothing arrived for `iceRestart.silenceMs`; `peer`: the peer restarts. */
-  reason: 'silence' | 'peer';
+  /**
+   * `silence`: nothing arrived for `iceRestart.silenceMs`; `peer`: the peer restarts;
+   * `requested`: the application called `restartIce()` (e.g. on a network change it saw).
+   */
+  reason: 'silence' | 'peer' | 'requested';
 }
 
 export interface RestoredEvent {
@@ -185,6 +188,11 @@ export interface Connection {
   bufferedAmount(channel: ChannelKind): number;
   /** The ICE candidate pair in use (type, address, port of each side) once open. */
   selectedCandidatePair(): Promise<SelectedPair | undefined>;
+  /**
+   * Restarts ICE now (see `iceRestart`), e.g. when the app learns the network changed: false when
+   * restarts are off, the connection is not open, or a restart already runs.
+   */
+  restartIce(): boolean;
   /** Closes both channels and the peer connection, freeing every native handle. Idempotent. */
   close(): void;
 }
