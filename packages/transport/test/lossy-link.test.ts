@@ -91,9 +91,8 @@ describe.skipIf(!support.ok)(
       const link = await createLink({ rttMs: 40, lossPercent: 0 });
       onCleanup(() => link.close());
       // Without ICE restart: this is about the path that recovers by itself and what SCTP queued
-      // meanwhile. With it on (the default), an outage that outlasts iceRestart.silenceMs (2 s; the
-      // "1.5 s" here ran past that on a loaded machine) restarts ICE and the queued state dies with
-      // the old association instead (test/ice-restart.test.ts).
+      // meanwhile. With it on (the default), this 1.5 s outage outlasts iceRestart.silenceMs (1.2 s):
+      // ICE restarts and the queued state dies with the old association (test/ice-restart.test.ts).
       const { sender, receiver } = await startPeers(link, { iceRestart: false });
       const done = nextMessage(sender, is('stream-done'), 30_000);
       sender.send({ type: 'stream', hz: 60, count: 60 * 5, size: 200 });

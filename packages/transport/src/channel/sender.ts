@@ -295,6 +295,17 @@ export class FrameSender {
     return 'sent';
   }
 
+  /**
+   * A keepalive: an empty probe frame on the unreliable channel (the peer's receiver counts it in
+   * the sequence space and drops it; older peers do the same), so the peer's silence watchdog hears
+   * from an idle side. False when it could not go out (held during a restart, closed, over the mark).
+   */
+  sendKeepalive(): boolean {
+    if (this.held !== undefined) return false;
+    if (!this.config.isOpen() || this.unreliableOverMark()) return false;
+    return this.writeUnreliable(FrameType.Probe, EMPTY, false, 0);
+  }
+
   private sendLossProbe(): boolean {
     if (this.held !== undefined) return false;
     if (!this.config.isOpen() || this.unreliableOverMark()) return false;

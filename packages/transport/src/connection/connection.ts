@@ -285,17 +285,24 @@ export class TickwireConnection implements Connection {
   }
 
   /**
-   * Pings and pongs flow both ways every pingIntervalMs, so silence means the path broke: restart
-   * ICE (the offerer negotiates again, the answerer asks it to).
+   * Silence means the path broke: restart ICE (the offerer negotiates again, the answerer asks it
+   * to). So that an idle peer is never silent, a side that sent nothing for a quarter of silenceMs
+   * sends a keepalive (an empty probe frame); the watchdog ticks at an eighth of it.
    */
   private startSilenceWatchdog(): void {
     const restart = this.restartOptions;
     if (!restart) return;
     this.lastHeardAt = now();
-    const everyMs = Math.max(50, Math.min(250, restart.silenceMs / 4));
+    const keepaliveMs = restart.silenceMs / 4;
+    const everyMs = Math.max(25, Math.min(250, restart.silenceMs / 8));
     this.silenceTimer = setInterval(() => {
       if (this._state !== 'open' || this.restartStartedAt !== undefined) return;
-      if (now() - this.lastHeardAt > restart.silenceMs) this.negotiator.restart('silence');
+      const t = now();
+      if (t - this.lastHeardAt > restart.silenceMs) {
+        this.negotiator.restart('silence');
+        return;
+      }
+      if (t - this.sendRate.lastAt >= keepaliveMs) this.sender.sendKeepalive();
     }, everyMs);
     (this.silenceTimer as { unref?: () => void }).unref?.();
   }

@@ -51,7 +51,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /**
    * ICE restart (default on): when nothing at all arrives from the peer for `silenceMs` (default
-   * 2 000; the transport's own pings keep an idle connection talking) while open, the path is taken
+   * 1 200; a side that sent nothing for a quarter of it sends a tiny keepalive, so an idle
+   * connection keeps talking and a game at 30-60 Hz adds nothing) while open, the path is taken
    * as broken (NAT rebinding, Wi-Fi to cellular) and the pair negotiates again over the signaler on
    * a new peer connection whose channels replace the old ones under this same Connection: the
    * state stays `open`, `restarting` and then `restored` are emitted, and `timeoutMs` (default
