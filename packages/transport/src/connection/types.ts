@@ -25,7 +25,8 @@ export interface ConnectionOptions {
   iceServers?: IceServerConfig[] | (() => readonly IceServerConfig[]);
   iceTransportPolicy?: 'all' | 'relay';
   /**
-   * When the pair is not open `afterMs` (default 5 000) after the start, or ICE fails, the offerer
+   * When the pair is not open `afterMs` (default 1 500) after the start and ICE has selected no
+   * pair yet (an attempt whose ICE found a path is left to finish), or ICE fails, the offerer
    * starts over relay-only (a new peer connection whose only candidates are TURN relays) and the
    * answerer follows; `relay-fallback` is emitted on both sides. With the fallback on, the first
    * attempt is direct-only (STUN, no TURN allocation), so a relay is used only where needed. Behind two symmetric NATs hole
@@ -40,7 +41,8 @@ export interface ConnectionOptions {
    * gathers no TURN-over-TCP candidate). Used only when the signaler offers a relay pipe
    * (`Signaler.relayPipe`, e.g. the lobby client's, when the lobby has its relay enabled). The
    * offerer moves to it when the last WebRTC attempt (the TURN fallback, or the first attempt
-   * without TURN) is not open after `afterMs` (default 3 000) or its ICE fails; the answerer
+   * without TURN) is not open after `afterMs` (default 1 000, the same selected-pair rule) or its ICE
+   * fails; the answerer
    * follows. Same API and frame format; the unreliable channel keeps latest-only and stale
    * discard, but rides TCP underneath (a lost packet delays the ones behind it). `stats().path.type`
    * is `lobby-relay`. `'only'`: the offerer starts with it (no WebRTC attempt; tests, or a game

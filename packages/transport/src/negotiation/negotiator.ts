@@ -306,13 +306,33 @@ export class Negotiator {
     unrefTimer(this.fallbackTimer);
   }
 
+  /**
+   * The fallback clock ran out. An attempt whose ICE already selected a pair (a check succeeded:
+   * the path works, DTLS/SCTP are still on their way on a slow link or a loaded machine) or whose
+   * peer connection connected is left to finish, and looked at again after the same wait (the
+   * connect or restart timeout still bounds it); anything else falls back now. That keeps direct
+   * paths direct with a short `afterMs`: only an attempt that found no path at all gives up early.
+   */
   private onFallbackTimer(timeoutMs: number): void {
     this.fallbackTimer = undefined;
+    const attempt = this.attempt;
+    if (!this.negotiating || this.nextKind() === undefined) return;
+    if (this.peerState === 'connected') return;
+    void this.peer.selectedPair().then(
+      (pair) => this.afterPairCheck(attempt, pair !== undefined, timeoutMs),
+      () => this.afterPairCheck(attempt, false, timeoutMs),
+    );
+  }
+
+  private afterPairCheck(attempt: number, hasPair: boolean, timeoutMs: number): void {
     const next = this.nextKind();
-    // ICE that connected is left to finish (DTLS/SCTP on a slow link), whatever the clock says.
-    if (this.negotiating && next !== undefined && this.peerState !== 'connected') {
-      this.fallBack(this.attempt + 1, next, 'timeout', timeoutMs);
+    if (attempt !== this.attempt || !this.negotiating || next === undefined) return;
+    if (this.peerState === 'connected') return;
+    if (hasPair) {
+      this.armFallbackTimer(timeoutMs); // the path works: look again after another afterMs
+      return;
     }
+    this.fallBack(this.attempt + 1, next, 'timeout', timeoutMs);
   }
 
   /**
