@@ -295,10 +295,15 @@ export class TickwireConnection implements Connection {
     this.lastHeardAt = now();
     const keepaliveMs = restart.silenceMs / 4;
     const everyMs = Math.max(25, Math.min(250, restart.silenceMs / 8));
+    let lastTickAt = now();
     this.silenceTimer = setInterval(() => {
-      if (this._state !== 'open' || this.restartStartedAt !== undefined) return;
       const t = now();
-      if (t - this.lastHeardAt > restart.silenceMs) {
+      // A late tick means this process stalled (CPU starvation, a long GC): frames that arrived
+      // meanwhile wait in the I/O queue behind this timer, so silence is judged on the next tick.
+      const stalled = t - lastTickAt > everyMs * 3;
+      lastTickAt = t;
+      if (this._state !== 'open' || this.restartStartedAt !== undefined) return;
+      if (!stalled && t - this.lastHeardAt > restart.silenceMs) {
         this.negotiator.restart('silence');
         return;
       }
