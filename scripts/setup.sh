@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bootstraps a fresh machine that has only Node 20 + npm: pnpm 12, the workspace's packages and,
 # with --system, the Debian packages the tests drive for real (Chromium, Redis, coturn, iproute2,
-# iptables). Idempotent: every step is skipped when what it installs is already there.
+# iptables, conntrack). Idempotent: every step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,8 @@ if [ "$want_system" = 1 ]; then
   command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  # conntrack: the ICE-restart tests flush a lab NAT router's mappings
+  command -v conntrack >/dev/null 2>&1 || [ -x /usr/sbin/conntrack ] || missing+=(conntrack)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       log "installing system packages: ${missing[*]}"

@@ -99,8 +99,31 @@ describe('parseClientMessage', () => {
     const offer = { kind: 'description', type: 'offer', sdp: 'v=0', attempt: 1 };
     const ok = parse({ t: 'signal', id: 1, to: 'peer', data: offer });
     expect(ok.ok && ok.message.t === 'signal' && ok.message.data).toEqual(offer);
-    for (const attempt of [-1, 1.5, 99, '1']) {
+    for (const attempt of [-1, 1.5, 256, '1']) {
       expect(parse({ t: 'signal', id: 1, to: 'peer', data: { ...offer, attempt } }).ok).toBe(false);
+    }
+    // each attempt's kind travels with it (a stripped `via` would make the answerer guess)
+    for (const via of ['direct', 'turn', 'ws-relay'] as const) {
+      const marked = { ...offer, attempt: 200, via };
+      const parsed = parse({ t: 'signal', id: 1, to: 'peer', data: marked });
+      expect(parsed.ok && parsed.message.t === 'signal' && parsed.message.data).toEqual(marked);
+      const candidate = { kind: 'candidate', candidate: 'c', mid: '0', attempt: 3, via };
+      const cParsed = parse({ t: 'signal', id: 1, to: 'peer', data: candidate });
+      expect(cParsed.ok && cParsed.message.t === 'signal' && cParsed.message.data).toEqual(candidate);
+    }
+    for (const via of ['relay', '', 3]) {
+      expect(parse({ t: 'signal', id: 1, to: 'peer', data: { ...offer, via } }).ok).toBe(false);
+    }
+    // the answerer's ICE-restart request names the attempt it found broken
+    const restart = { kind: 'restart', attempt: 3 };
+    const asked = parse({ t: 'signal', id: 1, to: 'peer', data: restart });
+    expect(asked.ok && asked.message.t === 'signal' && asked.message.data).toEqual(restart);
+    for (const bad of [
+      { kind: 'restart' },
+      { kind: 'restart', attempt: 256 },
+      { kind: 'restart', attempt: 'x' },
+    ]) {
+      expect(parse({ t: 'signal', id: 1, to: 'peer', data: bad }).ok).toBe(false);
     }
   });
 

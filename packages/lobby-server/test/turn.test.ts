@@ -123,6 +123,61 @@ describe.skipIf(!hasTurnserver)('TURN credentials with coturn (use-auth-secret)'
     }
   });
 
+  it('refreshes short-lived credentials before they expire, and peers connect with the fresh ones after the first expired', async () => {
+    const server = await startLobby({
+      turnSecret: coturn.auth.secret,
+      turnUrls: [coturn.url],
+      turnTtlSeconds: 3,
+    });
+    const alice = await connect(server);
+    const bob = await connect(server);
+    const first = alice.turn!;
+    const refreshes: number[] = [];
+    // Two refreshes (each at ~80 % of the 3 s life): the first credentials have expired by then.
+    const twice = new Promise<void>((resolve) =>
+      alice.on('turn', (turn) => {
+        refreshes.push(turn.expiresAt);
+        if (refreshes.length === 2) resolve();
+      }),
+    );
+    await twice;
+    expect(refreshes[0]!).toBeGreaterThan(first.expiresAt);
+    expect(refreshes[1]!).toBeGreaterThan(refreshes[0]!);
+    expect(alice.turn!.expiresAt).toBe(refreshes[1]);
+    while (Date.now() <= first.expiresAt + 1_000) await new Promise((r) => setTimeout(r, 100));
+    // coturn refuses the first credentials now, and takes the refreshed ones.
+    expect(await allocate(coturn.port, first.username, first.credential)).toEqual({
+      ok: false,
+      errorCode: 401,
+    });
+    const latest = alice.turn!;
+    expect((await allocate(coturn.port, latest.username, latest.credential)).ok).toBe(true);
+    // The transport reads `iceServers` at each attempt: relay-only peers open with what is fresh now.
+    const [sa, sb] = createSignalerPair();
+    const a = connectPeer({
+      role: 'offerer',
+      signaler: sa,
+      iceServers: alice.iceServers,
+      iceTransportPolicy: 'relay',
+      connectTimeoutMs: 10_000,
+    });
+    const b = connectPeer({
+      role: 'answerer',
+      signaler: sb,
+      iceServers: bob.iceServers,
+      iceTransportPolicy: 'relay',
+      connectTimeoutMs: 10_000,
+    });
+    try {
+      await Promise.all([a.opened, b.opened]);
+      const pair = await a.selectedCandidatePair();
+      expect(pair?.local.type).toBe('relay');
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it('relay-only peers with a wrong credential do not connect', async () => {
     const [sa, sb] = createSignalerPair();
     const bad = [

@@ -85,6 +85,10 @@ describe('lobby relay: a tickwire connection through the lobby', () => {
     // pings ride the relay too
     await eventually(() => x.stats().rttMs !== undefined, 5_000, 'an RTT sample');
     expect(x.maxReliablePayload).toBe(16 * 1024 - 1);
+    // no ICE restart over the lobby relay: its path is the lobby's TCP (transport README)
+    expect(x.restartIce()).toBe(false);
+    expect(y.restartIce()).toBe(false);
+    expect(x.state).toBe('open');
   });
 
   it('falls back to the relay when WebRTC gathers no candidate (relay-only ICE, no TURN)', async () => {
@@ -95,8 +99,9 @@ describe('lobby relay: a tickwire connection through the lobby', () => {
       (c) => new Promise((resolve) => c.on('relay-fallback', (event) => resolve(event))),
     );
     await Promise.all([x.opened, y.opened]);
-    expect(await events[0]).toMatchObject({ attempt: 2, via: 'ws-relay', reason: 'timeout' });
-    expect(await events[1]).toMatchObject({ attempt: 2, via: 'ws-relay', reason: 'peer' });
+    // Attempts are a counter: the relay-only first attempt is 0, the lobby relay the next one.
+    expect(await events[0]).toEqual({ attempt: 1, via: 'ws-relay', reason: 'timeout' });
+    expect(await events[1]).toEqual({ attempt: 1, via: 'ws-relay', reason: 'peer' });
     const got = received(y, 'reliable');
     x.send('reliable', 'over the lobby');
     await eventually(() => got.length === 1);

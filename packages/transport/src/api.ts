@@ -13,6 +13,8 @@ export type {
   MessageEvent,
   MessageInterceptor,
   RelayFallbackEvent,
+  RestartingEvent,
+  RestoredEvent,
   SendOptions,
   SendResult,
 } from './connection/types.js';

@@ -2,7 +2,7 @@
 // new attempt forgets the old one's, early candidates are promoted only for the attempt that
 // started, and a flood stays bounded.
 import { describe, expect, it } from 'vitest';
-import { CandidateQueues } from '../src/negotiation/candidates.js';
+import { CandidateQueues, admitsInRelayOnly } from '../src/negotiation/candidates.js';
 
 const c = (n: number) => ({ candidate: `candidate:${n} 1 UDP 1 127.0.0.1 ${n} typ host`, mid: '0' });
 
@@ -36,5 +36,18 @@ describe('CandidateQueues', () => {
     expect(queues.release()).toHaveLength(256);
     queues.promote(1);
     expect(queues.release()).toHaveLength(256);
+  });
+
+  it('admits only relay candidates into a relay-only attempt', () => {
+    expect(
+      admitsInRelayOnly('candidate:1 1 UDP 16777215 10.200.0.10 49152 typ relay raddr 0.0.0.0 rport 0'),
+    ).toBe(true);
+    expect(admitsInRelayOnly('a=candidate:1 1 UDP 16777215 10.200.0.10 49152 typ relay')).toBe(true);
+    expect(admitsInRelayOnly(c(1).candidate)).toBe(false);
+    expect(
+      admitsInRelayOnly('candidate:2 1 UDP 1 203.0.113.5 4000 typ srflx raddr 10.0.0.2 rport 4000'),
+    ).toBe(false);
+    expect(admitsInRelayOnly('candidate:3 1 UDP 1 198.51.100.7 4000 typ relayish')).toBe(false);
+    expect(admitsInRelayOnly('')).toBe(false);
   });
 });

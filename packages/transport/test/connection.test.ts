@@ -74,6 +74,24 @@ describe('connection between two real node-datachannel peers', () => {
     expect(sb.unreliable.lost).toBe(0);
   });
 
+  it('keeps an idle connection talking with keepalives, so silence does not restart it', async () => {
+    // Pings only every 10 s and nothing sent by the app: without keepalives each side would hear
+    // nothing for the 1 s silenceMs and restart ICE. A side that sent nothing for a quarter of it
+    // sends an empty probe frame instead (counted in bytes, never delivered as a message).
+    const { a, b } = await openPair({ pingIntervalMs: 10_000, iceRestart: { silenceMs: 1_000 } });
+    const restarts: unknown[] = [];
+    for (const c of [a, b]) c.on('restarting', (event) => restarts.push(event));
+    const bytesAtStart = [a, b].map((c) => c.stats().unreliable.bytesReceived);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // three silence windows, idle
+    expect(restarts).toEqual([]);
+    expect([a.state, b.state]).toEqual(['open', 'open']);
+    [a, b].forEach((c, i) => {
+      // ~12 keepalives in 3 s at one per 250 ms; at least a few even on a loaded machine
+      expect(c.stats().unreliable.bytesReceived - bytesAtStart[i]!).toBeGreaterThan(4 * 5);
+      expect(c.stats().unreliable.messagesReceived).toBe(0);
+    });
+  });
+
   it('rejects an oversized unreliable message with a typed error naming the limit', async () => {
     const { a } = await openPair();
     let error: unknown;

@@ -114,6 +114,10 @@ export class ConditionedConnection implements Connection {
     return this.inner.selectedCandidatePair();
   }
 
+  restartIce(): boolean {
+    return this.inner.restartIce();
+  }
+
   close(): void {
     this.clearTimers();
     this.inner.close();

@@ -2,7 +2,7 @@
 import type { LobbyError } from '../errors.js';
 import type { SignalData } from '../protocol/schemas.js';
 import type { ServerMessageOf, WelcomeMessage } from '../protocol/server-messages.js';
-import type { RoomView } from '../protocol/views.js';
+import type { RoomView, TurnCredentials } from '../protocol/views.js';
 
 export interface LobbyClientEvents {
   /** Every accepted hello, including after a reconnect. */
@@ -19,6 +19,8 @@ export interface LobbyClientEvents {
   matchReady: (ready: ServerMessageOf<'match.ready'>) => void;
   /** Dedicated servers: a match was assigned to this server. */
   serverAssign: (assign: ServerMessageOf<'server.assign'>) => void;
+  /** The TURN credentials were refreshed from the lobby (`client.turn` returns them now). */
+  turn: (turn: TurnCredentials) => void;
   /** An error reply that belongs to no request (e.g. a refused fire-and-forget signal). */
   error: (error: LobbyError) => void;
   /** The socket closed; `willReconnect` says whether the client tries again. */

@@ -16,6 +16,7 @@ import type {
   WelcomeMessage,
 } from '../protocol/server-messages.js';
 import type {
+  IceServer,
   RegionLatency,
   RoomPage,
   RoomProps,
@@ -29,6 +30,7 @@ import { PeerSignaler, SignalRouter } from './signaler.js';
 import { RelayPipes } from './relay-pipes.js';
 import { decodeRelayFrame } from '../protocol/relay-frame.js';
 import { defaultSocketFactory } from './socket.js';
+import { TurnRefresher } from './turn-refresher.js';
 import type { SocketFactory } from './socket.js';
 
 export interface LobbyClientOptions {
@@ -50,6 +52,12 @@ export interface LobbyClientOptions {
   /** Application keep-alive interval (default: a third of the server's idle timeout). */
   readonly keepAliveMs?: number;
   readonly createSocket?: SocketFactory;
+  /**
+   * Refresh the TURN credentials from the lobby at ~80 % of their life (default true), so a relay
+   * fallback or ICE restart late in a long game uses valid ones: pass `() => client.turn?.iceServers`
+   * (see `iceServers`) to the transport rather than a copy.
+   */
+  readonly refreshTurn?: boolean;
   /** Where handler exceptions go (default: console.error). */
   readonly onHandlerError?: (error: unknown) => void;
 }
@@ -73,6 +81,7 @@ export class LobbyClient {
   private welcomeMessage: WelcomeMessage | undefined;
   private currentRoom: RoomView | null = null;
   private currentJoinToken: string | null = null;
+  private readonly turnRefresher: TurnRefresher | undefined;
 
   private constructor(options: LobbyClientOptions) {
     const report =
@@ -85,6 +94,13 @@ export class LobbyClient {
         }),
     });
     this.router = new SignalRouter(report);
+    if (options.refreshTurn ?? true) {
+      this.turnRefresher = new TurnRefresher({
+        refresh: () => this.refreshTurn(),
+        refreshed: (turn) => this.events.emit('turn', turn),
+        onError: (error) => this.events.emit('error', LobbyError.from(error)),
+      });
+    }
     const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
     if (urls.length === 0) throw new LobbyError('bad_request', 'no lobby URL given');
     this.socket = new LobbySocket(
@@ -118,6 +134,7 @@ export class LobbyClient {
         },
         closed: (info) => {
           this.pipes.closeAll();
+          this.turnRefresher?.stop();
           this.router.clear();
           this.events.emit('closed', info);
         },
@@ -166,7 +183,7 @@ export class LobbyClient {
   }
 
   get turn(): TurnCredentials | null {
-    return this.welcomeMessage?.turn ?? null;
+    return this.turnRefresher?.latest ?? this.welcomeMessage?.turn ?? null;
   }
 
   get connected(): boolean {
@@ -328,6 +345,7 @@ export class LobbyClient {
 
   private onWelcome(welcome: WelcomeMessage, wasReconnect: boolean): void {
     this.welcomeMessage = welcome;
+    this.turnRefresher?.offer(welcome.turn);
     this.setRoom(welcome.room, welcome.joinToken);
     this.events.emit('welcome', welcome);
     if (wasReconnect) this.events.emit('reconnected', { resumed: welcome.resumed });
@@ -384,7 +402,15 @@ export class LobbyClient {
   }
 
   /** Closes for good (no reconnect). The session stays resumable for the grace period. */
+  /**
+   * The current TURN servers with the freshest credentials, as a function the transport calls at
+   * each negotiation attempt (`connect({ iceServers: client.iceServers })`): a relay fallback or
+   * ICE restart an hour into a game then allocates with credentials that are still valid.
+   */
+  readonly iceServers = (): IceServer[] => [...(this.turn?.iceServers ?? [])];
+
   close(): void {
+    this.turnRefresher?.stop();
     this.socket.close();
   }
 }

@@ -45,8 +45,14 @@ const props = z
   .record(propKey, propValue)
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 properties' });
 
-/** The transport numbers the negotiations of one connection (a relay fallback is attempt 1). */
-const negotiationAttempt = z.number().int().min(0).max(8).optional();
+/**
+ * The transport numbers the negotiations of one connection with a counter (each relay fallback and
+ * each ICE restart is the next attempt; its MAX_ATTEMPT is the same bound) and names each
+ * attempt's kind in `via` (direct, TURN relay-only, or this lobby's relay).
+ */
+const attemptNumber = z.number().int().min(0).max(255);
+const negotiationAttempt = attemptNumber.optional();
+const attemptKind = z.enum(['direct', 'turn', 'ws-relay']).optional();
 
 export const signalDataSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -54,13 +60,17 @@ export const signalDataSchema = z.discriminatedUnion('kind', [
     type: z.enum(['offer', 'answer']),
     sdp: z.string().min(1).max(16_384),
     attempt: negotiationAttempt,
+    via: attemptKind,
   }),
   z.object({
     kind: z.literal('candidate'),
     candidate: z.string().max(1_024),
     mid: z.string().max(64),
     attempt: negotiationAttempt,
+    via: attemptKind,
   }),
+  // The answerer found the open path broken and asks the offerer for an ICE restart.
+  z.object({ kind: z.literal('restart'), attempt: attemptNumber }),
   z.object({ kind: z.literal('bye'), reason: z.string().max(128).optional() }),
 ]);
 

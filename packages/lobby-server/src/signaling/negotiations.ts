@@ -66,6 +66,9 @@ export class NegotiationTracker {
         state.candidatesSent += 1;
         return;
       }
+      case 'restart':
+        // A request for an offer, not one: the offer that follows is counted like any other.
+        return;
       case 'bye':
         this.peers.delete(peer);
         return;

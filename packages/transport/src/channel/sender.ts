@@ -2,6 +2,9 @@
 // high-water marks, frames and counts every message. Unreliable messages over the mark, or that
 // the channel refuses, are dropped and counted, never queued: newer state follows. Reliable ones
 // are never dropped: misuse throws a TransportError, a full buffer reports `backpressure`.
+// While an ICE restart replaces the channels the sender is suspended: unreliable sends are dropped
+// and counted, reliable ones are queued behind a Reset frame and go out in order on the new
+// reliable channel (the old one's SCTP buffer, and whatever it held, is gone with the broken path).
 import { createCodec, type Codec } from '../codec/index.js';
 import { TransportError } from '../errors.js';
 import type { RtcChannel } from '../rtc/adapter.js';
@@ -65,7 +68,7 @@ export interface SenderConfig {
 }
 
 export class FrameSender {
-  readonly unreliableStats = { ...emptyChannelStats(), droppedRefused: 0 };
+  readonly unreliableStats = { ...emptyChannelStats(), droppedRefused: 0, droppedRestarting: 0 };
   readonly reliableStats: ChannelStats = emptyChannelStats();
   lossProbesSent = 0;
   private unreliable!: RtcChannel;
@@ -74,6 +77,9 @@ export class FrameSender {
   private reliableEncoder: Codec = createCodec({ mode: 'stream' });
   private seq = 0;
   private reliableOverMark = false;
+  /** Set while an ICE restart runs: reliable frames wait here (copies), oldest first. */
+  private held: Uint8Array[] | undefined;
+  private heldBytes = 0;
   private readonly lossProber: LossProber | undefined;
   /**
    * Every unreliable frame, and every reliable one that fits, is written here: the channel copies
@@ -91,6 +97,33 @@ export class FrameSender {
   attach(unreliable: RtcChannel, reliable: RtcChannel): void {
     this.unreliable = unreliable;
     this.reliable = reliable;
+  }
+
+  /**
+   * An ICE restart starts: nothing goes to the current channels any more. The reliable encoder
+   * starts over (the peer may never see structures the lost in-flight messages registered), so the
+   * held queue begins with a Reset frame that makes the peer's decoder start over too.
+   */
+  suspend(): void {
+    if (this.held !== undefined) return;
+    this.reliableEncoder = createCodec({ mode: 'stream' });
+    this.held = [writeReliableFrame(FrameType.Reset, EMPTY)];
+    this.heldBytes = 0;
+  }
+
+  /** The restart's channels are open: they carry everything from now on, held frames first. */
+  resume(unreliable: RtcChannel, reliable: RtcChannel): void {
+    this.attach(unreliable, reliable);
+    const held = this.held ?? [];
+    this.held = undefined;
+    this.heldBytes = 0;
+    for (const frame of held) {
+      try {
+        reliable.send(frame);
+      } catch {
+        return; // the new channel is gone already; its close ends the connection
+      }
+    }
   }
 
   send(channel: ChannelKind, value: unknown, options?: SendOptions): SendResult {
@@ -131,6 +164,7 @@ export class FrameSender {
 
   /** Control frames (ping, pong) share the unreliable sequence space; dropped over the mark. */
   sendControl(type: typeof FrameType.Ping | typeof FrameType.Pong, body: Uint8Array): void {
+    if (this.held !== undefined) return;
     if (!this.unreliable.isOpen() || this.unreliableOverMark()) return;
     this.writeUnreliable(type, body, false, 0);
   }
@@ -144,11 +178,13 @@ export class FrameSender {
 
   /** Bytes queued in one channel's native send buffer. */
   bufferedAmount(channel: ChannelKind): number {
+    if (this.held !== undefined) return channel === 'reliable' ? this.heldBytes : 0;
     return channel === 'reliable' ? this.reliable.bufferedAmount() : this.unreliable.bufferedAmount();
   }
 
   /** Unreliable sends are dropped above the high-water mark; control frames (pings, probes) too. */
   unreliableOverMark(): boolean {
+    if (this.held !== undefined) return false;
     return this.unreliable.bufferedAmount() > this.config.unreliableHighWaterMark;
   }
 
@@ -169,6 +205,10 @@ export class FrameSender {
       throw new TransportError('INVALID_OPTIONS', `stream must be an integer 0-${MAX_STREAM}`, {
         details: { stream },
       });
+    }
+    if (this.held !== undefined) {
+      this.unreliableStats.droppedRestarting += 1;
+      return 'dropped';
     }
     if (this.unreliableOverMark()) {
       this.unreliableStats.droppedBackpressure += 1;
@@ -225,6 +265,7 @@ export class FrameSender {
       payload.byteLength <= MAX_UNRELIABLE_PAYLOAD
         ? this.scratch.subarray(0, writeReliableFrameInto(this.scratch, type, payload))
         : writeReliableFrame(type, payload);
+    if (this.held !== undefined) return this.holdReliable(frame);
     try {
       this.reliable.send(frame);
     } catch (cause) {
@@ -241,7 +282,32 @@ export class FrameSender {
     return 'sent';
   }
 
+  /** A reliable frame sent during a restart: copied (the scratch buffer is reused) and queued. */
+  private holdReliable(frame: Uint8Array): SendResult {
+    this.held!.push(frame.slice());
+    this.heldBytes += frame.byteLength;
+    this.reliableStats.messagesSent += 1;
+    this.reliableStats.bytesSent += frame.byteLength;
+    if (this.heldBytes > this.config.reliableHighWaterMark) {
+      this.reliableOverMark = true;
+      return 'backpressure';
+    }
+    return 'sent';
+  }
+
+  /**
+   * A keepalive: an empty probe frame on the unreliable channel (the peer's receiver counts it in
+   * the sequence space and drops it; older peers do the same), so the peer's silence watchdog hears
+   * from an idle side. False when it could not go out (held during a restart, closed, over the mark).
+   */
+  sendKeepalive(): boolean {
+    if (this.held !== undefined) return false;
+    if (!this.config.isOpen() || this.unreliableOverMark()) return false;
+    return this.writeUnreliable(FrameType.Probe, EMPTY, false, 0);
+  }
+
   private sendLossProbe(): boolean {
+    if (this.held !== undefined) return false;
     if (!this.config.isOpen() || this.unreliableOverMark()) return false;
     if (!this.writeUnreliable(FrameType.Probe, EMPTY, false, 0)) return false;
     this.lossProbesSent += 1;
@@ -249,6 +315,10 @@ export class FrameSender {
   }
 
   private sendReliableControl(type: FrameType): void {
+    if (this.held !== undefined) {
+      this.held.push(writeReliableFrame(type, EMPTY));
+      return;
+    }
     try {
       this.reliable.send(writeReliableFrame(type, EMPTY));
     } catch {

@@ -1,9 +1,10 @@
 // A tickwire connection: one RTCPeerConnection with two pre-negotiated data channels opened
 // together, `unreliable` (unordered, maxRetransmits 0) and `reliable` (ordered). This class is the
 // state machine and the public face only; the layers do the work: negotiation/ (attempts,
-// candidates, relay fallback, timeouts), channel/ (frames, send and receive paths, loss probes),
-// stats/ (counters, RTT pings). It reports every bad input as an `error` event and must never
-// throw into a native callback.
+// candidates, relay fallback, ICE restarts, timeouts), channel/ (frames, send and receive paths,
+// loss probes), stats/ (counters, RTT pings). It reports every bad input as an `error` event and
+// must never throw into a native callback. An ICE restart keeps this object, its state (`open`)
+// and every layer above it: only the channels underneath are replaced.
 import { TransportError } from '../errors.js';
 import type { RtcAdapter, SelectedPair } from '../rtc/adapter.js';
 import { FrameReceiver } from '../channel/receiver.js';
@@ -61,6 +62,12 @@ export class TickwireConnection implements Connection {
   private pathTimer: ReturnType<typeof setInterval> | undefined;
   private readonly pathIntervalMs: number;
   private readonly negotiator: Negotiator;
+  /** When anything last arrived from the peer (the silence watchdog's clock). */
+  private lastHeardAt = 0;
+  private silenceTimer: ReturnType<typeof setInterval> | undefined;
+  /** Set while an ICE restart runs: when it began. */
+  private restartStartedAt: number | undefined;
+  private readonly restartOptions: { silenceMs: number; timeoutMs: number } | undefined;
 
   constructor(options: ConnectionOptions, adapter: RtcAdapter) {
     const resolved = resolveOptions(options);
@@ -106,12 +113,25 @@ export class TickwireConnection implements Connection {
       },
       channelOpen: (kind) => this.onChannelOpen(kind),
       channelClosed: () => this.onChannelClose(),
-      unreliableFrame: (frame) => this.receiver.onUnreliableFrame(frame),
-      reliableFrame: (frame) => this.receiver.onReliableFrame(frame),
+      unreliableFrame: (frame) => {
+        this.lastHeardAt = now();
+        this.receiver.onUnreliableFrame(frame);
+      },
+      reliableFrame: (frame) => {
+        this.lastHeardAt = now();
+        this.receiver.onReliableFrame(frame);
+      },
       reliableDrained: () => {
         if (this.sender.reliableDrained()) this.events.emit('drain');
       },
       relayFallback: (event) => this.events.emit('relay-fallback', event),
+      restarting: (event) => {
+        this.restartStartedAt = now();
+        this.openChannels.clear();
+        this.sender.suspend();
+        this.path.clear();
+        this.events.emit('restarting', event);
+      },
       fail: (reason, error) => this.fail(reason, error),
       remoteEnded: (error) =>
         this.finish(
@@ -122,6 +142,7 @@ export class TickwireConnection implements Connection {
       remoteCandidate: (candidate) => this.path.noteRemoteCandidate(candidate),
     });
     this.pathIntervalMs = resolved.pingIntervalMs;
+    this.restartOptions = resolved.iceRestart;
   }
 
   get state(): ConnectionState {
@@ -194,6 +215,10 @@ export class TickwireConnection implements Connection {
     return this._state === 'open' ? this.negotiator.selectedPair() : Promise.resolve(undefined);
   }
 
+  restartIce(): boolean {
+    return this.negotiator.restart('requested');
+  }
+
   close(): void {
     if (this._state === 'closed' || this._state === 'failed') return;
     this.negotiator.signal({ kind: 'bye', reason: 'closed' });
@@ -225,6 +250,10 @@ export class TickwireConnection implements Connection {
   }
 
   private onChannelOpen(kind: ChannelKind): void {
+    if (this._state === 'open' && this.restartStartedAt !== undefined) {
+      this.onRestartChannelOpen(kind);
+      return;
+    }
     if (this._state !== 'connecting') return;
     this.openChannels.add(kind);
     if (this.openChannels.size < 2) return;
@@ -235,11 +264,57 @@ export class TickwireConnection implements Connection {
     this.pathTimer = setInterval(() => void readPath(), this.pathIntervalMs);
     (this.pathTimer as { unref?: () => void }).unref?.();
     void readPath();
+    this.startSilenceWatchdog();
     this.resolveOpened();
     this.events.emit('open');
   }
 
+  /** Both channels of the restart's attempt open: they carry the connection from now on. */
+  private onRestartChannelOpen(kind: ChannelKind): void {
+    this.openChannels.add(kind);
+    if (this.openChannels.size < 2 || this.restartStartedAt === undefined) return;
+    const durationMs = Math.round(now() - this.restartStartedAt);
+    this.restartStartedAt = undefined;
+    this.negotiator.opened();
+    const { unreliable, reliable } = this.negotiator.channels();
+    this.sender.resume(unreliable, reliable);
+    this.lastHeardAt = now();
+    void this.path.refresh(() => this.negotiator.selectedPair());
+    this.events.emit('restored', { attempt: this.negotiator.currentAttempt, durationMs });
+    if (this.sender.reliableDrained()) this.events.emit('drain');
+  }
+
+  /**
+   * Silence means the path broke: restart ICE (the offerer negotiates again, the answerer asks it
+   * to). So that an idle peer is never silent, a side that sent nothing for a quarter of silenceMs
+   * sends a keepalive (an empty probe frame); the watchdog ticks at an eighth of it.
+   */
+  private startSilenceWatchdog(): void {
+    const restart = this.restartOptions;
+    if (!restart) return;
+    this.lastHeardAt = now();
+    const keepaliveMs = restart.silenceMs / 4;
+    const everyMs = Math.max(25, Math.min(250, restart.silenceMs / 8));
+    let lastTickAt = now();
+    this.silenceTimer = setInterval(() => {
+      const t = now();
+      // A late tick means this process stalled (CPU starvation, a long GC): frames that arrived
+      // meanwhile wait in the I/O queue behind this timer, so silence is judged on the next tick.
+      const stalled = t - lastTickAt > everyMs * 3;
+      lastTickAt = t;
+      if (this._state !== 'open' || this.restartStartedAt !== undefined) return;
+      if (!stalled && t - this.lastHeardAt > restart.silenceMs) {
+        this.negotiator.restart('silence');
+        return;
+      }
+      if (t - this.sendRate.lastAt >= keepaliveMs) this.sender.sendKeepalive();
+    }, everyMs);
+    (this.silenceTimer as { unref?: () => void }).unref?.();
+  }
+
   private onChannelClose(): void {
+    // During a restart the old attempt's channels go down by design (the restart timeout bounds it).
+    if (this._state === 'open' && this.restartStartedAt !== undefined) return;
     if (this._state === 'open') this.finish('closed', { reason: 'remote' });
     else if (this._state === 'connecting') {
       this.fail('failed', new TransportError('CONNECTION_FAILED', 'a data channel closed while connecting'));
@@ -256,6 +331,7 @@ export class TickwireConnection implements Connection {
     if (this._state === 'closed' || this._state === 'failed') return;
     this.pinger.stop();
     clearInterval(this.pathTimer);
+    clearInterval(this.silenceTimer);
     this.sender.stop();
     this.negotiator.close();
     this.setState(state);

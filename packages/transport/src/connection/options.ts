@@ -10,19 +10,35 @@ import type { ConnectionOptions, IceServerConfig } from './types.js';
 export const MAX_UNRELIABLE_PAYLOAD = 1150;
 /** The SCTP max-message-size assumed until the peer's description says otherwise. */
 export const DEFAULT_REMOTE_MAX_MESSAGE = 65_536;
-const DEFAULT_FALLBACK_AFTER_MS = 5_000;
-const DEFAULT_WS_RELAY_AFTER_MS = 3_000;
+/**
+ * 1.5 s: relayed pairs open ~2-3 s after the start instead of 6-7 s. A direct attempt whose ICE
+ * selected a pair by then is left to finish (Negotiator.onFallbackTimer), so only an attempt that
+ * found no path at all gives up; direct pairs in the NAT lab select theirs well within it.
+ */
+const DEFAULT_FALLBACK_AFTER_MS = 1_500;
+/** The TURN attempt's wait before the lobby relay: a relay pair connects within ~0.5 s here. */
+const DEFAULT_WS_RELAY_AFTER_MS = 1_000;
+/**
+ * A side that has sent nothing for a quarter of `silenceMs` sends a keepalive (a game at 30-60 Hz
+ * never needs one), so a live path carries something at least every ~300 ms each way: 1.2 s of
+ * nothing is four keepalives lost in a row (0.16 % per window at 20 % loss), noticed within the
+ * issue's "a second or two", and the restart still has ~1.8 s of the 3 s back-to-open budget.
+ */
+const DEFAULT_RESTART_SILENCE_MS = 1_200;
 
 export interface ResolvedOptions {
   readonly role: 'offerer' | 'answerer';
   readonly label: string;
-  readonly iceServers: IceServerConfig[];
+  /** The servers for the next negotiation attempt (a function: TURN credentials get refreshed). */
+  readonly iceServers: () => IceServerConfig[];
   readonly iceTransportPolicy: 'all' | 'relay';
   /** Undefined when relay fallback is off. */
   readonly relayFallback: { afterMs: number } | undefined;
   /** Undefined when the lobby relay is off (it is then used only if the signaler offers a pipe). */
   readonly wsRelay: { afterMs: number; only: boolean } | undefined;
   readonly connectTimeoutMs: number;
+  /** Undefined when ICE restart is off. */
+  readonly iceRestart: { silenceMs: number; timeoutMs: number } | undefined;
   readonly unreliableHighWaterMark: number;
   readonly reliableHighWaterMark: number;
   readonly maxLatenessMs: number;
@@ -36,11 +52,12 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   return {
     role: options.role,
     label: options.label ?? `tickwire-${options.role}`,
-    iceServers: options.iceServers ?? [],
+    iceServers: iceServersOf(options),
     iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     relayFallback: resolveRelayFallback(options),
     wsRelay: resolveWsRelay(options),
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+    iceRestart: resolveIceRestart(options),
     unreliableHighWaterMark: options.unreliableHighWaterMark ?? 64 * 1024,
     reliableHighWaterMark: options.reliableHighWaterMark ?? 1024 * 1024,
     maxLatenessMs: options.maxLatenessMs ?? 250,
@@ -74,7 +91,7 @@ function resolveRelayFallback(options: ConnectionOptions): { afterMs: number } |
       details: { afterMs },
     });
   }
-  const hasTurn = iceServerUrls(options.iceServers ?? []).some((url) => /^turns?:/i.test(url));
+  const hasTurn = iceServerUrls(iceServersOf(options)()).some((url) => /^turns?:/i.test(url));
   if (!hasTurn) {
     if (setting) {
       throw new TransportError(
@@ -85,4 +102,39 @@ function resolveRelayFallback(options: ConnectionOptions): { afterMs: number } |
     return undefined;
   }
   return { afterMs };
+}
+
+function resolveIceRestart(options: ConnectionOptions): { silenceMs: number; timeoutMs: number } | undefined {
+  const setting = options.iceRestart;
+  if (setting === false) return undefined;
+  const silenceMs = setting?.silenceMs ?? DEFAULT_RESTART_SILENCE_MS;
+  const timeoutMs = setting?.timeoutMs ?? options.connectTimeoutMs ?? 15_000;
+  for (const [name, value] of [
+    ['silenceMs', silenceMs],
+    ['timeoutMs', timeoutMs],
+  ] as const) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new TransportError('INVALID_OPTIONS', `iceRestart.${name} must be a positive number of ms`, {
+        details: { [name]: value },
+      });
+    }
+  }
+  return { silenceMs, timeoutMs };
+}
+
+/** `iceServers` as a function read at each attempt; a list given as such never changes. */
+function iceServersOf(options: ConnectionOptions): () => IceServerConfig[] {
+  const servers = options.iceServers;
+  if (typeof servers === 'function') {
+    return () => {
+      try {
+        const list = servers();
+        return Array.isArray(list) ? [...list] : [];
+      } catch {
+        return []; // the app's provider failed: this attempt goes without servers (host candidates)
+      }
+    };
+  }
+  const list = [...(servers ?? [])];
+  return () => list;
 }

@@ -17,10 +17,16 @@ export interface ConnectionOptions {
   /** The offerer creates the offer; the answerer waits for it. Exactly one side of a pair offers. */
   role: 'offerer' | 'answerer';
   signaler: Signaler;
-  iceServers?: IceServerConfig[];
+  /**
+   * STUN/TURN servers. A function is called at each negotiation attempt (the first, a relay
+   * fallback, each ICE restart), so short-lived TURN credentials refreshed meanwhile (the lobby
+   * client's `iceServers`) are the ones a late fallback or restart uses.
+   */
+  iceServers?: IceServerConfig[] | (() => readonly IceServerConfig[]);
   iceTransportPolicy?: 'all' | 'relay';
   /**
-   * When the pair is not open `afterMs` (default 5 000) after the start, or ICE fails, the offerer
+   * When the pair is not open `afterMs` (default 1 500) after the start and ICE has selected no
+   * pair yet (an attempt whose ICE found a path is left to finish), or ICE fails, the offerer
    * starts over relay-only (a new peer connection whose only candidates are TURN relays) and the
    * answerer follows; `relay-fallback` is emitted on both sides. With the fallback on, the first
    * attempt is direct-only (STUN, no TURN allocation), so a relay is used only where needed. Behind two symmetric NATs hole
@@ -35,7 +41,8 @@ export interface ConnectionOptions {
    * gathers no TURN-over-TCP candidate). Used only when the signaler offers a relay pipe
    * (`Signaler.relayPipe`, e.g. the lobby client's, when the lobby has its relay enabled). The
    * offerer moves to it when the last WebRTC attempt (the TURN fallback, or the first attempt
-   * without TURN) is not open after `afterMs` (default 3 000) or its ICE fails; the answerer
+   * without TURN) is not open after `afterMs` (default 1 000, the same selected-pair rule) or its ICE
+   * fails; the answerer
    * follows. Same API and frame format; the unreliable channel keeps latest-only and stale
    * discard, but rides TCP underneath (a lost packet delays the ones behind it). `stats().path.type`
    * is `lobby-relay`. `'only'`: the offerer starts with it (no WebRTC attempt; tests, or a game
@@ -44,6 +51,20 @@ export interface ConnectionOptions {
   wsRelay?: boolean | { afterMs?: number } | 'only';
   /** Give up when the channels are not open after this long (default 15 000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * ICE restart (default on): when nothing at all arrives from the peer for `silenceMs` (default
+   * 1 200; a side that sent nothing for a quarter of it sends a tiny keepalive, so an idle
+   * connection keeps talking and a game at 30-60 Hz adds nothing) while open, the path is taken
+   * as broken (NAT rebinding, Wi-Fi to cellular) and the pair negotiates again over the signaler on
+   * a new peer connection whose channels replace the old ones under this same Connection: the
+   * state stays `open`, `restarting` and then `restored` are emitted, and `timeoutMs` (default
+   * `connectTimeoutMs`) bounds the restart before the connection closes with reason `timeout`.
+   * The offerer starts it (the answerer asks through a `restart` signal). Across the swap:
+   * unreliable sends are dropped and counted (`droppedRestarting`), their sequence numbers go on;
+   * reliable sends are queued in order and sent on the new channel; reliable messages still in
+   * flight on the broken path when it broke may be lost (SCTP's buffer dies with its association).
+   */
+  iceRestart?: false | { silenceMs?: number; timeoutMs?: number };
   /** Unreliable sends are dropped (and counted) while bufferedAmount exceeds this (default 64 KiB). */
   unreliableHighWaterMark?: number;
   /** Reliable sends report `backpressure` while bufferedAmount exceeds this (default 1 MiB). */
@@ -122,6 +143,23 @@ export interface RelayFallbackEvent {
   via: 'turn' | 'ws-relay';
 }
 
+export interface RestartingEvent {
+  /** The negotiation attempt that starts (or, at the answerer, is asked for). */
+  attempt: number;
+  /**
+   * `silence`: nothing arrived for `iceRestart.silenceMs`; `peer`: the peer restarts;
+   * `requested`: the application called `restartIce()` (e.g. on a network change it saw).
+   */
+  reason: 'silence' | 'peer' | 'requested';
+}
+
+export interface RestoredEvent {
+  /** The attempt whose channels now carry the connection. */
+  attempt: number;
+  /** ms from `restarting` to both new channels open. */
+  durationMs: number;
+}
+
 export interface ConnectionEvents {
   open: () => void;
   /** A message from the peer (never tickwire's own protocol traffic: see `intercept`). */
@@ -137,6 +175,10 @@ export interface ConnectionEvents {
    * resort) through the lobby relay (`via`).
    */
   'relay-fallback': (event: RelayFallbackEvent) => void;
+  /** The path broke (or the peer says so): a new negotiation runs; sends are held meanwhile. */
+  restarting: (event: RestartingEvent) => void;
+  /** The restart's channels are open and carry the connection; held reliable sends went out. */
+  restored: (event: RestoredEvent) => void;
   /** A new RTT sample from the transport's ping (ms). */
   rtt: (rttMs: number) => void;
 }
@@ -167,6 +209,11 @@ export interface Connection {
   bufferedAmount(channel: ChannelKind): number;
   /** The ICE candidate pair in use (type, address, port of each side) once open. */
   selectedCandidatePair(): Promise<SelectedPair | undefined>;
+  /**
+   * Restarts ICE now (see `iceRestart`), e.g. when the app learns the network changed: false when
+   * restarts are off, the connection is not open, or a restart already runs.
+   */
+  restartIce(): boolean;
   /** Closes both channels and the peer connection, freeing every native handle. Idempotent. */
   close(): void;
 }

@@ -9,6 +9,20 @@ export interface RemoteCandidate {
 }
 
 const MAX_QUEUED = 256;
+const RELAY_CANDIDATE = /\styp\s+relay(\s|$)/;
+
+/**
+ * Whether a relay-only attempt may add this remote candidate. libjuice (node-datachannel's ICE
+ * agent) does not apply iceTransportPolicy to its own agent: libdatachannel only stops signaling
+ * non-relay local candidates, while the agent still checks from its host socket. A non-relay
+ * remote candidate makes that agent create a TURN permission for the candidate's address, and the
+ * peer's host socket then reaches our relay and is answered directly: a host/srflx/prflx pair in
+ * an attempt that exists because the direct path failed (seen 3 in 12 runs of the overtaking-
+ * candidate test on loopback). With only relay candidates, permissions name TURN addresses only.
+ */
+export function admitsInRelayOnly(candidate: string): boolean {
+  return RELAY_CANDIDATE.test(candidate);
+}
 
 export class CandidateQueues {
   private readonly pending: RemoteCandidate[] = [];

@@ -1,30 +1,39 @@
 // Negotiation of one connection: the peer connection and its two pre-negotiated channels per
 // attempt, the offer/answer and trickle-candidate exchange over the signaler (with queues for
-// candidates that arrive early), the relay-only fallback, and the connect timeout that names the
-// step it stuck at. It knows nothing of frames or messages: channel traffic goes to the hooks.
-// Every native callback is bound to its attempt and ignored once a later attempt started; nothing
-// here may throw into a native callback.
+// candidates that arrive early), the fallbacks (relay-only through TURN, then the lobby relay),
+// ICE restarts (a new attempt on a new peer connection once the open path broke), and the
+// timeouts that name the step they stuck at. It knows nothing of frames or messages: channel
+// traffic goes to the hooks. Attempts are numbered and typed as attempts.ts describes. Every native
+// callback is bound to its attempt and ignored once a later attempt started; nothing here may
+// throw into a native callback.
 import { TransportError } from '../errors.js';
 import { directOnlyIceServers } from '../rtc/ice-servers.js';
 import type { RtcAdapter, RtcChannel, RtcPeer, RtcPeerState, SelectedPair } from '../rtc/adapter.js';
 import type { SignalMessage } from '../signal/signaler.js';
 import type { ResolvedOptions } from '../connection/options.js';
-import { CandidateQueues } from './candidates.js';
+import { CandidateQueues, admitsInRelayOnly } from './candidates.js';
 import { WsRelayPeer } from '../relay/ws-relay-peer.js';
 import type { RelayPipe } from '../relay/pipe.js';
-import { AttemptKind, WS_RELAY_ATTEMPT, attemptKind } from './attempts.js';
+import { AttemptKind, MAX_ATTEMPT, isRelayKind, signaledKind } from './attempts.js';
 import type {
   ChannelKind,
   CloseEvent,
   ConnectionOptions,
   ConnectionState,
   RelayFallbackEvent,
+  RestartingEvent,
 } from '../connection/types.js';
+
+export { MAX_ATTEMPT } from './attempts.js';
 
 const UNRELIABLE_CHANNEL_ID = 0;
 const RELIABLE_CHANNEL_ID = 1;
-/** Highest negotiation attempt a peer may ask for (0 first, 1 TURN relay-only, 2 the lobby relay). */
-const MAX_ATTEMPT = WS_RELAY_ATTEMPT;
+
+interface AttemptObjects {
+  peer: RtcPeer;
+  unreliable: RtcChannel;
+  reliable: RtcChannel;
+}
 
 /** What the negotiator reports to its connection. */
 export interface NegotiationHooks {
@@ -37,6 +46,8 @@ export interface NegotiationHooks {
   reliableFrame(frame: Uint8Array): void;
   reliableDrained(): void;
   relayFallback(event: RelayFallbackEvent): void;
+  /** An ICE restart begins: sends are held until the new attempt's channels open. */
+  restarting(event: RestartingEvent): void;
   /** A fatal failure: the connection ends with `reason`. */
   fail(reason: CloseEvent['reason'], error: TransportError): void;
   /** The peer ended the connection (bye signal, or its peer connection closed). */
@@ -52,13 +63,23 @@ function unrefTimer(timer: unknown): void {
 }
 
 export class Negotiator {
-  // The current attempt's native objects. A relay fallback replaces all three.
+  // The current attempt's native objects. A fallback or restart replaces all three.
   private peer!: RtcPeer;
   private unreliable!: RtcChannel;
   private reliable!: RtcChannel;
-  /** 0 for the first negotiation; each relay fallback starts the next one. */
+  /** The current attempt's number (attempts.ts). */
   private attempt = 0;
+  /** The current attempt's kind. */
+  private kind: AttemptKind = AttemptKind.Direct;
   private peerState: RtcPeerState = 'new';
+  /** True until the channels open, and again during an ICE restart. */
+  private negotiating = true;
+  /**
+   * The offerer's attempt an ICE restart replaced, kept alive (its callbacks ignored) until the
+   * restart opens: closing it at once would close the answerer's channels over a path that may
+   * still carry that, before the answerer has the new offer.
+   */
+  private retired: AttemptObjects[] = [];
   private remoteDescriptionSet = false;
   private readonly candidates = new CandidateQueues();
   private readonly unsubscribeSignal: () => void;
@@ -74,14 +95,51 @@ export class Negotiator {
     private readonly hooks: NegotiationHooks,
   ) {
     this.pipe = options.wsRelay ? raw.signaler.relayPipe?.() : undefined;
-    if (this.pipe && options.wsRelay?.only && options.role === 'offerer') this.attempt = WS_RELAY_ATTEMPT;
-    this.startAttempt(this.attempt === 0 ? options.iceTransportPolicy : 'relay');
+    if (this.pipe && options.wsRelay?.only && options.role === 'offerer') {
+      // Straight to the lobby relay: attempt 1, marked, so the answerer follows it.
+      this.attempt = 1;
+      this.startAttempt(AttemptKind.WsRelay);
+    } else {
+      this.startAttempt(options.iceTransportPolicy === 'relay' ? AttemptKind.Turn : AttemptKind.Direct);
+    }
     this.unsubscribeSignal = raw.signaler.onMessage((message) => void this.onSignal(message));
-    const timeoutMs = options.connectTimeoutMs;
-    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs), timeoutMs);
-    unrefTimer(this.connectTimer);
-    this.armFallbackTimer();
+    this.armConnectTimer(options.connectTimeoutMs, 'connect');
+    this.armFallbackTimer(options.connectTimeoutMs);
     if (options.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  /** The current attempt's number. */
+  get currentAttempt(): number {
+    return this.attempt;
+  }
+
+  /**
+   * Starts an ICE restart after the open path broke: the offerer negotiates attempt n+1 on a new
+   * peer connection (relay-only again if the path was a TURN relay, else direct first with the
+   * fallbacks behind it); the answerer asks the offerer for it and keeps its objects until the
+   * offer comes. False when restarts are off, one already runs, the attempts are used up, or the
+   * path is the lobby relay: that one runs over the lobby's TCP, which has no NAT mapping to lose
+   * silently; it ends with the lobby connection (the pipe dies with its socket).
+   */
+  restart(reason: RestartingEvent['reason']): boolean {
+    const restart = this.options.iceRestart;
+    if (!restart || this.negotiating || this.hooks.state() !== 'open') return false;
+    if (this.kind === AttemptKind.WsRelay || this.attempt + 3 > MAX_ATTEMPT) return false;
+    this.negotiating = true;
+    const attempt = this.attempt + 1;
+    this.hooks.restarting({ attempt, reason });
+    this.armConnectTimer(restart.timeoutMs, 'restart');
+    if (this.options.role === 'answerer') {
+      this.signal({ kind: 'restart', attempt: this.attempt });
+      return true;
+    }
+    const kind = this.kind === AttemptKind.Turn ? AttemptKind.Turn : AttemptKind.Direct;
+    this.retired.push({ peer: this.peer, unreliable: this.unreliable, reliable: this.reliable });
+    this.attempt = attempt; // from here every callback of the old attempt is ignored
+    this.startAttempt(kind);
+    this.armFallbackTimer(restart.timeoutMs);
+    void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+    return true;
   }
 
   /** The peer's SCTP max-message-size, once its description is in. */
@@ -96,6 +154,13 @@ export class Negotiator {
   /** Both channels are open: the timeouts are done (signaling stays, for the peer's bye). */
   opened(): void {
     this.clearTimers();
+    this.negotiating = false;
+    this.closeRetired();
+  }
+
+  /** The current attempt's channels (the connection sends on them once they are open). */
+  channels(): { unreliable: RtcChannel; reliable: RtcChannel } {
+    return { unreliable: this.unreliable, reliable: this.reliable };
   }
 
   /** Sends a signal; a failure is reported, except for a bye (the peer may be gone already). */
@@ -114,9 +179,18 @@ export class Negotiator {
   close(): void {
     this.clearTimers();
     this.unsubscribeSignal();
+    this.closeRetired();
     this.unreliable.close();
     this.reliable.close();
     this.peer.close();
+  }
+
+  private closeRetired(): void {
+    for (const old of this.retired.splice(0)) {
+      old.unreliable.close();
+      old.reliable.close();
+      old.peer.close();
+    }
   }
 
   /**
@@ -124,7 +198,7 @@ export class Negotiator {
    * callback is bound to its attempt and ignored once a later attempt started: the old objects are
    * closed on a fallback, and their close/state events must not end the connection.
    */
-  private startAttempt(policy: 'all' | 'relay'): void {
+  private startAttempt(kind: AttemptKind): void {
     const attempt = this.attempt;
     const live =
       <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -132,6 +206,7 @@ export class Negotiator {
         if (attempt === this.attempt) fn(...args);
       };
     this.remoteDescriptionSet = false;
+    this.kind = kind;
     this.candidates.reset();
     this.peerState = 'new';
     const { options, raw, hooks } = this;
@@ -145,16 +220,16 @@ export class Negotiator {
       onStateChange: live((state: RtcPeerState) => this.onPeerState(state)),
     };
     this.peer =
-      attemptKind(attempt) === AttemptKind.WsRelay && this.pipe
+      kind === AttemptKind.WsRelay && this.pipe
         ? new WsRelayPeer(this.pipe, options.role, events)
         : this.adapter.createPeer(
             {
-              // With a relay fallback behind it, the first attempt is direct-only (see directOnlyIceServers).
+              // With a relay fallback behind it, a direct attempt is direct-only (see directOnlyIceServers).
               iceServers:
-                policy === 'all' && options.relayFallback
-                  ? directOnlyIceServers(options.iceServers)
-                  : options.iceServers,
-              iceTransportPolicy: policy,
+                kind === AttemptKind.Direct && options.relayFallback
+                  ? directOnlyIceServers(options.iceServers())
+                  : options.iceServers(),
+              iceTransportPolicy: kind === AttemptKind.Turn ? 'relay' : 'all',
               label: `${options.label}${attempt > 0 ? `#${attempt}` : ''}`,
               portRange: raw.portRange,
               udpMux: raw.udpMux,
@@ -189,67 +264,107 @@ export class Negotiator {
     hooks.attempted(this.unreliable, this.reliable);
   }
 
-  /** Marks messages of a fallback attempt (the first attempt's carry no mark: older peers agree). */
-  private withAttempt<M extends SignalMessage>(message: M): M {
-    return this.attempt === 0 ? message : { ...message, attempt: this.attempt };
-  }
-
   /**
-   * The offerer's clock for the current attempt: the first one gets `relayFallback.afterMs` before
-   * the TURN attempt (or, without TURN, `wsRelay.afterMs` before the lobby relay); the TURN attempt
-   * gets `wsRelay.afterMs` before the lobby relay. Nothing follows the lobby relay.
+   * Marks the messages of every attempt after the first with its number and kind (the first
+   * attempt's carry no mark: each side configures it itself, and older peers agree).
    */
-  private armFallbackTimer(): void {
-    this.clearFallbackTimer();
-    if (this.options.role !== 'offerer') return;
-    const next = this.nextAttempt();
-    if (next === undefined) return;
-    const afterMs =
-      next === 1 ? this.options.relayFallback!.afterMs : (this.options.wsRelay?.afterMs ?? Infinity);
-    if (afterMs >= this.options.connectTimeoutMs) return;
-    this.fallbackTimer = setTimeout(() => this.onFallbackTimer(), afterMs);
-    unrefTimer(this.fallbackTimer);
+  private withAttempt<M extends SignalMessage>(message: M): M {
+    return this.attempt === 0 ? message : { ...message, attempt: this.attempt, via: this.kind };
   }
 
-  /** The attempt that follows the current one when it fails, if any. */
-  private nextAttempt(): number | undefined {
-    if (this.attempt === 0 && this.options.relayFallback) return 1;
-    if (this.attempt < WS_RELAY_ATTEMPT && this.pipe) return WS_RELAY_ATTEMPT;
+  private armConnectTimer(timeoutMs: number, what: 'connect' | 'restart'): void {
+    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => this.onConnectTimeout(timeoutMs, what), timeoutMs);
+    unrefTimer(this.connectTimer);
+  }
+
+  /** The kind the offerer falls back to when the current attempt does not open, if any. */
+  private nextKind(): 'turn' | 'ws-relay' | undefined {
+    if (this.attempt + 1 > MAX_ATTEMPT) return undefined;
+    if (this.kind === AttemptKind.Direct && this.options.relayFallback) return AttemptKind.Turn;
+    if (this.kind !== AttemptKind.WsRelay && this.pipe) return AttemptKind.WsRelay;
     return undefined;
   }
 
-  private onFallbackTimer(): void {
-    this.fallbackTimer = undefined;
-    const next = this.nextAttempt();
-    // ICE that connected is left to finish (DTLS/SCTP on a slow link), whatever the clock says.
-    if (this.hooks.state() === 'connecting' && next !== undefined && this.peerState !== 'connected') {
-      this.fallBackToRelay(next, 'timeout');
-    }
+  /**
+   * The offerer's clock for the current attempt (only the offerer falls back): a direct attempt
+   * gets `relayFallback.afterMs` before the TURN attempt (or, without TURN, `wsRelay.afterMs`
+   * before the lobby relay); a TURN attempt gets `wsRelay.afterMs` before the lobby relay. Nothing
+   * follows the lobby relay. A fallback due at or after `timeoutMs` is never armed.
+   */
+  private armFallbackTimer(timeoutMs: number): void {
+    this.clearFallbackTimer();
+    if (this.options.role !== 'offerer') return;
+    const next = this.nextKind();
+    if (next === undefined) return;
+    const afterMs =
+      next === AttemptKind.Turn
+        ? this.options.relayFallback!.afterMs
+        : (this.options.wsRelay?.afterMs ?? Infinity);
+    if (afterMs >= timeoutMs) return;
+    this.fallbackTimer = setTimeout(() => this.onFallbackTimer(timeoutMs), afterMs);
+    unrefTimer(this.fallbackTimer);
   }
 
   /**
-   * Gives up on the current negotiation and starts attempt `attempt` relay-only: a new peer
-   * connection whose only candidates are TURN relays, so two symmetric NATs (where hole punching
-   * fails and libdatachannel was seen not to settle on a relay pair by itself) still meet. The
-   * offerer decides and sends a new offer marked with the attempt; the answerer follows it.
+   * The fallback clock ran out. An attempt whose ICE already selected a pair (a check succeeded:
+   * the path works, DTLS/SCTP are still on their way on a slow link or a loaded machine) or whose
+   * peer connection connected is left to finish, and looked at again after the same wait (the
+   * connect or restart timeout still bounds it); anything else falls back now. That keeps direct
+   * paths direct with a short `afterMs`: only an attempt that found no path at all gives up early.
    */
-  private fallBackToRelay(attempt: number, reason: RelayFallbackEvent['reason']): void {
+  private onFallbackTimer(timeoutMs: number): void {
+    this.fallbackTimer = undefined;
+    const attempt = this.attempt;
+    if (!this.negotiating || this.nextKind() === undefined) return;
+    if (this.peerState === 'connected') return;
+    void this.peer.selectedPair().then(
+      (pair) => this.afterPairCheck(attempt, pair !== undefined, timeoutMs),
+      () => this.afterPairCheck(attempt, false, timeoutMs),
+    );
+  }
+
+  private afterPairCheck(attempt: number, hasPair: boolean, timeoutMs: number): void {
+    const next = this.nextKind();
+    if (attempt !== this.attempt || !this.negotiating || next === undefined) return;
+    if (this.peerState === 'connected') return;
+    if (hasPair) {
+      this.armFallbackTimer(timeoutMs); // the path works: look again after another afterMs
+      return;
+    }
+    this.fallBack(this.attempt + 1, next, 'timeout', timeoutMs);
+  }
+
+  /**
+   * Gives up on the current negotiation and starts attempt `attempt` of a relay kind: a new peer
+   * connection whose only candidates are TURN relays (so two symmetric NATs, where hole punching
+   * fails and libdatachannel was seen not to settle on a relay pair by itself, still meet), or the
+   * lobby relay. The offerer decides and sends a new offer marked with the attempt and its kind;
+   * the answerer follows it. `timeoutMs` is what the offerer's next fallback is measured against.
+   */
+  private fallBack(
+    attempt: number,
+    kind: 'turn' | 'ws-relay',
+    reason: RelayFallbackEvent['reason'],
+    timeoutMs: number,
+  ): void {
+    this.replaceAttempt(attempt, kind);
+    this.hooks.relayFallback({ attempt, reason, via: kind });
+    if (this.options.role === 'offerer') {
+      this.armFallbackTimer(timeoutMs);
+      void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+    }
+  }
+
+  /** Closes the current attempt's native objects and starts attempt `attempt` in their place. */
+  private replaceAttempt(attempt: number, kind: AttemptKind): void {
     this.clearFallbackTimer();
     const old = { peer: this.peer, unreliable: this.unreliable, reliable: this.reliable };
     this.attempt = attempt; // from here every callback of the old attempt is ignored
     old.unreliable.close();
     old.reliable.close();
     old.peer.close();
-    this.startAttempt('relay');
-    this.hooks.relayFallback({
-      attempt,
-      reason,
-      via: attemptKind(attempt) === AttemptKind.WsRelay ? 'ws-relay' : 'turn',
-    });
-    if (this.options.role === 'offerer') {
-      this.armFallbackTimer();
-      void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
-    }
+    this.startAttempt(kind);
   }
 
   private onSignalSendError(message: SignalMessage, cause: unknown): void {
@@ -260,12 +375,19 @@ export class Negotiator {
   private async onSignal(message: SignalMessage): Promise<void> {
     const state = this.hooks.state();
     if (state === 'closed' || state === 'failed') return;
-    if (message.kind !== 'bye' && !this.admitAttempt(message)) return;
+    if (message.kind !== 'bye' && message.kind !== 'restart' && !this.admitAttempt(message)) return;
     switch (message.kind) {
+      case 'restart':
+        // The answerer found attempt `message.attempt` broken; a stale or repeated ask is ignored.
+        if (this.options.role === 'offerer' && message.attempt === this.attempt) this.restart('peer');
+        else if (this.options.role !== 'offerer')
+          this.hooks.error(new TransportError('SIGNALING', 'unexpected restart signal for an answerer'));
+        return;
       case 'description':
         return this.onRemoteDescription(message.type, message.sdp);
       case 'candidate':
         this.hooks.remoteCandidate?.(message.candidate);
+        if (this.kind === AttemptKind.Turn && !admitsInRelayOnly(message.candidate)) return;
         if (!this.remoteDescriptionSet) {
           this.candidates.hold(message);
           return;
@@ -301,6 +423,7 @@ export class Negotiator {
     const attempt = this.attempt;
     for (const c of this.candidates.release()) {
       if (attempt !== this.attempt) return;
+      if (this.kind === AttemptKind.Turn && !admitsInRelayOnly(c.candidate)) continue;
       await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(c.candidate, c.mid), false);
     }
     if (role === 'answerer' && attempt === this.attempt)
@@ -309,23 +432,29 @@ export class Negotiator {
 
   /**
    * Which negotiation a description or candidate belongs to: false for one we gave up on (dropped)
-   * or cannot accept. An offer for a later attempt makes the answerer follow the offerer's fallback.
+   * or cannot accept. An offer for a later attempt makes the answerer follow the offerer: its
+   * fallback while connecting, its ICE restart (and that restart's fallbacks) while open.
    */
-  private admitAttempt(message: Exclude<SignalMessage, { kind: 'bye' }>): boolean {
+  private admitAttempt(message: Extract<SignalMessage, { kind: 'description' | 'candidate' }>): boolean {
     const attempt = message.attempt ?? 0;
     if (attempt === this.attempt) return true;
     if (attempt < this.attempt) return false;
+    const state = this.hooks.state();
+    const kind = signaledKind(attempt, message.via);
     const follows =
       this.options.role === 'answerer' &&
-      this.hooks.state() === 'connecting' &&
+      kind !== undefined &&
       Number.isInteger(attempt) &&
-      attempt <= MAX_ATTEMPT;
+      attempt <= MAX_ATTEMPT &&
+      (state === 'connecting'
+        ? isRelayKind(kind)
+        : state === 'open' && this.options.iceRestart !== undefined);
     if (follows && message.kind === 'candidate') {
       // The offer of that attempt is on its way (signalers may reorder across message kinds).
       this.candidates.holdEarly(attempt, message);
       return false;
     }
-    if (follows && attempt === WS_RELAY_ATTEMPT && !this.pipe) {
+    if (follows && kind === AttemptKind.WsRelay && !this.pipe) {
       // The offerer gave up on WebRTC; without a relay pipe to it this side cannot follow.
       this.hooks.fail(
         'failed',
@@ -339,7 +468,7 @@ export class Negotiator {
       );
       return false;
     }
-    if (!follows || message.kind !== 'description' || message.type !== 'offer') {
+    if (!follows || kind === undefined || message.kind !== 'description' || message.type !== 'offer') {
       this.hooks.error(
         new TransportError('SIGNALING', `unexpected ${message.kind} for negotiation attempt ${attempt}`, {
           details: { attempt, current: this.attempt },
@@ -347,7 +476,17 @@ export class Negotiator {
       );
       return false;
     }
-    this.fallBackToRelay(attempt, 'peer');
+    if (state === 'open' && !this.negotiating) {
+      // The offerer's ICE restart begins.
+      this.negotiating = true;
+      this.hooks.restarting({ attempt, reason: 'peer' });
+      this.armConnectTimer(this.options.iceRestart!.timeoutMs, 'restart');
+      this.replaceAttempt(attempt, kind);
+    } else if (isRelayKind(kind)) {
+      this.fallBack(attempt, kind, 'peer', this.options.connectTimeoutMs);
+    } else {
+      this.replaceAttempt(attempt, kind);
+    }
     this.candidates.promote(attempt);
     return true;
   }
@@ -373,12 +512,25 @@ export class Negotiator {
   private onPeerState(state: RtcPeerState): void {
     this.peerState = state;
     const current = this.hooks.state();
-    const next = this.nextAttempt();
-    if (state === 'failed' && current === 'connecting' && next !== undefined) {
-      // The offerer falls back at once; the answerer waits for its new offer (connectTimeoutMs
-      // still bounds the wait).
-      if (this.options.role === 'offerer') this.fallBackToRelay(next, 'ice-failed');
+    const next = this.nextKind();
+    if (state === 'failed' && this.negotiating && next !== undefined) {
+      // The offerer falls back at once; the answerer waits for its new offer (the connect or
+      // restart timeout still bounds the wait).
+      if (this.options.role === 'offerer') {
+        const timeoutMs =
+          current === 'open' ? this.options.iceRestart!.timeoutMs : this.options.connectTimeoutMs;
+        this.fallBack(this.attempt + 1, next, 'ice-failed', timeoutMs);
+      }
       return;
+    }
+    if (current === 'open' && this.negotiating) {
+      // The answerer's broken attempt going down while it waits for the restart offer, or a
+      // restart attempt failing: the restart timeout decides.
+      return;
+    }
+    // Not 'disconnected': libdatachannel reports that when the peer closes (SCTP shutdown) too.
+    if (state === 'failed' && current === 'open' && this.restart('silence')) {
+      return; // the open path broke and ICE said so before the silence watchdog did
     }
     if (state === 'failed') {
       this.hooks.fail(
@@ -390,9 +542,18 @@ export class Negotiator {
     }
   }
 
-  private onConnectTimeout(timeoutMs: number): void {
+  private onConnectTimeout(timeoutMs: number, what: 'connect' | 'restart'): void {
+    if (what === 'restart') {
+      this.hooks.fail(
+        'timeout',
+        new TransportError('TIMEOUT', `ICE restart not open after ${timeoutMs} ms`, {
+          details: { step: 'restart', timeoutMs, attempt: this.attempt },
+        }),
+      );
+      return;
+    }
     const step = !this.remoteDescriptionSet
-      ? attemptKind(this.attempt) === AttemptKind.WsRelay
+      ? this.kind === AttemptKind.WsRelay
         ? 'ws-relay'
         : 'signaling'
       : this.peerState !== 'connected'

@@ -7,7 +7,12 @@ class InProcessSignaler implements Signaler {
   private readonly backlog: SignalMessage[] = [];
   peer: InProcessSignaler | undefined;
   /** Messages sent through this end, by kind: tests use it to check trickle ICE happened. */
-  readonly sent: Record<SignalMessage['kind'], number> = { description: 0, candidate: 0, bye: 0 };
+  readonly sent: Record<SignalMessage['kind'], number> = {
+    description: 0,
+    candidate: 0,
+    restart: 0,
+    bye: 0,
+  };
 
   send(message: SignalMessage): void {
     this.sent[message.kind] += 1;

@@ -4,20 +4,26 @@
 import type { RelayPipe } from '../relay/pipe.js';
 
 // `attempt` numbers the negotiations of one connection (absent = 0): a relay fallback negotiates
-// again on a new peer connection, and messages of an attempt given up on must not reach the new one.
+// again on a new peer connection, and messages of an attempt given up on must not reach the new one;
+// an ICE restart is the next attempt too. `via` is the attempt's kind (negotiation/attempts.ts),
+// set from attempt 1 on. `restart` names the attempt the answerer found broken.
 export type SignalMessage =
   | {
       readonly kind: 'description';
       readonly type: 'offer' | 'answer';
       readonly sdp: string;
       readonly attempt?: number;
+      readonly via?: 'direct' | 'turn' | 'ws-relay';
     }
   | {
       readonly kind: 'candidate';
       readonly candidate: string;
       readonly mid: string;
       readonly attempt?: number;
+      readonly via?: 'direct' | 'turn' | 'ws-relay';
     }
+  /** The answerer found the path broken: it asks the offerer to negotiate again (ICE restart). */
+  | { readonly kind: 'restart'; readonly attempt: number }
   /** The remote side closed or gave up on this negotiation. */
   | { readonly kind: 'bye'; readonly reason?: string };
 

@@ -7,8 +7,15 @@ export class RateMeter {
   private readonly buckets = new Float64Array(BUCKETS);
   private current = 0;
   private currentStart = 0;
+  private last = -Infinity;
+
+  /** When `add` was last called (-Infinity before the first). */
+  get lastAt(): number {
+    return this.last;
+  }
 
   add(bytes: number, now: number): void {
+    this.last = now;
     this.roll(now);
     this.buckets[this.current] = (this.buckets[this.current] ?? 0) + bytes;
   }

@@ -16,6 +16,8 @@ export interface ChannelStats {
 export interface UnreliableStats extends ChannelStats {
   /** Sends the channel itself refused (closed underneath, native error): dropped, never sent. */
   droppedRefused: number;
+  /** Sends dropped while an ICE restart replaced the path (state goes on; see `iceRestart`). */
+  droppedRestarting: number;
   /** Messages handed to the application. */
   delivered: number;
   /** Messages never seen (sequence gaps). */

@@ -6,12 +6,17 @@
 // protocol. Pairs expected to need a relay run a second time with relayFallback.afterMs 1 500
 // (`@fallback1500`): what a game that wants relayed pairs open within 2 s can set. UDP-blocked
 // pairs go through the lobby's WebSocket relay (the last resort after TURN); their `@fallback1500`
-// run also shortens the TURN attempt's wait (wsRelay.afterMs 1 000).
+// run also shortens the TURN attempt's wait (wsRelay.afterMs 1 000). ICE restart (`@restart`):
+// once a pair is open, the NAT routers of both sites drop their UDP mappings (a router reboot, a
+// mapping timeout; the lobby's TCP connection is kept) and the transport must notice and restore
+// the path: detect, restart → open and broken → restored, p50/p95.
 import { BenchError } from '../../errors.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../result/types.js';
 import { startMatrixLab } from './matrix-lab.js';
+import type { MatrixLab } from './matrix-lab.js';
 import { MATRIX_SITES, matrixPairs } from './pairs.js';
-import { failureNote, openChart, rows, unanswered } from './report.js';
+import type { PairSpec } from './pairs.js';
+import { failureNote, openChart, restartRows, rows, unanswered } from './report.js';
 import type { Case } from './report.js';
 import { runPair } from './run-pair.js';
 import type { PairRun } from './run-pair.js';
@@ -25,10 +30,18 @@ interface Plan {
   readonly blockedRuns: number;
   readonly blockedPairs: number;
   readonly tuned: boolean;
+  /** Runs of each ICE-restart pair (0: none). */
+  readonly restartRuns: number;
 }
 
-const FULL: Plan = { runs: 8, blockedRuns: 4, blockedPairs: Infinity, tuned: true };
-const QUICK: Plan = { runs: 1, blockedRuns: 1, blockedPairs: 1, tuned: false };
+const FULL: Plan = { runs: 8, blockedRuns: 4, blockedPairs: Infinity, tuned: true, restartRuns: 8 };
+const QUICK: Plan = { runs: 1, blockedRuns: 1, blockedPairs: 1, tuned: false, restartRuns: 0 };
+/**
+ * A symmetric NAT that loses its mappings gives the next packet a new random port: a direct path
+ * (full cone ~ symmetric) and a relayed one (symmetric ~ symmetric: coturn takes the new port for
+ * a stranger) both break. A cone NAT keeps the port when it is free, so its path heals by itself.
+ */
+const RESTART_PAIRS = ['full-cone~symmetric', 'symmetric~symmetric'];
 
 function cases(plan: Plan): Case[] {
   const all = matrixPairs();
@@ -60,7 +73,30 @@ function cases(plan: Plan): Case[] {
       });
     }
   }
+  if (plan.restartRuns > 0) {
+    for (const spec of all.filter((p) => RESTART_PAIRS.includes(p.name))) {
+      out.push({ name: `${spec.name}@restart`, spec, runs: plan.restartRuns, restart: true });
+    }
+  }
   return out;
+}
+
+/** Drops the UDP mappings of every NAT router of both sites (`conntrack -D -p udp`). */
+function dropUdpMappings(lab: MatrixLab, spec: PairSpec): () => Promise<void> {
+  return async () => {
+    const routers = [spec.a.site, spec.b.site].flatMap((site) => lab.lab.site(site).routers);
+    await Promise.all(
+      routers.map((router) =>
+        router.exec('conntrack', ['-D', '-p', 'udp']).catch((error: unknown) => {
+          // conntrack exits 1 when there was nothing to delete, or when an entry it listed was gone
+          // by the time it deleted it (seen once: "such conntrack doesn't exist"); both are fine.
+          const message = String(error);
+          if (!message.includes('0 flow entries') && !message.includes("such conntrack doesn't exist"))
+            throw error;
+        }),
+      ),
+    );
+  };
 }
 
 export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
@@ -89,12 +125,15 @@ export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
           connectTimeoutMs: 15_000,
           ...(c.relayFallbackAfterMs === undefined ? {} : { relayFallbackAfterMs: c.relayFallbackAfterMs }),
           ...(c.wsRelay === undefined ? {} : { wsRelay: c.wsRelay }),
+          ...(c.restart ? { breakPath: dropUdpMappings(lab, c.spec) } : {}),
+          ...(c.restartSilenceMs === undefined ? {} : { restartSilenceMs: c.restartSilenceMs }),
         };
         // One run whose agent does not answer counts as a failed run; the suite goes on.
         runs.push(await runPair(lab, c.spec, runOptions).catch((error: unknown) => unanswered(error)));
         options.onProgress?.(++done / total);
       }
       results.push(...rows(c, runs));
+      if (c.restart) results.push(...restartRows(c, runs));
       const note = failureNote(c, runs);
       if (note) notes.push(note);
     }
@@ -107,7 +146,8 @@ export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
     notes: [
       'Lab: tools/netlab createInternetLab, one namespace per host, NAT routers with iptables (full cone = MASQUERADE + DNAT of inbound UDP; restricted cone = MASQUERADE; symmetric = MASQUERADE --random-fully; UDP-blocked = only TCP to 443/3478/5349; double NAT = restricted cone behind a restricted-cone carrier NAT; same-nat = two hosts on one restricted-cone LAN). No delay or loss on the paths.',
       'Each run: two fresh lobby sessions queue for a mode of their own, accept the match, and connect with tickwire (Node, node-datachannel 0.33.4) using the lobby-issued TURN credentials (coturn use-auth-secret: stun + turn udp + turn tcp on 3478) and the lobby as signaler; success = both channels open on both sides and a message from the partner on each channel. open = first "match found" to the later side open (includes the accept round trip); connect = later "match ready" to the later side open.',
-      "path_* = runs per selected path, the least direct of both sides' views (stats().path); relay_over_udp = runs through a relay this side reached over UDP. UDP-blocked Node peers gather only host candidates (libjuice has no TURN over TCP): they connect through the lobby relay (path lobby-relay, the lobby's WebSocket on TCP 443; default waits: 5 s first attempt + 3 s TURN attempt) and are run fewer times.",
+      "path_* = runs per selected path, the least direct of both sides' views (stats().path); relay_over_udp = runs through a relay this side reached over UDP. UDP-blocked Node peers gather only host candidates (libjuice has no TURN over TCP): they connect through the lobby relay (path lobby-relay, the lobby's WebSocket on TCP 443; default waits: 1.5 s first attempt + 1 s TURN attempt) and are run fewer times.",
+      "ICE restart (@restart): once the pair is open and has exchanged, every NAT router of both sites drops its UDP mappings (`conntrack -D -p udp`; the lobby keeps its TCP connection) while both sides keep sending. detect = broken → the first `restarting`; restart_to_open = that → the later side's `restored`; broken_to_restored = the sum. iceRestart.silenceMs is the transport's default.",
       ...notes,
     ],
   };

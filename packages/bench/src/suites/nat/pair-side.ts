@@ -3,8 +3,10 @@
 // queue for a mode only the partner queues for, accept the match, connect to the partner with
 // tickwire through the lobby's signaling and TURN credentials, and report when the match was found,
 // when both channels were open, the path in stats(), the candidates gathered, and whether both
-// channels carried a message from the partner. It must never import a Node core module (it runs in
-// the page) nor keep a connection or lobby session past `finish`.
+// channels carried a message from the partner. With `holdForRestart` the connection stays up after
+// the pair command (its chatter going on) until `finish`, and `restored` reports the ICE restart the
+// orchestrator caused by breaking the path under it. It must never import a Node core module (it
+// runs in the page) nor keep a connection or lobby session past `finish`.
 import { LobbyClient } from '@tickwire/lobby-server/client';
 import { connect } from '@tickwire/transport';
 import type { Connection, ConnectionPath, SignalMessage, Signaler } from '@tickwire/transport';
@@ -21,6 +23,32 @@ export interface PairCommand {
   readonly relayFallbackAfterMs?: number;
   /** The transport's wsRelay (the lobby relay): false = off, a number = its afterMs. */
   readonly wsRelay?: false | number;
+  /** Keep the connection open after reporting, for an ICE-restart measurement (`restored`). */
+  readonly holdForRestart?: boolean;
+  /** The transport's iceRestart.silenceMs; default: the transport's default. */
+  readonly restartSilenceMs?: number;
+}
+
+/** What one side saw of an ICE restart (PairSide's clock, ms). */
+export interface RestartOutcome {
+  readonly ok: boolean;
+  readonly restartingAtMs?: number;
+  readonly restoredAtMs?: number;
+  /** The transport's own `restored.durationMs`: restarting → both new channels open. */
+  readonly durationMs?: number;
+  readonly reason?: string;
+  readonly path?: ConnectionPath;
+  /** Whether this side emitted `restarting` at all. */
+  readonly restarted: boolean;
+  /** Partner messages that arrived while waiting (the path healed by itself when > 0 unrestarted). */
+  readonly heardWhileWaiting: number;
+  readonly error?: { code?: string; message: string };
+}
+
+interface RestartWatch {
+  restartingAtMs?: number;
+  reason?: string;
+  restored: Promise<Omit<RestartOutcome, 'heardWhileWaiting'>>;
 }
 
 export interface AgentOutcome {
@@ -61,6 +89,9 @@ export class PairSide {
   private lobby: LobbyClient | undefined;
   private conn: Connection | undefined;
   private chatter: ReturnType<typeof setInterval> | undefined;
+  private restart: RestartWatch | undefined;
+  /** Every partner message of the current pair (the restart measurement reads the difference). */
+  private heard = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -71,6 +102,63 @@ export class PairSide {
     this.lobby?.close();
     this.conn = undefined;
     this.lobby = undefined;
+    this.restart = undefined;
+  }
+
+  /** Waits up to `timeoutMs` for the held connection's ICE restart to restore it. */
+  async restored(timeoutMs: number): Promise<RestartOutcome> {
+    const seen = this.restart;
+    if (!seen)
+      return { ok: false, restarted: false, heardWhileWaiting: 0, error: { message: 'no held connection' } };
+    const heardBefore = this.heard;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      seen.restored,
+      new Promise<Omit<RestartOutcome, 'heardWhileWaiting'>>((resolve) => {
+        timer = setTimeout(
+          () =>
+            resolve({
+              ok: false,
+              restarted: seen.restartingAtMs !== undefined,
+              error: { message: `not restored within ${timeoutMs} ms` },
+            }),
+          timeoutMs,
+        );
+      }),
+    ]);
+    clearTimeout(timer);
+    const path = this.conn?.stats().path ?? undefined;
+    return { ...outcome, ...(path ? { path } : {}), heardWhileWaiting: this.heard - heardBefore };
+  }
+
+  /** Records the connection's `restarting` and `restored` (or its close) for `restored()`. */
+  private watchRestart(connection: Connection): void {
+    const seen: RestartWatch = {
+      restored: new Promise((resolve) => {
+        connection.on('restored', (event) =>
+          resolve({
+            ok: true,
+            restarted: true,
+            ...(seen.restartingAtMs === undefined ? {} : { restartingAtMs: seen.restartingAtMs }),
+            ...(seen.reason === undefined ? {} : { reason: seen.reason }),
+            restoredAtMs: this.now(),
+            durationMs: event.durationMs,
+          }),
+        );
+        connection.on('close', (event) =>
+          resolve({
+            ok: false,
+            restarted: seen.restartingAtMs !== undefined,
+            error: errorOf(event.error ?? new Error(`closed (${event.reason})`)) ?? { message: 'closed' },
+          }),
+        );
+      }),
+    };
+    connection.on('restarting', (event) => {
+      seen.restartingAtMs ??= this.now();
+      seen.reason ??= event.reason;
+    });
+    this.restart = seen;
   }
 
   async pair(command: PairCommand): Promise<AgentOutcome> {
@@ -137,12 +225,17 @@ export class PairSide {
         ...(command.wsRelay === undefined
           ? {}
           : { wsRelay: command.wsRelay === false ? false : { afterMs: command.wsRelay } }),
+        ...(command.restartSilenceMs === undefined
+          ? {}
+          : { iceRestart: { silenceMs: command.restartSilenceMs } }),
         label: command.name,
       });
       this.conn = connection;
       connection.on('relay-fallback', (event) => (relayFallback = { ...event }));
+      if (command.holdForRestart) this.watchRestart(connection);
       const exchanged = new Promise<void>((resolve) => {
         connection.on('message', (event) => {
+          this.heard += 1;
           received.add(event.channel);
           if (received.size === 2) resolve();
         });

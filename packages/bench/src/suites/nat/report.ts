@@ -12,6 +12,10 @@ export interface Case {
   readonly runs: number;
   readonly relayFallbackAfterMs?: number;
   readonly wsRelay?: number;
+  /** An ICE-restart case (`@restart`): the path is broken once open, and the restart measured. */
+  readonly restart?: boolean;
+  /** The transport's iceRestart.silenceMs in a restart case (default: the transport's). */
+  readonly restartSilenceMs?: number;
 }
 
 export function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
@@ -40,6 +44,41 @@ export function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
   out.push(row('relay_over_udp', ok.filter((r) => r.relayProtocol === 'udp').length, 'runs'));
   out.push(row('relay_over_tcp', ok.filter((r) => r.relayProtocol === 'tcp').length, 'runs'));
   out.push(row('fell_back', runs.filter((r) => r.fellBack).length, 'runs'));
+  return out;
+}
+
+/** The ICE-restart rows of a `@restart` case: detect, restart → open, broken → restored. */
+export function restartRows(c: Case, runs: readonly PairRun[]): BenchResult[] {
+  const all = runs.filter((r) => r.restart !== undefined);
+  // A path that survived the break needed no restart: counted apart, not as a failed restart.
+  const healed = all.filter((r) => r.restart!.healed);
+  const measured = all.filter((r) => !r.restart!.healed);
+  const ok = measured.filter((r) => r.restart!.ok);
+  const values = (key: 'detectMs' | 'restartMs' | 'brokenToRestoredMs'): number[] =>
+    ok.flatMap((r) => (r.restart![key] === undefined ? [] : [r.restart![key]!]));
+  const row = (metric: string, value: number, unit: string): BenchResult => ({
+    name: c.name,
+    metric,
+    value,
+    unit,
+  });
+  const out = [
+    row('restart_runs', measured.length, 'runs'),
+    row('healed_without_restart', healed.length, 'runs'),
+    row('restart_success_rate', measured.length === 0 ? 0 : ok.length / measured.length, 'ratio'),
+  ];
+  const detect = values('detectMs');
+  const restart = values('restartMs');
+  const total = values('brokenToRestoredMs');
+  if (restart.length > 0) {
+    out.push(
+      row('restart_detect_p50_ms', percentile(detect, 0.5), 'ms'),
+      row('restart_to_open_p50_ms', percentile(restart, 0.5), 'ms'),
+      row('restart_to_open_p95_ms', percentile(restart, 0.95), 'ms'),
+      row('broken_to_restored_p50_ms', percentile(total, 0.5), 'ms'),
+      row('broken_to_restored_p95_ms', percentile(total, 0.95), 'ms'),
+    );
+  }
   return out;
 }
 
@@ -81,7 +120,11 @@ export function openChart(
   results: readonly BenchResult[],
   title = "nat: match found → open (' = fallback 1.5 s)",
 ): Chart {
-  const names = [...new Set(results.filter((r) => r.metric === 'open_p50_ms').map((r) => r.name))];
+  const names = [
+    ...new Set(
+      results.filter((r) => r.metric === 'open_p50_ms' && !r.name.endsWith('@restart')).map((r) => r.name),
+    ),
+  ];
   const value = (name: string, metric: string): number =>
     results.find((r) => r.name === name && r.metric === metric)?.value ?? Number.NaN;
   return {

@@ -3,7 +3,7 @@
 // side's "match found", and the path both sides agree on (the least direct of the two views: behind
 // a NAT a peer's own candidate is a host one, only the far side sees the reflexive address).
 import type { PathType, RelayProtocol } from '@tickwire/transport';
-import type { AgentOutcome, PairCommand } from './agent-worker.js';
+import type { AgentOutcome, PairCommand, RestartOutcome } from './agent-worker.js';
 import type { PairSpec } from './pairs.js';
 
 export interface PairRun {
@@ -18,6 +18,21 @@ export interface PairRun {
   /** Whether either side fell back to relay-only. */
   readonly fellBack: boolean;
   readonly outcomes: readonly [AgentOutcome, AgentOutcome];
+  /** With `breakPath`: the ICE restart that followed (the agents' shared clock, ms). */
+  readonly restart?: RestartRun;
+}
+
+export interface RestartRun {
+  readonly ok: boolean;
+  /** Neither side restarted, and messages kept arriving: the path survived the break. */
+  readonly healed: boolean;
+  /** Path broken → the first side's `restarting`. */
+  readonly detectMs?: number;
+  /** The first `restarting` → the later side's `restored` (restart → open). */
+  readonly restartMs?: number;
+  /** Path broken → the later side's `restored`. */
+  readonly brokenToRestoredMs?: number;
+  readonly outcomes: readonly [RestartOutcome, RestartOutcome];
 }
 
 const RANK: Record<PathType, number> = { host: 0, prflx: 1, srflx: 2, relay: 3, 'lobby-relay': 4 };
@@ -38,7 +53,15 @@ export interface RunPairOptions {
   readonly exchangeTimeoutMs?: number;
   readonly relayFallbackAfterMs?: number;
   readonly wsRelay?: false | number;
+  /** Once both are open and exchanged, breaks the path (e.g. drops a NAT's UDP mappings). */
+  readonly breakPath?: () => Promise<void>;
+  /** The transport's iceRestart.silenceMs for a `breakPath` run. */
+  readonly restartSilenceMs?: number;
 }
+
+/** CLOCK_MONOTONIC, the Node agents' clock (a restart is measured between Node agents only). */
+const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const RESTORE_TIMEOUT_MS = 15_000;
 
 let nextMode = 0;
 
@@ -55,14 +78,27 @@ export async function runPair(lab: PairPeers, spec: PairSpec, options: RunPairOp
       ? {}
       : { relayFallbackAfterMs: options.relayFallbackAfterMs }),
     ...(options.wsRelay === undefined ? {} : { wsRelay: options.wsRelay }),
+    ...(options.breakPath ? { holdForRestart: true } : {}),
+    ...(options.restartSilenceMs === undefined ? {} : { restartSilenceMs: options.restartSilenceMs }),
   });
   const timeoutMs = options.connectTimeoutMs + 45_000;
   let outcomes: [AgentOutcome, AgentOutcome];
+  let restart: RestartRun | undefined;
   try {
     outcomes = await Promise.all([
       agents[0].ipc.request<AgentOutcome>('pair', command(`${spec.a.site}${spec.a.index}`), timeoutMs),
       agents[1].ipc.request<AgentOutcome>('pair', command(`${spec.b.site}${spec.b.index}`), timeoutMs),
     ]);
+    if (options.breakPath && outcomes[0].ok && outcomes[1].ok) {
+      const brokeAt = monotonicMs();
+      await options.breakPath();
+      const seen = await Promise.all(
+        agents.map((a) =>
+          a.ipc.request<RestartOutcome>('restored', RESTORE_TIMEOUT_MS, RESTORE_TIMEOUT_MS + 10_000),
+        ),
+      );
+      restart = restartRun(brokeAt, seen as [RestartOutcome, RestartOutcome]);
+    }
   } finally {
     await Promise.all(agents.map((a) => a.ipc.request('finish', null, 10_000).catch(() => undefined)));
   }
@@ -83,6 +119,23 @@ export async function runPair(lab: PairPeers, spec: PairSpec, options: RunPairOp
     ...(path ? { path: path.type } : {}),
     ...(relayProtocol ? { relayProtocol } : {}),
     fellBack,
+    outcomes,
+    ...(restart ? { restart } : {}),
+  };
+}
+
+function restartRun(brokeAt: number, outcomes: [RestartOutcome, RestartOutcome]): RestartRun {
+  if (!outcomes.every((o) => o.ok)) {
+    const healed = outcomes.every((o) => !o.restarted && o.heardWhileWaiting > 0);
+    return { ok: false, healed, outcomes };
+  }
+  const started = Math.min(...outcomes.map((o) => o.restartingAtMs ?? Infinity));
+  const restored = Math.max(...outcomes.map((o) => o.restoredAtMs ?? -Infinity));
+  return {
+    ok: true,
+    healed: false,
+    ...(Number.isFinite(started) ? { detectMs: started - brokeAt, restartMs: restored - started } : {}),
+    ...(Number.isFinite(restored) ? { brokenToRestoredMs: restored - brokeAt } : {}),
     outcomes,
   };
 }
