@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bootstraps a fresh machine that has only Node 20 + npm: pnpm 12, the workspace's packages and,
 # with --system, the Debian packages the tests drive for real (Chromium, Redis, coturn, iproute2,
-# iptables, conntrack). Idempotent: every step is skipped when what it installs is already there.
+# iptables, conntrack, openssl and certutil). Idempotent: every step is skipped when what it
+# installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,9 @@ if [ "$want_system" = 1 ]; then
   command -v iptables >/dev/null 2>&1 || missing+=(iptables)
   # conntrack: the ICE-restart tests flush a lab NAT router's mappings
   command -v conntrack >/dev/null 2>&1 || [ -x /usr/sbin/conntrack ] || missing+=(conntrack)
+  # TURN over TLS tests: a test CA (openssl) that Chromium trusts through an NSS database (certutil).
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       log "installing system packages: ${missing[*]}"

@@ -1,13 +1,14 @@
 // Launches the system's headless Chromium (Debian's package, driven by playwright-core, which
 // downloads no browser of its own) with the flags every browser test here needs, optionally inside
 // a network namespace (a netlab host). It must never leave a wrapper script or a browser behind:
-// the wrapper is deleted once the browser has started (or failed to), and closing the Browser ends
-// the process.
+// the wrapper is deleted once the browser has started (or failed to), the trust store of
+// `trustCaFile` once it has gone, and closing the Browser ends the process.
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { createTrustHome } from './nss-trust.js';
 
 /** Where Debian's chromium package installs the browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -36,6 +37,12 @@ export interface LaunchChromiumOptions {
   namespace?: string;
   /** Extra command-line flags, e.g. `--unsafely-treat-insecure-origin-as-secure=http://10.200.0.9`. */
   args?: readonly string[];
+  /**
+   * A CA certificate (PEM file) the browser trusts to identify servers, e.g. a test's own CA for
+   * coturn's TURN over TLS (`turns:`): put in an NSS database in a throw-away HOME (nss-trust.ts),
+   * deleted when the browser disconnects. Certificate checks stay on. Needs certutil.
+   */
+  trustCaFile?: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -63,11 +70,25 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
     ...(options.exposeLocalIps ? ['--disable-features=WebRtcHideLocalIpsWithMdns'] : []),
     ...(options.args ?? []),
   ];
-  if (options.namespace === undefined) return chromium.launch({ executablePath: CHROMIUM_PATH, args });
-  const wrapper = await namespaceWrapper(options.namespace);
+  const trust = options.trustCaFile === undefined ? undefined : await createTrustHome(options.trustCaFile);
+  const env = trust ? { env: { ...process.env, HOME: trust.home } } : {};
+  let browser: Browser;
   try {
-    return await chromium.launch({ executablePath: wrapper.path, args });
-  } finally {
-    await wrapper.remove();
+    if (options.namespace === undefined) {
+      browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args, ...env });
+    } else {
+      const wrapper = await namespaceWrapper(options.namespace);
+      try {
+        browser = await chromium.launch({ executablePath: wrapper.path, args, ...env });
+      } finally {
+        await wrapper.remove();
+      }
+    }
+  } catch (error) {
+    await trust?.remove();
+    throw error;
   }
+  // Chromium reads the database for as long as it runs: removed once it has gone.
+  if (trust) browser.once('disconnected', () => void trust.remove());
+  return browser;
 }

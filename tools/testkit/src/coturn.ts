@@ -93,6 +93,27 @@ export interface CoturnOptions<A extends CoturnAuth = CoturnAuth> {
    * on this machine's own network a fixed port would collide with parallel tests.
    */
   readonly port?: number;
+  /**
+   * TURN over TLS (`turns:`) as well: coturn's `tls-listening-port` with this certificate and key
+   * (PEM files, e.g. from `createTestCertificates`; a client must trust their CA). Without it
+   * coturn runs with `--no-tls`.
+   */
+  readonly tls?: CoturnTlsOptions;
+}
+
+export interface CoturnTlsOptions {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** A fixed TLS port, e.g. 5349 or 443 on a netlab host; like `port`, only with `spawn`.
+   * Default: picked like the listening port. */
+  readonly port?: number;
+}
+
+/** Where coturn accepts TURN over TLS. */
+export interface CoturnTls {
+  readonly port: number;
+  /** `turns:<listeningIp>:<port>?transport=tcp` */
+  readonly url: string;
 }
 
 export interface Coturn<A extends CoturnAuth = CoturnAuth> {
@@ -106,6 +127,8 @@ export interface Coturn<A extends CoturnAuth = CoturnAuth> {
   readonly tcpUrl: string;
   /** `stun:<listeningIp>:<port>` */
   readonly stunUrl: string;
+  /** TURN over TLS, when started with `tls`. */
+  readonly tls?: CoturnTls;
   readonly relayIp: string;
   /** The relayed ports coturn allocates from (inclusive). */
   readonly relayPorts: { readonly min: number; readonly max: number };
@@ -121,20 +144,26 @@ export async function startCoturn<A extends CoturnAuth>(options: CoturnOptions<A
   const listeningIp = options.listeningIp ?? LISTENING_IP;
   const hook = options.spawn;
   const fixedPort = options.port;
-  if (
-    fixedPort !== undefined &&
-    (!hook || !Number.isInteger(fixedPort) || fixedPort < 1 || fixedPort > 65535)
-  ) {
-    throw new Error('a fixed coturn port needs a spawn hook (another namespace) and must be 1-65535');
+  const tls = options.tls;
+  for (const fixed of [fixedPort, tls?.port]) {
+    if (fixed !== undefined && (!hook || !Number.isInteger(fixed) || fixed < 1 || fixed > 65535)) {
+      throw new Error('a fixed coturn port needs a spawn hook (another namespace) and must be 1-65535');
+    }
   }
+  if (tls && tls.port !== undefined && tls.port === fixedPort) {
+    throw new Error('coturn cannot take TURN over TLS on its plain listening port here');
+  }
+  const pickPort = (fixed: number | undefined): (() => Promise<number>) =>
+    hook
+      ? async () => fixed ?? pickPortRange(1, SINGLE_PORT_FLOOR, ephemeralRange()[0])
+      : () => pickFreePort({ host: listeningIp, tcp: true });
   const setup: StartSetup = {
     listeningIp,
     relayIp: options.relayIp ?? RELAY_IP,
     authArgs,
     spawn: hook ?? spawnChild,
-    pickPort: hook
-      ? async () => fixedPort ?? pickPortRange(1, SINGLE_PORT_FLOOR, ephemeralRange()[0])
-      : () => pickFreePort({ host: listeningIp, tcp: true }),
+    pickPort: pickPort(fixedPort),
+    tls: tls && { certFile: tls.certFile, keyFile: tls.keyFile, pickPort: pickPort(tls.port) },
     probe:
       options.probe ??
       (hook
@@ -169,6 +198,7 @@ interface StartSetup {
   readonly authArgs: readonly string[];
   readonly spawn: CoturnSpawn;
   readonly pickPort: () => Promise<number>;
+  readonly tls: { certFile: string; keyFile: string; pickPort: () => Promise<number> } | undefined;
   readonly probe: CoturnProbe;
 }
 
@@ -218,6 +248,14 @@ function probeThrough(
 async function startOnce<A extends CoturnAuth>(auth: A, setup: StartSetup): Promise<Coturn<A>> {
   const { listeningIp, relayIp, authArgs } = setup;
   const port = await setup.pickPort();
+  let tlsPort = await setup.tls?.pickPort();
+  // Two picks can coincide (a picked port is free, not yet bound). A fixed port never does: fixed
+  // ones are refused when equal, and picks lie above 20000 (ports.ts), fixed well-known ones below.
+  for (let tries = 0; tlsPort === port && tries < 10; tries += 1) tlsPort = await setup.tls?.pickPort();
+  if (tlsPort === port) throw new PortTakenError(`no TLS port apart from ${port}`);
+  const tlsArgs = setup.tls
+    ? [`--tls-listening-port=${tlsPort}`, `--cert=${setup.tls.certFile}`, `--pkey=${setup.tls.keyFile}`]
+    : ['--no-tls'];
   const relayBase = pickPortRange(RELAY_SPAN);
   const dir = mkdtempSync(join(tmpdir(), 'tickwire-coturn-'));
   const args = [
@@ -230,7 +268,7 @@ async function startOnce<A extends CoturnAuth>(auth: A, setup: StartSetup): Prom
     ...authArgs,
     '--realm=tickwire.test',
     '--allow-loopback-peers',
-    '--no-tls',
+    ...tlsArgs,
     '--no-dtls',
     '--no-cli',
     '--log-file=stdout',
@@ -290,6 +328,9 @@ async function startOnce<A extends CoturnAuth>(auth: A, setup: StartSetup): Prom
     url: `turn:${listeningIp}:${port}?transport=udp`,
     tcpUrl: `turn:${listeningIp}:${port}?transport=tcp`,
     stunUrl: `stun:${listeningIp}:${port}`,
+    ...(tlsPort === undefined
+      ? {}
+      : { tls: { port: tlsPort, url: `turns:${listeningIp}:${tlsPort}?transport=tcp` } }),
     relayIp,
     relayPorts: { min: relayBase, max: relayBase + RELAY_SPAN },
     auth,

@@ -1,5 +1,5 @@
 // Public API of @tickwire/testkit: the test-support code the workspace packages share (free ports,
-// a real coturn, the system Chromium), so each exists once.
+// a real coturn (with TURN over TLS against a test CA), the system Chromium), so each exists once.
 
 export { ephemeralRange, pickFreePort, pickPortRange } from './ports.js';
 export { waitForStun } from './stun.js';
@@ -12,8 +12,13 @@ export type {
   CoturnProbe,
   CoturnSecretAuth,
   CoturnSpawn,
+  CoturnTls,
+  CoturnTlsOptions,
   CoturnUserAuth,
 } from './coturn.js';
+export { OPENSSL, createTestCertificates, hasOpenssl } from './certificates.js';
+export type { TestCertificateOptions, TestCertificates } from './certificates.js';
+export { CERTUTIL, hasCertutil } from './nss-trust.js';
 export { CHROMIUM_PATH, hasChromium, launchChromium } from './chromium.js';
 export type { LaunchChromiumOptions } from './chromium.js';
 // Re-exported so that tests using launchChromium need no playwright-core dependency of their own.

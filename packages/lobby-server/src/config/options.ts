@@ -147,7 +147,10 @@ export const settings = {
   graceMs: int('LOBBY_GRACE_MS', 'Reconnection grace period: a dropped player keeps its seat this long.'),
   joinTokenTtlSeconds: int('LOBBY_JOIN_TOKEN_TTL', 'Lifetime of join tokens (seconds).'),
   turnSecret: str('TURN_SECRET', 'coturn `static-auth-secret`; empty = no TURN credentials.'),
-  turnUrls: list('TURN_URLS', 'TURN URLs handed to clients, e.g. turn:turn.example.com:3478?transport=udp.'),
+  turnUrls: list(
+    'TURN_URLS',
+    'TURN URLs handed to clients, e.g. turn:turn.example.com:3478?transport=udp; TURN over TLS (coturn with cert/pkey) as turns:turn.example.com:5349?transport=tcp, which browsers reach from networks that let only TCP 443/5349 out (node-datachannel cannot).',
+  ),
   stunUrls: list('STUN_URLS', 'STUN URLs handed to clients.'),
   turnTtlSeconds: int('TURN_TTL', 'Lifetime of TURN credentials (seconds).'),
   turnCliPort: int(

@@ -1,8 +1,10 @@
 // The NAT matrix's world: a netlab internet lab with the given sites, coturn on the public server
 // (REST-API credentials, `use-auth-secret`, UDP and TCP on 3478), the real lobby (`tickwire-lobby`)
 // on the same server at port 443 handing out those credentials, and one agent process
-// (agent-worker.ts) per lab host. It must never leave anything running: close() stops every agent,
-// the lobby and coturn, and deletes the namespaces, also when start-up failed half way.
+// (agent-worker.ts) per lab host; with `turnTls`, coturn also takes TURN over TLS on 5349 with a
+// certificate from a throw-away test CA, and the lobby hands out its `turns:` URL too. It must never
+// leave anything running: close() stops every agent, the lobby and coturn, and deletes the
+// namespaces and the certificates, also when start-up failed half way.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,8 +12,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createInternetLab } from '@tickwire/netlab';
 import type { HostKind, InternetLab, NetHost, SiteSpec } from '@tickwire/netlab';
-import { startCoturn } from '@tickwire/testkit';
-import type { Coturn, CoturnSecretAuth } from '@tickwire/testkit';
+import { createTestCertificates, startCoturn } from '@tickwire/testkit';
+import type { Coturn, CoturnSecretAuth, TestCertificates } from '@tickwire/testkit';
 import { BenchError } from '../../errors.js';
 import { adoptWorker } from '../../ipc/spawn.js';
 import type { WorkerHandle } from '../../ipc/spawn.js';
@@ -22,12 +24,16 @@ const LOBBY_BIN = fileURLToPath(new URL('../../../../lobby-server/dist/bin.js', 
 /** Well-known ports, so a UDP-blocked network (TCP to 443, 3478, 5349 only) reaches both. */
 export const LOBBY_PORT = 443;
 export const TURN_PORT = 3478;
+/** TURN over TLS's well-known port (RFC 8656), with `turnTls`. */
+export const TURN_TLS_PORT = 5349;
 const START_TIMEOUT_MS = 20_000;
 
 export interface MatrixLab {
   readonly lab: InternetLab;
   readonly turn: Coturn<CoturnSecretAuth>;
   readonly lobbyUrl: string;
+  /** With `turnTls`: the test CA (PEM file) that signed coturn's certificate, for clients to trust. */
+  readonly caFile?: string;
   /** The agent on `site` (host index `index` for a site with several hosts). */
   agent(site: string, index?: number): WorkerHandle;
   close(): Promise<void>;
@@ -43,7 +49,7 @@ function startLobby(server: NetHost, turn: Coturn<CoturnSecretAuth>): Promise<Ch
       LOG_LEVEL: 'error',
       LOBBY_SECRET: randomBytes(24).toString('hex'),
       TURN_SECRET: turn.auth.secret,
-      TURN_URLS: [turn.url, turn.tcpUrl].join(','),
+      TURN_URLS: [turn.url, turn.tcpUrl, ...(turn.tls ? [turn.tls.url] : [])].join(','),
       STUN_URLS: turn.stunUrl,
       LOBBY_TICK_MS: '50',
     },
@@ -80,6 +86,8 @@ async function startAgent(host: NetHost): Promise<WorkerHandle> {
 export interface MatrixLabOptions {
   /** Start a Node agent on every host (default true); the browser matrix puts Chromium there instead. */
   readonly agents?: boolean;
+  /** coturn also on TURN over TLS (5349) and the lobby hands out its `turns:` URL; default false. */
+  readonly turnTls?: boolean;
 }
 
 export async function startMatrixLab(
@@ -92,18 +100,22 @@ export async function startMatrixLab(
   }
   const lab = await createInternetLab({ sites });
   let turn: Coturn<CoturnSecretAuth> | undefined;
+  let certs: TestCertificates | undefined;
   const agents = new Map<string, WorkerHandle>();
   const close = async (): Promise<void> => {
     await Promise.all([...agents.values()].map((a) => a.stop(2_000).catch(() => undefined)));
     await turn?.stop().catch(() => undefined);
     await lab.close(); // kills the lobby and anything else still inside
+    await certs?.remove();
   };
   try {
+    if (options.turnTls) certs = await createTestCertificates({ ipAddresses: [lab.server.ip] });
     turn = await startCoturn({
       auth: { secret: randomBytes(24).toString('hex') },
       listeningIp: lab.server.ip,
       relayIp: lab.server.ip,
       port: TURN_PORT,
+      ...(certs ? { tls: { certFile: certs.certFile, keyFile: certs.keyFile, port: TURN_TLS_PORT } } : {}),
       spawn: (command, args, options) => lab.server.spawn(command, args, options),
     });
     await startLobby(lab.server, turn);
@@ -119,6 +131,7 @@ export async function startMatrixLab(
       lab,
       turn: coturn,
       lobbyUrl: `ws://${lab.server.ip}:${LOBBY_PORT}/`,
+      ...(certs ? { caFile: certs.caFile } : {}),
       agent(site, index = 0) {
         const agent = agents.get(`${site}/${index}`);
         if (!agent) throw new BenchError('PEER_FAILED', `no agent on ${site}/${index}`);

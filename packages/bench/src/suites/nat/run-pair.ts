@@ -13,7 +13,8 @@ export interface PairRun {
   /** The part of openMs spent in connect(): from the later `matchReady` to both open, ms. */
   readonly connectMs?: number;
   readonly path?: PathType;
-  /** How a side reached its relay: TCP when either side did (a UDP-blocked browser), else UDP. */
+  /** How a side reached its relay: TLS or else TCP when either side did (a UDP-blocked browser),
+   * else UDP. */
   readonly relayProtocol?: RelayProtocol;
   /** Whether either side fell back to relay-only. */
   readonly fellBack: boolean;
@@ -111,7 +112,7 @@ export async function runPair(lab: PairPeers, spec: PairSpec, options: RunPairOp
   const paths = [x.path, y.path].filter((p) => p !== undefined);
   const path = paths.length === 2 ? paths.reduce((m, p) => (RANK[p.type] > RANK[m.type] ? p : m)) : undefined;
   const protocols = paths.flatMap((p) => (p.relayProtocol === undefined ? [] : [p.relayProtocol]));
-  const relayProtocol = protocols.includes('tcp') ? 'tcp' : protocols[0];
+  const relayProtocol = (['tls', 'tcp'] as const).find((p) => protocols.includes(p)) ?? protocols[0];
   return {
     ok: true,
     ...(Number.isFinite(open - found) ? { openMs: open - found } : {}),

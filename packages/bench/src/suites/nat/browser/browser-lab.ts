@@ -1,8 +1,10 @@
 // The browser NAT matrix's world: the Node matrix's lab, coturn and lobby (matrix-lab.ts, without
 // Node agents), plus the matrix page served from the lab's public server (its second address, port
 // 443, which a UDP-blocked network lets through) and a Chromium per host that a pair uses, started
-// on demand inside the host's namespace. It must never leave anything running: close() ends every
-// browser, the page server, the lobby and coturn, and deletes the namespaces and the page files.
+// on demand inside the host's namespace; with `turnTls`, coturn also takes TURN over TLS and every
+// browser trusts the lab's test CA. It must never leave anything running: close() ends every
+// browser, the page server, the lobby and coturn, and deletes the namespaces, certificates and
+// page files.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +34,15 @@ export interface BrowserMatrixLab extends PairPeers {
   close(): Promise<void>;
 }
 
+export interface BrowserMatrixLabOptions {
+  /** coturn also on TURN over TLS (5349, a test CA's certificate), handed out by the lobby; the
+   * browsers trust that CA. Default false: TURN over UDP and TCP only. */
+  readonly turnTls?: boolean;
+}
+
 export async function startBrowserMatrixLab(
   sites: Readonly<Record<string, HostKind | SiteSpec>>,
+  options: BrowserMatrixLabOptions = {},
 ): Promise<BrowserMatrixLab> {
   const page = await buildNatPage();
   const dir = await mkdtemp(join(tmpdir(), 'tickwire-nat-page-'));
@@ -52,7 +61,7 @@ export async function startBrowserMatrixLab(
   try {
     await writeFile(join(dir, 'index.html'), page.html);
     await writeFile(join(dir, 'nat-peer.js'), page.script);
-    const lab = await startMatrixLab(sites, { agents: false });
+    const lab = await startMatrixLab(sites, { agents: false, turnTls: options.turnTls === true });
     matrix = lab;
     const server = lab.lab.server;
     const ip = lab.lab.serverAltIp;
@@ -86,7 +95,7 @@ export async function startBrowserMatrixLab(
         if (!peer) {
           const host = lab.lab.site(site).hosts[index];
           if (!host) throw new BenchError('PEER_FAILED', `no host ${key} in the lab`);
-          peer = new BrowserPeer(host, pageUrl);
+          peer = new BrowserPeer(host, pageUrl, lab.caFile);
           peers.set(key, peer);
         }
         return peer;

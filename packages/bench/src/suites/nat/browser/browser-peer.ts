@@ -1,13 +1,17 @@
 // One NAT-matrix peer as a Chromium page inside a lab host's namespace: the browser starts on the
 // first request (launchChromium with `namespace`), loads the matrix page from the lab's page server
-// and answers `pair` and `finish` like a Node agent's IPC (run-pair.ts treats both alike). It must
-// never leave a browser running: close() ends it, also when it is still starting.
+// and answers `pair` and `finish` like a Node agent's IPC (run-pair.ts treats both alike); with a
+// CA to trust (a lab whose coturn takes TURN over TLS) the browser trusts it, and `selectedPair()`
+// reads Chromium's own stats of the open connection (page-probe.ts). It must never leave a browser
+// running: close() ends it, also when it is still starting.
 import type { NetHost } from '@tickwire/netlab';
 import { launchChromium } from '@tickwire/testkit';
 import type { Browser, Page } from '@tickwire/testkit';
 import { BenchError } from '../../../errors.js';
 import type { PairAgent } from '../run-pair.js';
 import type { NatPeerApi } from './page-entry.js';
+import { readSelectedPair, recordPeerConnections } from './page-probe.js';
+import type { ProbedPair } from './page-probe.js';
 
 // Generous: on a loaded machine (load average 40 on 2 cores) a first page load once took over 30 s.
 const PAGE_TIMEOUT_MS = 90_000;
@@ -32,7 +36,15 @@ export class BrowserPeer implements PairAgent {
   constructor(
     private readonly host: NetHost,
     private readonly pageUrl: string,
+    /** A CA certificate (PEM file) the browser trusts: the lab's, for coturn's TURN over TLS. */
+    private readonly trustCaFile?: string,
   ) {}
+
+  /** The selected candidate pair of the page's newest open RTCPeerConnection, from getStats(). */
+  async selectedPair(): Promise<ProbedPair | null> {
+    const { page } = await this.start();
+    return withTimeout(page.evaluate(readSelectedPair), 10_000, `${this.host.role} selected pair`);
+  }
 
   readonly ipc = {
     request: async <T>(cmd: string, args: unknown = null, timeoutMs = 60_000): Promise<T> => {
@@ -64,9 +76,11 @@ export class BrowserPeer implements PairAgent {
       exposeLocalIps: true,
       // The page is plain http on the lab's server; the lobby client's WebCrypto needs a secure context.
       args: [`--unsafely-treat-insecure-origin-as-secure=${origin}`],
+      ...(this.trustCaFile === undefined ? {} : { trustCaFile: this.trustCaFile }),
     });
     try {
       const page = await browser.newPage();
+      await page.addInitScript(recordPeerConnections);
       page.on('pageerror', (error) => console.error(`[${this.host.role}] page error`, error));
       await page.goto(this.pageUrl, { timeout: PAGE_TIMEOUT_MS });
       await page.waitForFunction(() => 'natPeer' in globalThis, undefined, { timeout: PAGE_TIMEOUT_MS });
