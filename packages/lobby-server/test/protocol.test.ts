@@ -125,6 +125,13 @@ describe('parseClientMessage', () => {
     ]) {
       expect(parse({ t: 'signal', id: 1, to: 'peer', data: bad }).ok).toBe(false);
     }
+    // the answerer's hint that its UDP is blocked (the offerer skips TURN for the lobby relay)
+    const hint = { kind: 'udp-blocked', attempt: 0 };
+    const hinted = parse({ t: 'signal', id: 1, to: 'peer', data: hint });
+    expect(hinted.ok && hinted.message.t === 'signal' && hinted.message.data).toEqual(hint);
+    for (const bad of [{ kind: 'udp-blocked' }, { kind: 'udp-blocked', attempt: -1 }]) {
+      expect(parse({ t: 'signal', id: 1, to: 'peer', data: bad }).ok).toBe(false);
+    }
   });
 
   it('strips unknown fields instead of storing them', () => {

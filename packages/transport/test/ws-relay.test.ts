@@ -4,45 +4,10 @@
 // may overtake the answer), end with a typed error when the relay refuses a reliable frame or goes
 // away, keep unreliable refusals as drops, and refuse to follow a peer to it without a pipe.
 import { describe, expect, it } from 'vitest';
-import type { RelayPipe, RelayRefusal, Signaler, SignalMessage } from '../src/index.js';
+import type { Signaler, SignalMessage } from '../src/index.js';
 import { connect, createSignalerPair, isTransportError } from '../src/index.js';
 import { onCleanup } from './helpers.js';
-
-/** One end of an in-process relay: frames to the other end a macrotask later, like a socket. */
-class TestPipe implements RelayPipe {
-  readonly maxFrameBytes = 4_096;
-  readonly protocol = 'tcp' as const;
-  readonly address = '192.0.2.1';
-  readonly port = 443;
-  other: TestPipe | undefined;
-  readonly frames = new Set<(frame: Uint8Array, reliable: boolean) => void>();
-  readonly refusals = new Set<(refusal: RelayRefusal) => void>();
-  readonly closes = new Set<() => void>();
-  sent = 0;
-
-  send(frame: Uint8Array, reliable: boolean): void {
-    this.sent += 1;
-    setTimeout(() => this.other?.frames.forEach((h) => h(frame, reliable)), 0);
-  }
-  bufferedAmount(): number {
-    return 0;
-  }
-  onFrame(handler: (frame: Uint8Array, reliable: boolean) => void): () => void {
-    this.frames.add(handler);
-    return () => this.frames.delete(handler);
-  }
-  onRefused(handler: (refusal: RelayRefusal) => void): () => void {
-    this.refusals.add(handler);
-    return () => this.refusals.delete(handler);
-  }
-  onDrain(): () => void {
-    return () => undefined;
-  }
-  onClosed(handler: () => void): () => void {
-    this.closes.add(handler);
-    return () => this.closes.delete(handler);
-  }
-}
+import { TestPipe } from './test-pipe.js';
 
 function relayedPair(options: { answererPipe?: boolean } = {}) {
   const [sa, sb] = createSignalerPair();

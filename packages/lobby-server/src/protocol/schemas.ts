@@ -71,6 +71,9 @@ export const signalDataSchema = z.discriminatedUnion('kind', [
   }),
   // The answerer found the open path broken and asks the offerer for an ICE restart.
   z.object({ kind: z.literal('restart'), attempt: attemptNumber }),
+  // The answerer reached no STUN/TURN server over UDP and cannot relay over TCP (a Node peer on a
+  // UDP-blocked network): a hint that lets the offerer skip TURN for the lobby relay.
+  z.object({ kind: z.literal('udp-blocked'), attempt: attemptNumber }),
   z.object({ kind: z.literal('bye'), reason: z.string().max(128).optional() }),
 ]);
 

@@ -69,6 +69,9 @@ export class NegotiationTracker {
       case 'restart':
         // A request for an offer, not one: the offer that follows is counted like any other.
         return;
+      case 'udp-blocked':
+        // A hint about the sender's network: no offer, no candidate.
+        return;
       case 'bye':
         this.peers.delete(peer);
         return;

@@ -11,11 +11,14 @@ export const MAX_UNRELIABLE_PAYLOAD = 1150;
 /** The SCTP max-message-size assumed until the peer's description says otherwise. */
 export const DEFAULT_REMOTE_MAX_MESSAGE = 65_536;
 /**
- * 1.5 s: relayed pairs open ~2-3 s after the start instead of 6-7 s. A direct attempt whose ICE
- * selected a pair by then is left to finish (Negotiator.onFallbackTimer), so only an attempt that
- * found no path at all gives up; direct pairs in the NAT lab select theirs well within it.
+ * 600 ms: the wait was all but ~0.3 s of a relayed pair's time to open (NAT lab, load 6: fallback
+ * at 1.5 s, the TURN attempt's ICE connected ~0.22 s later, open ~0.27 s later, or ~1.27 s when
+ * DTLS's first flight was lost). A direct attempt whose ICE selected a pair by then is left to
+ * finish, and one whose peer's candidates arrived less than 400 ms before is given the rest of that
+ * (Negotiator.afterPairCheck): in the lab a direct pair's ICE connected 4-370 ms after the start
+ * and 0-220 ms after the peer's candidates, so only an attempt that found no path at all gives up.
  */
-const DEFAULT_FALLBACK_AFTER_MS = 1_500;
+const DEFAULT_FALLBACK_AFTER_MS = 600;
 /** The TURN attempt's wait before the lobby relay: a relay pair connects within ~0.5 s here. */
 const DEFAULT_WS_RELAY_AFTER_MS = 1_000;
 /**

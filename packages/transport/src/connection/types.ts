@@ -137,8 +137,12 @@ export interface CloseEvent {
 export interface RelayFallbackEvent {
   /** The negotiation attempt that starts now (the first one is 0). */
   attempt: number;
-  /** `timeout`: not open after `afterMs`; `ice-failed`: ICE gave up; `peer`: the offerer fell back. */
-  reason: 'timeout' | 'ice-failed' | 'peer';
+  /**
+   * `timeout`: not open after `afterMs`; `ice-failed`: ICE gave up; `peer`: the offerer fell back;
+   * `udp-blocked`: a Node side reached no STUN/TURN server over UDP (and has no TURN over TCP), so
+   * the offerer went straight to the lobby relay.
+   */
+  reason: 'timeout' | 'ice-failed' | 'peer' | 'udp-blocked';
   /** Where the attempt goes: relay-only through TURN, or through the lobby relay (last resort). */
   via: 'turn' | 'ws-relay';
 }

@@ -15,6 +15,7 @@ import { CandidateQueues, admitsInRelayOnly } from './candidates.js';
 import { WsRelayPeer } from '../relay/ws-relay-peer.js';
 import type { RelayPipe } from '../relay/pipe.js';
 import { AttemptKind, MAX_ATTEMPT, isRelayKind, signaledKind } from './attempts.js';
+import { UdpProbe, hasUdpServer } from './udp-probe.js';
 import type {
   ChannelKind,
   CloseEvent,
@@ -58,6 +59,14 @@ export interface NegotiationHooks {
   remoteCandidate?(candidate: string): void;
 }
 
+/**
+ * A fallback clock that runs out while no pair is selected waits until the attempt's first remote
+ * candidate is this old: checks cannot start before the peer's candidates arrive, and in the NAT
+ * lab a direct pair's ICE connected 0-220 ms after they did (load 6). Keeps a short `afterMs` from
+ * giving up on a direct path whose signaling was slow (a loaded machine, a slow lobby).
+ */
+const CHECKS_GRACE_MS = 400;
+
 function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
 }
@@ -87,6 +96,18 @@ export class Negotiator {
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last-resort relay to the peer (the lobby's WebSocket), when the signaler offers one. */
   private readonly pipe: RelayPipe | undefined;
+  /** When the current attempt's first remote candidate arrived (performance.now()). */
+  private firstRemoteCandidateAt: number | undefined;
+  /** Whether the current attempt's gathering is probed for blocked UDP (udp-probe.ts). */
+  private probesUdp = false;
+  private probe: UdpProbe | undefined;
+  /**
+   * A side of this connect (or of this ICE restart) reached no server over UDP and cannot relay
+   * over TCP: the offerer skips TURN for the lobby relay.
+   */
+  private udpBlocked = false;
+  /** The first attempt of the current connect or ICE restart (older udp-blocked hints are stale). */
+  private sequenceStart = 0;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -105,7 +126,7 @@ export class Negotiator {
     this.unsubscribeSignal = raw.signaler.onMessage((message) => void this.onSignal(message));
     this.armConnectTimer(options.connectTimeoutMs, 'connect');
     this.armFallbackTimer(options.connectTimeoutMs);
-    if (options.role === 'offerer') void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+    if (options.role === 'offerer') this.offer();
   }
 
   /** The current attempt's number. */
@@ -129,6 +150,8 @@ export class Negotiator {
     const attempt = this.attempt + 1;
     this.hooks.restarting({ attempt, reason });
     this.armConnectTimer(restart.timeoutMs, 'restart');
+    this.udpBlocked = false; // a new network (Wi-Fi to cellular) may let UDP out
+    this.sequenceStart = attempt;
     if (this.options.role === 'answerer') {
       this.signal({ kind: 'restart', attempt: this.attempt });
       return true;
@@ -138,7 +161,7 @@ export class Negotiator {
     this.attempt = attempt; // from here every callback of the old attempt is ignored
     this.startAttempt(kind);
     this.armFallbackTimer(restart.timeoutMs);
-    void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+    this.offer();
     return true;
   }
 
@@ -153,6 +176,7 @@ export class Negotiator {
 
   /** Both channels are open: the timeouts are done (signaling stays, for the peer's bye). */
   opened(): void {
+    this.stopProbe();
     this.clearTimers();
     this.negotiating = false;
     this.closeRetired();
@@ -178,6 +202,7 @@ export class Negotiator {
   /** Stops listening to signals and closes the current attempt's native objects. */
   close(): void {
     this.clearTimers();
+    this.stopProbe();
     this.unsubscribeSignal();
     this.closeRetired();
     this.unreliable.close();
@@ -209,7 +234,15 @@ export class Negotiator {
     this.kind = kind;
     this.candidates.reset();
     this.peerState = 'new';
+    this.firstRemoteCandidateAt = undefined;
+    this.stopProbe();
     const { options, raw, hooks } = this;
+    // With a relay fallback behind it, a direct attempt is direct-only (see directOnlyIceServers).
+    const iceServers =
+      kind === AttemptKind.Direct && options.relayFallback
+        ? directOnlyIceServers(options.iceServers())
+        : options.iceServers();
+    this.probesUdp = kind !== AttemptKind.WsRelay && !this.adapter.tcpRelay && hasUdpServer(iceServers);
     const events = {
       onLocalDescription: live((type: 'offer' | 'answer', sdp: string) =>
         this.signal(this.withAttempt({ kind: 'description', type, sdp })),
@@ -217,6 +250,7 @@ export class Negotiator {
       onLocalCandidate: live((candidate: string, mid: string) =>
         this.signal(this.withAttempt({ kind: 'candidate', candidate, mid })),
       ),
+      onGathered: live((candidate: string) => this.probe?.gathered(candidate)),
       onStateChange: live((state: RtcPeerState) => this.onPeerState(state)),
     };
     this.peer =
@@ -224,11 +258,7 @@ export class Negotiator {
         ? new WsRelayPeer(this.pipe, options.role, events)
         : this.adapter.createPeer(
             {
-              // With a relay fallback behind it, a direct attempt is direct-only (see directOnlyIceServers).
-              iceServers:
-                kind === AttemptKind.Direct && options.relayFallback
-                  ? directOnlyIceServers(options.iceServers())
-                  : options.iceServers(),
+              iceServers,
               iceTransportPolicy: kind === AttemptKind.Turn ? 'relay' : 'all',
               label: `${options.label}${attempt > 0 ? `#${attempt}` : ''}`,
               portRange: raw.portRange,
@@ -281,7 +311,10 @@ export class Negotiator {
   /** The kind the offerer falls back to when the current attempt does not open, if any. */
   private nextKind(): 'turn' | 'ws-relay' | undefined {
     if (this.attempt + 1 > MAX_ATTEMPT) return undefined;
-    if (this.kind === AttemptKind.Direct && this.options.relayFallback) return AttemptKind.Turn;
+    // A UDP-blocked Node side gathers no relay candidate (no TURN over TCP): TURN cannot help it.
+    const turnHopeless = this.udpBlocked && this.pipe !== undefined;
+    if (this.kind === AttemptKind.Direct && this.options.relayFallback && !turnHopeless)
+      return AttemptKind.Turn;
     if (this.kind !== AttemptKind.WsRelay && this.pipe) return AttemptKind.WsRelay;
     return undefined;
   }
@@ -292,15 +325,16 @@ export class Negotiator {
    * before the lobby relay); a TURN attempt gets `wsRelay.afterMs` before the lobby relay. Nothing
    * follows the lobby relay. A fallback due at or after `timeoutMs` is never armed.
    */
-  private armFallbackTimer(timeoutMs: number): void {
+  private armFallbackTimer(timeoutMs: number, delayMs?: number): void {
     this.clearFallbackTimer();
     if (this.options.role !== 'offerer') return;
     const next = this.nextKind();
     if (next === undefined) return;
     const afterMs =
-      next === AttemptKind.Turn
+      delayMs ??
+      (next === AttemptKind.Turn
         ? this.options.relayFallback!.afterMs
-        : (this.options.wsRelay?.afterMs ?? Infinity);
+        : (this.options.wsRelay?.afterMs ?? Infinity));
     if (afterMs >= timeoutMs) return;
     this.fallbackTimer = setTimeout(() => this.onFallbackTimer(timeoutMs), afterMs);
     unrefTimer(this.fallbackTimer);
@@ -332,6 +366,13 @@ export class Negotiator {
       this.armFallbackTimer(timeoutMs); // the path works: look again after another afterMs
       return;
     }
+    const sinceCandidate =
+      this.firstRemoteCandidateAt === undefined ? Infinity : performance.now() - this.firstRemoteCandidateAt;
+    if (sinceCandidate < CHECKS_GRACE_MS) {
+      // The checks began only just now: give them their grace, then look again.
+      this.armFallbackTimer(timeoutMs, Math.ceil(CHECKS_GRACE_MS - sinceCandidate));
+      return;
+    }
     this.fallBack(this.attempt + 1, next, 'timeout', timeoutMs);
   }
 
@@ -352,8 +393,61 @@ export class Negotiator {
     this.hooks.relayFallback({ attempt, reason, via: kind });
     if (this.options.role === 'offerer') {
       this.armFallbackTimer(timeoutMs);
-      void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+      this.offer();
     }
+  }
+
+  /** The offerer describes the current attempt; its gathering (and the UDP probe) starts now. */
+  private offer(): void {
+    this.startProbe();
+    void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
+  }
+
+  /** Probes the current attempt's gathering for blocked UDP, from the moment it starts. */
+  private startProbe(): void {
+    this.stopProbe();
+    if (!this.probesUdp) return;
+    const attempt = this.attempt;
+    this.probe = new UdpProbe(() => {
+      if (attempt === this.attempt) this.onOwnUdpBlocked();
+    });
+  }
+
+  private stopProbe(): void {
+    this.probe?.stop();
+    this.probe = undefined;
+  }
+
+  /** This side reached no server over UDP: the offerer acts on it, the answerer tells the offerer. */
+  private onOwnUdpBlocked(): void {
+    if (!this.negotiating) return;
+    if (this.options.role === 'answerer') this.signal({ kind: 'udp-blocked', attempt: this.attempt });
+    else this.onUdpBlocked();
+  }
+
+  /**
+   * The offerer learned that a side's UDP is blocked (its own probe, or the answerer's hint): with
+   * a lobby relay to go to, TURN is skipped, and an attempt whose ICE selected no pair (a UDP-
+   * blocked side can still reach a host on its own LAN) gives way to the lobby relay now.
+   */
+  private onUdpBlocked(): void {
+    if (this.udpBlocked || !this.pipe) return;
+    this.udpBlocked = true;
+    if (!this.negotiating || this.kind === AttemptKind.WsRelay) return;
+    const attempt = this.attempt;
+    const timeoutMs =
+      this.hooks.state() === 'open' ? this.options.iceRestart!.timeoutMs : this.options.connectTimeoutMs;
+    const decide = (hasPair: boolean): void => {
+      if (attempt !== this.attempt || !this.negotiating || this.peerState === 'connected') return;
+      if (hasPair)
+        this.armFallbackTimer(timeoutMs); // now timed for the lobby relay
+      else if (this.nextKind() === AttemptKind.WsRelay)
+        this.fallBack(this.attempt + 1, AttemptKind.WsRelay, 'udp-blocked', timeoutMs);
+    };
+    void this.peer.selectedPair().then(
+      (pair) => decide(pair !== undefined),
+      () => decide(false),
+    );
   }
 
   /** Closes the current attempt's native objects and starts attempt `attempt` in their place. */
@@ -375,8 +469,21 @@ export class Negotiator {
   private async onSignal(message: SignalMessage): Promise<void> {
     const state = this.hooks.state();
     if (state === 'closed' || state === 'failed') return;
-    if (message.kind !== 'bye' && message.kind !== 'restart' && !this.admitAttempt(message)) return;
+    if (
+      message.kind !== 'bye' &&
+      message.kind !== 'restart' &&
+      message.kind !== 'udp-blocked' &&
+      !this.admitAttempt(message)
+    )
+      return;
     switch (message.kind) {
+      case 'udp-blocked':
+        // A hint about the answerer's network, good for the whole connect or restart it came in.
+        if (this.options.role !== 'offerer')
+          this.hooks.error(new TransportError('SIGNALING', 'unexpected udp-blocked signal for an answerer'));
+        else if (message.attempt >= this.sequenceStart && message.attempt <= this.attempt)
+          this.onUdpBlocked();
+        return;
       case 'restart':
         // The answerer found attempt `message.attempt` broken; a stale or repeated ask is ignored.
         if (this.options.role === 'offerer' && message.attempt === this.attempt) this.restart('peer');
@@ -387,6 +494,7 @@ export class Negotiator {
         return this.onRemoteDescription(message.type, message.sdp);
       case 'candidate':
         this.hooks.remoteCandidate?.(message.candidate);
+        this.firstRemoteCandidateAt ??= performance.now();
         if (this.kind === AttemptKind.Turn && !admitsInRelayOnly(message.candidate)) return;
         if (!this.remoteDescriptionSet) {
           this.candidates.hold(message);
@@ -426,8 +534,10 @@ export class Negotiator {
       if (this.kind === AttemptKind.Turn && !admitsInRelayOnly(c.candidate)) continue;
       await this.runStep('remote-candidate', () => this.peer.addRemoteCandidate(c.candidate, c.mid), false);
     }
-    if (role === 'answerer' && attempt === this.attempt)
+    if (role === 'answerer' && attempt === this.attempt) {
+      this.startProbe();
       await this.runStep('answer', () => this.peer.setLocalDescription('answer'));
+    }
   }
 
   /**

@@ -39,6 +39,11 @@ export interface RtcPeerConfig {
 export interface RtcPeerEvents {
   onLocalDescription(type: 'offer' | 'answer', sdp: string): void;
   onLocalCandidate(candidate: string, mid: string): void;
+  /**
+   * Every local candidate the moment it is gathered, before any hold (the node adapter holds
+   * candidates back for ordering): what this side's network lets through (negotiation/udp-probe.ts).
+   */
+  onGathered?(candidate: string): void;
   onStateChange(state: RtcPeerState): void;
   /** ICE agent state (diagnostics and tests; node adapter only). */
   onIceStateChange?(state: string): void;
@@ -84,5 +89,10 @@ export interface RtcPeer {
 
 export interface RtcAdapter {
   readonly platform: 'node' | 'browser';
+  /**
+   * Whether this platform reaches TURN over TCP and TLS (browsers do; node-datachannel's libjuice
+   * speaks TURN over UDP only), i.e. whether a side whose UDP is blocked can still relay over WebRTC.
+   */
+  readonly tcpRelay: boolean;
   createPeer(config: RtcPeerConfig, events: RtcPeerEvents): RtcPeer;
 }

@@ -141,5 +141,6 @@ class BrowserPeer implements RtcPeer {
 
 export const browserAdapter: RtcAdapter = {
   platform: 'browser',
+  tcpRelay: true,
   createPeer: (config, events) => new BrowserPeer(config, events),
 };

@@ -109,6 +109,7 @@ class NodePeer implements RtcPeer {
       if (type === 'offer' || type === 'answer') events.onLocalDescription(type, sdp);
     });
     this.pc.onLocalCandidate((candidate, mid) => {
+      events.onGathered?.(candidate);
       if (this.heldCandidates) this.heldCandidates.push([candidate, mid]);
       else events.onLocalCandidate(candidate, mid);
     });
@@ -227,10 +228,15 @@ class NodePeer implements RtcPeer {
 
 export const nodeAdapter: RtcAdapter = {
   platform: 'node',
+  tcpRelay: false,
   createPeer: (config, events) => new NodePeer(config, events),
 };
 
 /** The node adapter with another answer hold (tests that need the ordering without a deadline). */
 export function nodeAdapterWithAnswerHold(answerHoldMs: number): RtcAdapter {
-  return { platform: 'node', createPeer: (config, events) => new NodePeer(config, events, answerHoldMs) };
+  return {
+    platform: 'node',
+    tcpRelay: false,
+    createPeer: (config, events) => new NodePeer(config, events, answerHoldMs),
+  };
 }

@@ -11,6 +11,7 @@ class InProcessSignaler implements Signaler {
     description: 0,
     candidate: 0,
     restart: 0,
+    'udp-blocked': 0,
     bye: 0,
   };
 

@@ -6,7 +6,8 @@ import type { RelayPipe } from '../relay/pipe.js';
 // `attempt` numbers the negotiations of one connection (absent = 0): a relay fallback negotiates
 // again on a new peer connection, and messages of an attempt given up on must not reach the new one;
 // an ICE restart is the next attempt too. `via` is the attempt's kind (negotiation/attempts.ts),
-// set from attempt 1 on. `restart` names the attempt the answerer found broken.
+// set from attempt 1 on. `restart` names the attempt the answerer found broken; `udp-blocked` the
+// attempt in which the answerer found its UDP blocked (negotiation/udp-probe.ts).
 export type SignalMessage =
   | {
       readonly kind: 'description';
@@ -24,6 +25,12 @@ export type SignalMessage =
     }
   /** The answerer found the path broken: it asks the offerer to negotiate again (ICE restart). */
   | { readonly kind: 'restart'; readonly attempt: number }
+  /**
+   * The answerer reached no STUN/TURN server over UDP in `attempt` and cannot relay over TCP (a
+   * Node peer on a UDP-blocked network): WebRTC has no path from it, the offerer may go straight
+   * to the lobby relay. A hint: a peer that does not know it ignores it (today's waits apply).
+   */
+  | { readonly kind: 'udp-blocked'; readonly attempt: number }
   /** The remote side closed or gave up on this negotiation. */
   | { readonly kind: 'bye'; readonly reason?: string };
 
