@@ -5,8 +5,9 @@
 // on both channels over the expected path: host/srflx/prflx where the NATs allow it, a TURN relay
 // (over UDP) only where they do not. A UDP-blocked Node peer has no WebRTC path at all (libjuice
 // gathers no relay candidate over TURN-TCP: one test shows the evidence, with the lobby relay
-// off), so it connects through the lobby's WebSocket relay, the last resort after TURN: every
-// UDP-blocked pair opens over path lobby-relay (TCP to the lobby on 443). `pnpm bench nat`
+// off), so it connects through the lobby's WebSocket relay, the last resort: every UDP-blocked
+// pair opens over path lobby-relay (TCP to the lobby on 443), with no TURN attempt first (the
+// blocked side's probe found no STUN answer, see the transport's negotiation/udp-probe.ts). `pnpm bench nat`
 // measures every pair repeatedly; this runs each once (about three minutes).
 import { isNetlabSupported } from '@tickwire/netlab';
 import { hasTurnserver } from '@tickwire/testkit';
@@ -35,12 +36,7 @@ describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through t
     '%s: both channels carry messages over a %s path',
     { timeout: 60_000 },
     async (_name, expected, spec: PairSpec) => {
-      // UDP-blocked pairs wait out two WebRTC attempts first: all but one with shorter waits.
-      const quicker =
-        expected === 'lobby-relay' && spec.name !== 'public~udp-blocked'
-          ? { relayFallbackAfterMs: 1_500, wsRelay: 1_000 }
-          : {};
-      const run = await runPair(lab, spec, { connectTimeoutMs: 15_000, ...quicker });
+      const run = await runPair(lab, spec, { connectTimeoutMs: 15_000 });
       expect(run.ok, JSON.stringify(run.outcomes)).toBe(true);
       for (const side of run.outcomes) {
         expect([...side.received].sort()).toEqual(['reliable', 'unreliable']);
@@ -57,6 +53,9 @@ describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through t
           expect(c).toMatchObject({ type: 'lobby-relay', address: lab.lab.server.ip, port: 443 });
         }
         expect(run.outcomes.map((o) => o.relayFallback?.via)).toEqual(['ws-relay', 'ws-relay']);
+        // straight there: the UDP-blocked side's probe found no STUN answer, so no TURN attempt
+        expect(run.triedTurn).toBe(false);
+        expect(run.outcomes.map((o) => o.relayFallback?.reason)).toContain('udp-blocked');
       } else if (expected === 'relay') {
         // through coturn on the public server, which node-datachannel reaches over UDP
         expect(relays.length).toBeGreaterThan(0);

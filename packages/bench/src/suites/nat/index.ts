@@ -3,10 +3,10 @@
 // each pair meets through lobby matchmaking and connects with tickwire, several times. Per pair:
 // success rate, time from "match found" to both channels open on both sides (p50/p95; also the
 // part spent in connect() after "match ready"), the path each successful run took and the relay
-// protocol. Pairs expected to need a relay run a second time with relayFallback.afterMs 1 500
-// (`@fallback1500`): what a game that wants relayed pairs open within 2 s can set. UDP-blocked
-// pairs go through the lobby's WebSocket relay (the last resort after TURN); their `@fallback1500`
-// run also shortens the TURN attempt's wait (wsRelay.afterMs 1 000). ICE restart (`@restart`):
+// protocol. Pairs expected to need a relay, and public~symmetric (direct, the slowest to select a
+// pair), run a second time with the previous default relayFallback.afterMs 1 500 (`@fallback1500`)
+// for comparison. UDP-blocked pairs go through the lobby's WebSocket relay; `tried_turn` counts
+// runs that made a TURN attempt first (a UDP-blocked Node side should skip it). ICE restart (`@restart`):
 // once a pair is open, the NAT routers of both sites drop their UDP mappings (a router reboot, a
 // mapping timeout; the lobby's TCP connection is kept) and the transport must notice and restore
 // the path: detect, restart → open and broken → restored, p50/p95.
@@ -21,8 +21,8 @@ import type { Case } from './report.js';
 import { runPair } from './run-pair.js';
 import type { PairRun } from './run-pair.js';
 
+/** The relayFallback.afterMs default before 2026-12-04's second change (now 600 ms). */
 const TUNED_FALLBACK_MS = 1_500;
-const TUNED_WS_RELAY_MS = 1_000;
 
 interface Plan {
   readonly runs: number;
@@ -61,15 +61,6 @@ function cases(plan: Plan): Case[] {
         spec,
         runs: plan.runs,
         relayFallbackAfterMs: TUNED_FALLBACK_MS,
-      });
-    }
-    for (const spec of all.filter((p) => p.expected === 'lobby-relay').slice(0, plan.blockedPairs)) {
-      out.push({
-        name: `${spec.name}@fallback${TUNED_FALLBACK_MS}`,
-        spec,
-        runs: plan.blockedRuns,
-        relayFallbackAfterMs: TUNED_FALLBACK_MS,
-        wsRelay: TUNED_WS_RELAY_MS,
       });
     }
   }
@@ -146,7 +137,7 @@ export async function runNatSuite(options: SuiteOptions): Promise<SuiteOutput> {
     notes: [
       'Lab: tools/netlab createInternetLab, one namespace per host, NAT routers with iptables (full cone = MASQUERADE + DNAT of inbound UDP; restricted cone = MASQUERADE; symmetric = MASQUERADE --random-fully; UDP-blocked = only TCP to 443/3478/5349; double NAT = restricted cone behind a restricted-cone carrier NAT; same-nat = two hosts on one restricted-cone LAN). No delay or loss on the paths.',
       'Each run: two fresh lobby sessions queue for a mode of their own, accept the match, and connect with tickwire (Node, node-datachannel 0.33.4) using the lobby-issued TURN credentials (coturn use-auth-secret: stun + turn udp + turn tcp on 3478) and the lobby as signaler; success = both channels open on both sides and a message from the partner on each channel. open = first "match found" to the later side open (includes the accept round trip); connect = later "match ready" to the later side open.',
-      "path_* = runs per selected path, the least direct of both sides' views (stats().path); relay_over_udp = runs through a relay this side reached over UDP. UDP-blocked Node peers gather only host candidates (libjuice has no TURN over TCP): they connect through the lobby relay (path lobby-relay, the lobby's WebSocket on TCP 443; default waits: 1.5 s first attempt + 1 s TURN attempt) and are run fewer times.",
+      "path_* = runs per selected path, the least direct of both sides' views (stats().path); relay_over_udp = runs through a relay this side reached over UDP. UDP-blocked Node peers gather only host candidates (libjuice has no TURN over TCP): they connect through the lobby relay (path lobby-relay, the lobby's WebSocket on TCP 443), straight after the first attempt once a side's probe found no STUN answer within 500 ms (tried_turn = runs that made a TURN attempt first), and are run fewer times. Defaults: relayFallback.afterMs 600 ms (plus up to 400 ms while the peer's candidates are fresh), wsRelay.afterMs 1 s; @fallback1500 = the previous relayFallback default.",
       "ICE restart (@restart): once the pair is open and has exchanged, every NAT router of both sites drops its UDP mappings (`conntrack -D -p udp`; the lobby keeps its TCP connection) while both sides keep sending. detect = broken → the first `restarting`; restart_to_open = that → the later side's `restored`; broken_to_restored = the sum. iceRestart.silenceMs is the transport's default.",
       ...notes,
     ],

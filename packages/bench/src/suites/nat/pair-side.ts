@@ -69,6 +69,8 @@ export interface AgentOutcome {
   readonly iceUrls: readonly string[];
   /** The last relay-fallback event: the TURN attempt, or the lobby relay (`via`). */
   readonly relayFallback?: { attempt: number; reason: string; via: string };
+  /** Every relay-fallback event, in order (e.g. whether a TURN attempt came before the lobby relay). */
+  readonly relayFallbacks: ReadonlyArray<{ attempt: number; reason: string; via: string }>;
   readonly error?: { code?: string; message: string; step?: string };
 }
 
@@ -170,6 +172,7 @@ export class PairSide {
     let foundAtMs: number | undefined;
     let role: 'offerer' | 'answerer' | undefined;
     let relayFallback: AgentOutcome['relayFallback'];
+    const relayFallbacks: Array<NonNullable<AgentOutcome['relayFallback']>> = [];
     const outcome = (rest: Partial<AgentOutcome>): AgentOutcome => ({
       ok: false,
       received: [...received],
@@ -179,6 +182,7 @@ export class PairSide {
       ...(readyAtMs === undefined ? {} : { readyAtMs }),
       ...(foundAtMs === undefined ? {} : { foundAtMs }),
       ...(relayFallback ? { relayFallback } : {}),
+      relayFallbacks: [...relayFallbacks],
       ...rest,
     });
     try {
@@ -231,7 +235,10 @@ export class PairSide {
         label: command.name,
       });
       this.conn = connection;
-      connection.on('relay-fallback', (event) => (relayFallback = { ...event }));
+      connection.on('relay-fallback', (event) => {
+        relayFallback = { ...event };
+        relayFallbacks.push({ ...event });
+      });
       if (command.holdForRestart) this.watchRestart(connection);
       const exchanged = new Promise<void>((resolve) => {
         connection.on('message', (event) => {

@@ -44,6 +44,7 @@ export function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
   out.push(row('relay_over_udp', ok.filter((r) => r.relayProtocol === 'udp').length, 'runs'));
   out.push(row('relay_over_tcp', ok.filter((r) => r.relayProtocol === 'tcp').length, 'runs'));
   out.push(row('fell_back', runs.filter((r) => r.fellBack).length, 'runs'));
+  out.push(row('tried_turn', runs.filter((r) => r.triedTurn).length, 'runs'));
   return out;
 }
 
@@ -148,7 +149,8 @@ export function unanswered(error: unknown): PairRun {
     received: [],
     localCandidates: [],
     iceUrls: [],
+    relayFallbacks: [],
     error: { message: error instanceof Error ? error.message : String(error), step: 'ipc' },
   } as const;
-  return { ok: false, fellBack: false, outcomes: [side, side] };
+  return { ok: false, fellBack: false, triedTurn: false, outcomes: [side, side] };
 }

@@ -18,6 +18,8 @@ export interface PairRun {
   readonly relayProtocol?: RelayProtocol;
   /** Whether either side fell back to relay-only. */
   readonly fellBack: boolean;
+  /** Whether either side made a TURN (relay-only) attempt after the first. */
+  readonly triedTurn: boolean;
   readonly outcomes: readonly [AgentOutcome, AgentOutcome];
   /** With `breakPath`: the ICE restart that followed (the agents' shared clock, ms). */
   readonly restart?: RestartRun;
@@ -105,7 +107,8 @@ export async function runPair(lab: PairPeers, spec: PairSpec, options: RunPairOp
   }
   const [x, y] = outcomes;
   const fellBack = x.relayFallback !== undefined || y.relayFallback !== undefined;
-  if (!x.ok || !y.ok) return { ok: false, fellBack, outcomes };
+  const triedTurn = [x, y].some((o) => o.relayFallbacks.some((f) => f.via === 'turn'));
+  if (!x.ok || !y.ok) return { ok: false, fellBack, triedTurn, outcomes };
   const found = Math.min(x.foundAtMs ?? Infinity, y.foundAtMs ?? Infinity);
   const open = Math.max(x.openAtMs ?? -Infinity, y.openAtMs ?? -Infinity);
   const ready = Math.max(x.readyAtMs ?? Infinity, y.readyAtMs ?? Infinity);
@@ -120,6 +123,7 @@ export async function runPair(lab: PairPeers, spec: PairSpec, options: RunPairOp
     ...(path ? { path: path.type } : {}),
     ...(relayProtocol ? { relayProtocol } : {}),
     fellBack,
+    triedTurn,
     outcomes,
     ...(restart ? { restart } : {}),
   };
