@@ -126,6 +126,23 @@ describe.skipIf(!hasTurnserver)('a UDP-blocked Node side goes straight to the lo
     expect([...hints(a), ...hints(b)]).toEqual([]);
   });
 
+  it('the hint still counts once the offerer has moved on to TURN: the lobby relay follows at once', async () => {
+    const { open, blocked } = await servers();
+    // The offerer gives up on the direct attempt at once; only the hint can end the TURN attempt
+    // before its 6 s wait.
+    const [a, b] = pair(
+      { iceServers: open, relayFallback: { afterMs: 1 }, wsRelay: { afterMs: 6_000 } },
+      { iceServers: blocked },
+    );
+    await Promise.all([a.connection.opened, b.connection.opened]);
+    expect(a.fallbacks).toEqual([
+      { attempt: 1, reason: 'timeout', via: 'turn' },
+      { attempt: 2, reason: 'udp-blocked', via: 'ws-relay' },
+    ]);
+    expect(hints(b)).toHaveLength(1);
+    await expect.poll(() => b.connection.stats().path?.type).toBe('lobby-relay');
+  });
+
   it('a side that relays over TCP (a browser) gives no hint: the offerer tries TURN first', async () => {
     const { open, blocked } = await servers();
     const [a, b] = pair({ iceServers: open, relayFallback: { afterMs: 600 } }, { iceServers: blocked }, true);

@@ -25,9 +25,10 @@ export interface ConnectionOptions {
   iceServers?: IceServerConfig[] | (() => readonly IceServerConfig[]);
   iceTransportPolicy?: 'all' | 'relay';
   /**
-   * When the pair is not open `afterMs` (default 1 500) after the start and ICE has selected no
-   * pair yet (an attempt whose ICE found a path is left to finish), or ICE fails, the offerer
-   * starts over relay-only (a new peer connection whose only candidates are TURN relays) and the
+   * When the pair is not open `afterMs` (default 600) after the start and ICE has selected no
+   * pair yet (an attempt whose ICE found a path is left to finish; one whose peer's candidates
+   * arrived less than 400 ms before gets the rest of that, since checks start only then), or ICE
+   * fails, the offerer starts over relay-only (a new peer connection whose only candidates are TURN relays) and the
    * answerer follows; `relay-fallback` is emitted on both sides. With the fallback on, the first
    * attempt is direct-only (STUN, no TURN allocation), so a relay is used only where needed. Behind two symmetric NATs hole
    * punching cannot work, and libdatachannel was seen not to settle on a relay pair by itself in
@@ -42,8 +43,11 @@ export interface ConnectionOptions {
    * (`Signaler.relayPipe`, e.g. the lobby client's, when the lobby has its relay enabled). The
    * offerer moves to it when the last WebRTC attempt (the TURN fallback, or the first attempt
    * without TURN) is not open after `afterMs` (default 1 000, the same selected-pair rule) or its ICE
-   * fails; the answerer
-   * follows. Same API and frame format; the unreliable channel keeps latest-only and stale
+   * fails; the answerer follows. Sooner when a Node side reached no STUN/TURN server over UDP
+   * within 500 ms (a UDP-blocked network; node-datachannel has no TURN over TCP, so no WebRTC
+   * attempt can work): the offerer skips TURN and moves as soon as it knows (its own probe, or the
+   * answerer's `udp-blocked` signal), unless ICE selected a pair (a host on the same LAN); reason
+   * `udp-blocked`. A browser never counts as blocked: it relays over TURN TCP/TLS. Same API and frame format; the unreliable channel keeps latest-only and stale
    * discard, but rides TCP underneath (a lost packet delays the ones behind it). `stats().path.type`
    * is `lobby-relay`. `'only'`: the offerer starts with it (no WebRTC attempt; tests, or a game
    * that knows UDP is blocked). Default: on (`false` turns it off).

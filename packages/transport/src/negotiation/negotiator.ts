@@ -98,8 +98,12 @@ export class Negotiator {
   private readonly pipe: RelayPipe | undefined;
   /** When the current attempt's first remote candidate arrived (performance.now()). */
   private firstRemoteCandidateAt: number | undefined;
-  /** Whether the current attempt's gathering is probed for blocked UDP (udp-probe.ts). */
-  private probesUdp = false;
+  /**
+   * Whether this connect's (or ICE restart's) UDP probe (udp-probe.ts) is still to start: it starts
+   * with the first gathering and runs on across a TURN fallback (it is about the network, not one
+   * attempt) until the connection opens or moves to the lobby relay.
+   */
+  private probeDue = false;
   private probe: UdpProbe | undefined;
   /**
    * A side of this connect (or of this ICE restart) reached no server over UDP and cannot relay
@@ -235,14 +239,14 @@ export class Negotiator {
     this.candidates.reset();
     this.peerState = 'new';
     this.firstRemoteCandidateAt = undefined;
-    this.stopProbe();
     const { options, raw, hooks } = this;
     // With a relay fallback behind it, a direct attempt is direct-only (see directOnlyIceServers).
     const iceServers =
       kind === AttemptKind.Direct && options.relayFallback
         ? directOnlyIceServers(options.iceServers())
         : options.iceServers();
-    this.probesUdp = kind !== AttemptKind.WsRelay && !this.adapter.tcpRelay && hasUdpServer(iceServers);
+    if (kind === AttemptKind.Direct) this.probeDue = !this.adapter.tcpRelay && hasUdpServer(iceServers);
+    else if (kind === AttemptKind.WsRelay) this.stopProbe();
     const events = {
       onLocalDescription: live((type: 'offer' | 'answer', sdp: string) =>
         this.signal(this.withAttempt({ kind: 'description', type, sdp })),
@@ -403,14 +407,12 @@ export class Negotiator {
     void this.runStep('offer', () => this.peer.setLocalDescription('offer'));
   }
 
-  /** Probes the current attempt's gathering for blocked UDP, from the moment it starts. */
+  /** Starts the UDP probe with this connect's (or restart's) first gathering. */
   private startProbe(): void {
+    if (!this.probeDue) return;
+    this.probeDue = false;
     this.stopProbe();
-    if (!this.probesUdp) return;
-    const attempt = this.attempt;
-    this.probe = new UdpProbe(() => {
-      if (attempt === this.attempt) this.onOwnUdpBlocked();
-    });
+    this.probe = new UdpProbe(() => this.onOwnUdpBlocked());
   }
 
   private stopProbe(): void {
@@ -420,7 +422,8 @@ export class Negotiator {
 
   /** This side reached no server over UDP: the offerer acts on it, the answerer tells the offerer. */
   private onOwnUdpBlocked(): void {
-    if (!this.negotiating) return;
+    this.probe = undefined;
+    if (!this.negotiating || this.kind === AttemptKind.WsRelay) return;
     if (this.options.role === 'answerer') this.signal({ kind: 'udp-blocked', attempt: this.attempt });
     else this.onUdpBlocked();
   }
