@@ -7,23 +7,24 @@
 //      each lobby process's RSS and CPU per 1,000 sessions, Redis memory and commands per session.
 //   2. idle: 10 s with every session held: lobby CPU and Redis commands per session per minute.
 //   3. signaling under that load: 100 room pairs whose host and guest sit on different processes
-//      (relayed through Redis pub/sub) relay timestamped ICE candidates, p50/p99 of the relay.
+//      (relayed through Redis pub/sub) relay timestamped ICE candidates, p50/p99 of the relay. The
+//      pairs live in a child process of their own (lobby-signaler.ts): the measuring client's event
+//      loop is not the one holding the 10,000 matchmaking sessions.
 //   4. matchmaking: M sessions (10,000; 500 with --quick) queue for `duel` at once and accept
 //      every match; players matched per second from the first queue.join to the last match.ready.
 // Limits: clients, lobbies and Redis share 2 cores on loopback (the clients' own CPU inflates the
 // latencies); RSS includes V8 heap slack that a GC might return.
-// Speaks the lobby's JSON protocol with `ws` directly: 50,000 full clients would measure the
-// client library, not the server.
+// Speaks the lobby's JSON protocol with `ws` directly (lobby-session.ts).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
 import { percentileSorted } from '../stats/percentile.js';
+import { openMany, raceTimeout, type Session } from './lobby-session.js';
 
 export interface LobbySuiteResult {
   name: string;
@@ -32,10 +33,9 @@ export interface LobbySuiteResult {
   unit: string;
 }
 
-type Message = { t: string; re?: number; [key: string]: unknown };
-
 const LOBBY_BIN = fileURLToPath(new URL('../../../lobby-server/dist/bin.js', import.meta.url));
 const HOLDER = fileURLToPath(new URL('./lobby-holder.js', import.meta.url));
+const SIGNALER = fileURLToPath(new URL('./lobby-signaler.js', import.meta.url));
 /**
  * Descriptors wanted per process. Where raising the hard limit is not permitted (a container
  * without CAP_SYS_RESOURCE), the soft limit is raised to the hard one instead, and the sessions
@@ -82,67 +82,6 @@ async function cpuMs(pid: number): Promise<number> {
 async function rssOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0) * 1024;
-}
-
-/** One raw protocol session: a socket plus a callback for every server message. */
-class Session {
-  id = '';
-  private nextId = 1;
-  private readonly replies = new Map<number, (m: Message) => void>();
-  onMessage: (m: Message) => void = () => undefined;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Message;
-      if ((message.t === 'ok' || message.t === 'error') && message.re !== undefined) {
-        const reply = this.replies.get(message.re);
-        this.replies.delete(message.re);
-        reply?.(message);
-        return;
-      }
-      this.onMessage(message);
-    });
-    ws.on('error', () => undefined);
-  }
-
-  get open(): boolean {
-    return this.ws.readyState === WebSocket.OPEN;
-  }
-
-  send(value: object): void {
-    this.ws.send(JSON.stringify(value));
-  }
-
-  request(value: object): Promise<Message> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.replies.set(id, (m) =>
-        m.t === 'ok' ? resolve(m) : reject(new Error(`${String(m.code)}: ${String(m.message)}`)),
-      );
-      this.send({ ...value, id });
-    });
-  }
-}
-
-function openSession(url: string, localAddress?: string): Promise<Session> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, ...(localAddress ? { localAddress } : {}) });
-    const session = new Session(ws);
-    // Generous: on a loaded machine a handshake waits its turn behind thousands of others.
-    const timer = setTimeout(() => reject(new Error('hello timed out')), 120_000);
-    ws.once('open', () => session.send({ t: 'hello', v: 1, name: 'bench' }));
-    ws.once('close', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`closed before welcome (${code})`));
-    });
-    session.onMessage = (m) => {
-      if (m.t !== 'welcome') return;
-      clearTimeout(timer);
-      session.id = String(m.sessionId);
-      session.onMessage = () => undefined;
-      resolve(session);
-    };
-  });
 }
 
 interface Child {
@@ -332,28 +271,67 @@ function startHolder(
   };
 }
 
-/** Opens `count` sessions round-robin over `urls`, 100 handshakes at a time; failures are counted. */
-async function openMany(
-  urls: readonly string[],
-  count: number,
+interface SignalerResult {
+  readonly latencies: number[];
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+}
+
+interface Signaler extends Child {
+  /** Its sessions are open (or failed to open). */
+  readonly opened: Promise<{ opened: number; failed: number }>;
+  /** Sets up the rooms and runs the measurement; resolves with every signal's latency. */
+  measure(): Promise<SignalerResult>;
+}
+
+/** The process that runs the signaling pairs and measures them (lobby-signaler.ts). */
+function startSignaler(
+  pairs: number,
+  signals: number,
   localAddress: string,
-  onOpened: (n: number) => void,
-): Promise<{ sessions: Session[]; failed: number }> {
-  const sessions: Session[] = [];
-  let failed = 0;
-  const batch = 100;
-  for (let i = 0; i < count; i += batch) {
-    const size = Math.min(batch, count - i);
-    const settled = await Promise.allSettled(
-      Array.from({ length: size }, (_, k) => openSession(urls[(i + k) % urls.length]!, localAddress)),
-    );
-    for (const result of settled) {
-      if (result.status === 'fulfilled') sessions.push(result.value);
-      else failed += 1;
-    }
-    onOpened(sessions.length);
-  }
-  return { sessions, failed };
+  urls: readonly string[],
+): Signaler {
+  const child = spawnNode(
+    [SIGNALER, String(pairs), String(signals), localAddress, urls.join(',')],
+    process.env,
+  );
+  const lines = createInterface({ input: child.stdout! });
+  let onOpened: (value: { opened: number; failed: number }) => void = () => undefined;
+  let onResult: (value: SignalerResult) => void = () => undefined;
+  let onFailure: (error: Error) => void = () => undefined;
+  const opened = new Promise<{ opened: number; failed: number }>((resolve, reject) => {
+    onOpened = resolve;
+    onFailure = reject;
+  });
+  const result = new Promise<SignalerResult>((resolve, reject) => {
+    onResult = resolve;
+    const previous = onFailure;
+    onFailure = (error) => {
+      previous(error);
+      reject(error);
+    };
+  });
+  opened.catch(() => undefined);
+  result.catch(() => undefined);
+  lines.on('line', (line) => {
+    const report = JSON.parse(line) as Partial<SignalerResult> & { opened?: number; failed?: number };
+    if (report.opened !== undefined) onOpened({ opened: report.opened, failed: report.failed ?? 0 });
+    if (report.latencies !== undefined) onResult(report as SignalerResult);
+  });
+  child.once('exit', (code) => onFailure(new Error(`signaling client exited with ${code}`)));
+  return {
+    child,
+    opened,
+    measure: () => {
+      child.stdin?.write('go\n');
+      return result;
+    },
+    // Closing its stdin tells the signaler to close its sockets and exit.
+    stop: async () => {
+      child.stdin?.end();
+      await stopper(child, 'SIGTERM')();
+    },
+  };
 }
 
 /**
@@ -363,86 +341,6 @@ async function openMany(
 const PHASES = process.env.LOBBY_BENCH_PHASES;
 async function mark(phase: string): Promise<void> {
   if (PHASES) await appendFile(PHASES, `${phase} ${process.hrtime.bigint() / 1000n}\n`);
-}
-
-/** `LOBBY_BENCH_SIGNAL_TRACE=FILE`: one line per signal, "sent-at-ms latency-ms", to find spikes. */
-const SIGNAL_TRACE = process.env.LOBBY_BENCH_SIGNAL_TRACE;
-
-async function measureSignaling(sessions: Session[], pairs: number, signals: number): Promise<number[]> {
-  const rooms: Array<[Session, Session]> = [];
-  for (let i = 0; i < pairs; i += 1) {
-    const host = sessions[2 * i]!;
-    const guest = sessions[2 * i + 1]!;
-    const created = await host.request({ t: 'room.create', mode: 'bench', maxPlayers: 2, public: false });
-    await guest.request({ t: 'room.join', roomId: (created.data as { room: { id: string } }).room.id });
-    rooms.push([host, guest]);
-  }
-  const latencies: number[] = [];
-  const trace: string[] = [];
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  // Warm-up, not measured: one candidate per pair, so the first measured signals do not pay for
-  // the lobbies compiling their signaling path (a long-running lobby has done so long ago).
-  const warm = new Promise<void>((resolve) => {
-    let left = rooms.length;
-    for (const [, guest] of rooms) {
-      guest.onMessage = (m) => {
-        if (m.t !== 'signal') return;
-        guest.onMessage = () => undefined;
-        if (--left === 0) resolve();
-      };
-    }
-  });
-  for (const [host, guest] of rooms) {
-    host.send({
-      t: 'signal',
-      to: guest.id,
-      data: { kind: 'candidate', candidate: 'candidate:1 0 udp 2122260223 10.0.0.1 5000 typ host', mid: '0' },
-    });
-  }
-  await raceTimeout(warm, 30_000);
-  for (const [, guest] of rooms) {
-    guest.onMessage = (m) => {
-      if (m.t !== 'signal') return;
-      const sent = Number((m.data as { candidate: string }).candidate.split(' ')[1]);
-      const now = performance.now();
-      latencies.push(now - sent);
-      if (SIGNAL_TRACE) trace.push(`${sent.toFixed(3)} ${(now - sent).toFixed(3)}`);
-      if (latencies.length === signals) done();
-    };
-  }
-  // A steady 2,000 signals/s spread over the pairs, as many peers trickling ICE at once would.
-  const perTick = 20;
-  let sent = 0;
-  while (sent < signals) {
-    for (let k = 0; k < perTick && sent < signals; k += 1, sent += 1) {
-      const [host, guest] = rooms[sent % rooms.length]!;
-      host.send({
-        t: 'signal',
-        to: guest.id,
-        data: {
-          kind: 'candidate',
-          candidate: `candidate:1 ${performance.now()} udp 2122260223 10.0.0.1 5000 typ host`,
-          mid: '0',
-        },
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  await raceTimeout(finished, 30_000);
-  for (const [, guest] of rooms) guest.onMessage = () => undefined;
-  if (SIGNAL_TRACE) await writeFile(SIGNAL_TRACE, `${trace.join('\n')}\n`);
-  return latencies.sort((a, b) => a - b);
-}
-
-/** Waits for `promise` or `ms`, whichever comes first, and never leaves the timer behind. */
-async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function measureMatchmaking(players: Session[]): Promise<{ matched: number; seconds: number }> {
@@ -512,8 +410,9 @@ export async function runLobbySuite(opts: {
     const base = await sample(pids);
     const redisBase = await redis.info();
 
-    // Active sessions (signaling pairs, then the matchmaking queue) live in this process; the rest
-    // are held idle by the holders, each from its own loopback source address.
+    // Active sessions: the signaling pairs in the signaler process, the matchmaking queue in this
+    // one (both on 127.0.0.1); the rest are held idle by the holders, each from its own loopback
+    // source address.
     const active = 2 * pairs + matchPlayers;
     const idle = Math.max(0, target - active);
     const opened = new Array<number>(holders + 1).fill(0);
@@ -530,13 +429,16 @@ export async function runLobbySuite(opts: {
       ),
     );
     children.push(...held);
+    const signaler = startSignaler(pairs, signals, '127.0.0.1', urls);
+    children.push(signaler);
     await mark('open');
-    const mine = await openMany(urls, active, '127.0.0.1', (n) => {
+    const mine = await openMany(urls, matchPlayers, '127.0.0.1', (n) => {
       opened[holders] = n;
       report();
     });
     sessions.push(...mine.sessions);
     const holderResults = await Promise.all(held.map((h) => h.done));
+    const signalerOpened = await signaler.opened;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const after = await sample(pids);
     const redisAfter = await redis.info();
@@ -558,11 +460,14 @@ export async function runLobbySuite(opts: {
     const redisBeforeSignals = await redis.info();
     await mark('signaling');
     const loadAtSignaling = load1();
-    const latencies = await measureSignaling(sessions, pairs, signals);
+    const cpuBeforeSignals = await sample(pids);
+    const signaled = await signaler.measure();
+    const cpuAfterSignals = await sample(pids);
+    const latencies = [...signaled.latencies].sort((a, b) => a - b);
     await mark('signaling-end');
     const redisAfterSignals = await redis.info();
     progress(0.75);
-    const queued = sessions.slice(2 * pairs);
+    const queued = sessions;
     const redisBeforeMatch = await redis.info();
     await mark('matchmaking');
     const loadAtMatchmaking = load1();
@@ -595,14 +500,19 @@ export async function runLobbySuite(opts: {
     add(
       name,
       'sessions_held',
-      Math.min(total, holderResults.reduce((a, h) => a + h.done, 0) + sessions.filter((x) => x.open).length),
+      Math.min(
+        total,
+        holderResults.reduce((a, h) => a + h.done, 0) +
+          signalerOpened.opened +
+          sessions.filter((x) => x.open).length,
+      ),
       'sessions',
     );
     add(name, 'sessions_after_matchmaking', stillHeld, 'sessions');
     add(
       name,
       'sessions_failed_to_open',
-      mine.failed + holderResults.reduce((a, h) => a + h.failed, 0),
+      mine.failed + signalerOpened.failed + holderResults.reduce((a, h) => a + h.failed, 0),
       'sessions',
     );
     add(name, 'redis_mb', round(redisAfter.usedMemory / 1e6), 'MB');
@@ -650,13 +560,26 @@ export async function runLobbySuite(opts: {
     add(name, 'signal_p50_ms', round(percentileSorted(latencies, 0.5), 3), 'ms');
     add(name, 'signal_p99_ms', round(percentileSorted(latencies, 0.99), 3), 'ms');
     add(name, 'signals_delivered', latencies.length, 'messages');
+    add(name, 'signaler_loop_delay_p99_ms', round(signaled.loopDelayP99Ms, 2), 'ms');
+    add(
+      name,
+      'signal_lobby_cpu_us',
+      Math.round(
+        (cpuAfterSignals.reduce((a, c, i) => a + c.cpuMs - cpuBeforeSignals[i]!.cpuMs, 0) * 1000) /
+          Math.max(1, latencies.length),
+      ),
+      'µs of lobby CPU per signal',
+    );
     const notes = [
       `${processes} lobby processes behind one redis-server; ${target.toLocaleString('en')} sessions asked for, ` +
-        `${holders} holder process(es) on ${holders === 1 ? '127.0.0.2' : `127.0.0.2-${holders + 1}`} plus the bench on 127.0.0.1 ` +
+        `${holders} holder process(es) on ${holders === 1 ? '127.0.0.2' : `127.0.0.2-${holders + 1}`} plus the bench and its signaling client on 127.0.0.1 ` +
         `(${active.toLocaleString('en')} active sessions); every process under \`ulimit -n\` ${NOFILE} or its hard limit.`,
       `Signaling: ${signals.toLocaleString('en')} candidates at 2,000/s over ${pairs} room pairs whose host and guest sit on ` +
         'different lobby processes (relayed through Redis pub/sub), sent while every session is held, after one ' +
-        'unmeasured candidate per pair; latency = bench send to guest receive, one clock.',
+        'unmeasured candidate per pair; latency = send to guest receive, one clock, in a signaling client process ' +
+        'that holds only those 200 sessions (signaler_loop_delay_p99_ms: its own event-loop delay meanwhile); ' +
+        'signal_lobby_cpu_us: CPU of all lobby processes over the phase (room set-up and periodic work included) ' +
+        'per signal, each signal crossing two of them.',
       `Matchmaking: ${matchPlayers.toLocaleString('en')} sessions send queue.join for duel at once and accept every match; ` +
         'matched_per_s and match_all_s run from the first queue.join to the last match.ready.',
       `1-minute load average (2 cores, shared): ${load1()} at the end, ${loadAtSignaling} when signaling started, ` +

@@ -321,6 +321,9 @@ export class LobbyConnection implements SessionSink, ConnectionPort {
     this.role = role;
     this.state = 'ready';
     this.ctx.metrics.sessions.inc();
+    // The hello deadline is met: wait for the next real one (heartbeat, idle), instead of being
+    // visited for nothing when the hello timeout would have come.
+    this.deadlines.schedule(this, this.nextDeadline());
   }
 
   close(code: number, reason: string): void {

@@ -54,18 +54,27 @@ export class DeadlineWheel<T> {
     if (set?.size === 0) this.slots.delete(slot);
   }
 
-  /** Takes out and returns every item whose deadline is `now` or earlier. */
-  due(now: number): T[] {
+  /**
+   * Takes out and returns the items whose deadline is `now` or earlier, at most `limit` of them
+   * (earliest slots first); the rest stay due and come out of the next call.
+   */
+  due(now: number, limit = Number.POSITIVE_INFINITY): T[] {
     const last = Math.floor(now / this.slotMs);
     const items: T[] = [];
     for (let slot = this.done + 1; slot <= last; slot += 1) {
       const set = this.slots.get(slot);
       if (!set) continue;
-      this.slots.delete(slot);
       for (const item of set) {
+        if (items.length >= limit) {
+          // This slot is not handed out completely: the next call starts with it.
+          this.done = slot - 1;
+          return items;
+        }
+        set.delete(item);
         this.slotOf.delete(item);
         items.push(item);
       }
+      this.slots.delete(slot);
     }
     if (last > this.done) this.done = last;
     return items;

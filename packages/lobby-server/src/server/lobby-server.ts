@@ -22,6 +22,7 @@ import { createRedisBackend } from '../store/redis.js';
 import type { StateBackend } from '../store/types.js';
 import { LobbyConnection } from './connection.js';
 import { DeadlineWheel } from './deadline-wheel.js';
+import { DeadlineDrain } from './deadline-drain.js';
 import type { LobbyContext } from './context.js';
 import { settlesWithin } from './deadline.js';
 import { handleHttp } from './http-routes.js';
@@ -64,6 +65,14 @@ const MAX_HEADERS_COUNT = 100;
 
 /** Resolution of the connections' deadline wheel: a deadline fires at most this much late, plus a sweep. */
 const SWEEP_SLOT_MS = 10;
+/**
+ * Sweeps come at least this often: the deadlines that come due in a second are handled in ten
+ * small sweeps, not one large one (10,000 connections at the default 15 s heartbeat ping ~670
+ * a second; handled once a second, they blocked the event loop in one piece, delaying signals).
+ */
+const SWEEP_MAX_EVERY_MS = 100;
+/** Connections visited per event-loop turn at most (deadline-drain.ts). */
+const SWEEP_BATCH = 256;
 
 /** How long `close()` waits for connections to close and their sessions to be saved. */
 const CLOSE_CONNECTIONS_TIMEOUT_MS = 3_000;
@@ -240,16 +249,17 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
   });
 
   const sweepEveryMs = Math.min(
-    1_000,
+    SWEEP_MAX_EVERY_MS,
     Math.max(
       20,
       Math.min(config.heartbeatMs, config.idleTimeoutMs, config.helloTimeoutMs, config.offerTimeoutMs) / 4,
     ),
   );
+  const drain = new DeadlineDrain(deadlines, (conn, now) => conn.tick(now), ctx.now, SWEEP_BATCH);
   let lastPrune = ctx.now();
   const sweeper = setInterval(() => {
+    drain.run();
     const now = ctx.now();
-    for (const conn of deadlines.due(now)) conn.tick(now);
     if (now - lastPrune > 10_000) {
       ipTable.prune(now);
       lastPrune = now;
@@ -281,6 +291,7 @@ export async function createLobbyServer(options: LobbyServerOptions = {}): Promi
       if (closing) return;
       closing = true;
       clearInterval(sweeper);
+      drain.stop();
       // The cleanup below (sessions entering their grace period, this node leaving the cluster) is
       // best effort: with Redis down it must fail at once, not wait for a reconnection that may
       // never come. A backend we were given may serve others: only bounded waits for that one.
