@@ -123,6 +123,10 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
     get connects() {
       return session.connects;
     },
+    /** Why connections to the authority ended (reason, error code), newest last. */
+    get closes() {
+      return [...session.closes];
+    },
     actions: {
       createRoom: () => session.createRoom().then((r) => r.code),
       joinRoom: (code: string) => session.joinRoom(code).then((r) => r.code),

@@ -100,6 +100,15 @@ describe.skipIf(!support.ok || !hasTurnserver || !hasChromium)('arena between tw
       expect(await tw(bob, (t) => t.canvasPainted())).toBe(true);
       await screenshot(ann, 'nat-ann-symmetric');
       await screenshot(bob, 'nat-bob-cone');
+      // One screenshot at load 19 caught Bob "reconnecting" right after the moves (not seen again in
+      // 45 s of play at load 4-9): say in the log whether and why a connection ended during the test.
+      for (const [name, page] of [
+        ['ann', ann],
+        ['bob', bob],
+      ] as const)
+        console.log(
+          `nat: ${name} ${JSON.stringify(await tw(page, (t) => ({ states: t.states, closes: t.closes })))}`,
+        );
     },
   );
 });
