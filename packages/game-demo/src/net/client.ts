@@ -10,6 +10,7 @@ import { moveShip, SNAPSHOT_HZ, TICK_HZ } from '../sim/index.js';
 import type { Motion, PlayerInput } from '../sim/index.js';
 import { parseHostEvent } from './messages.js';
 import type { HostEvent, RosterEntry } from './messages.js';
+import { RemoteSmoother } from './smoothing.js';
 import { readView } from './view.js';
 import type { ArenaView } from './view.js';
 import { arenaInput, arenaSchema, VIEW_TICK_MOD } from './schema.js';
@@ -49,6 +50,8 @@ export class ArenaClient {
   private predictor: Predictor<Motion, ArenaInput> | undefined;
   private readonly events = new Emitter<ArenaClientEvents>((error) => console.error(error));
   private lastAim = 0;
+  /** Glides remote ships over the snap an extrapolation error would show (see smoothing.ts). */
+  readonly smoother = new RemoteSmoother();
 
   constructor(
     readonly connection: Connection,
@@ -120,6 +123,7 @@ export class ArenaClient {
           arenaSchema.types.map((t) => t.name),
         );
     const view = readView(sample, this.slot);
+    if (this.switches.interpolation) this.smooth(view, nowMs);
     const own = this.predictor?.state;
     if (this.switches.prediction && own !== undefined && view.me !== undefined) {
       view.me = {
@@ -157,6 +161,21 @@ export class ArenaClient {
   close(): void {
     this.sync.close();
     this.connection.close();
+  }
+
+  /** Remote ships drawn through the smoother; the local one is the predictor's business. */
+  private smooth(view: ArenaView, nowMs: number): void {
+    const seen = new Set<number>();
+    view.ships = view.ships.map((ship) => {
+      if (ship.player === this.slot) return ship;
+      seen.add(ship.id);
+      if (!ship.alive) {
+        this.smoother.forget(ship.id);
+        return ship;
+      }
+      return { ...ship, ...this.smoother.place(ship.id, ship.x, ship.y, nowMs) };
+    });
+    this.smoother.retain(seen);
   }
 
   /** The sim tick this player is looking at (what its shots should be judged against). */

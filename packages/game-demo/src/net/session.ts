@@ -56,6 +56,9 @@ export class ArenaSession {
   readonly switches: NetSwitches = { prediction: true, interpolation: true, lagCompensation: true };
   /** Connections to the authority made so far (reconnects and host changes add one each). */
   connects = 0;
+  /** Why recent connections to the authority ended (newest last, at most 20): what a "reconnecting" was about. */
+  readonly closes: { at: number; reason: string; code: string | undefined; message: string | undefined }[] =
+    [];
   /** The last authoritative scoreboard and round clock seen: what this player carries on if it becomes host. */
   record: MatchRecord | undefined;
   private readonly events = new Emitter<SessionEvents>((error) => console.error(error));
@@ -275,7 +278,9 @@ export class ArenaSession {
       this.say(`refused by the host: ${reason}`);
       this.setState(SessionState.Ended);
     });
-    connection.on('close', () => {
+    connection.on('close', ({ reason, error }) => {
+      this.closes.push({ at: Date.now(), reason, code: error?.code, message: error?.message });
+      if (this.closes.length > 20) this.closes.shift();
       if (client !== this.client || this.authorityId !== authority) return;
       this.scheduleReconnect();
     });

@@ -123,6 +123,10 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
     get connects() {
       return session.connects;
     },
+    /** Why connections to the authority ended (reason, error code), newest last. */
+    get closes() {
+      return [...session.closes];
+    },
     actions: {
       createRoom: () => session.createRoom().then((r) => r.code),
       joinRoom: (code: string) => session.joinRoom(code).then((r) => r.code),
@@ -143,13 +147,16 @@ export function exposeState(session: ArenaSession, scene: ArenaScene, perf: Fram
       // Render now and copy in the same task: without preserveDrawingBuffer a WebGL canvas read
       // between frames may already be cleared (a phone context once read it blank).
       scene.app.renderer.render(scene.app.stage);
+      // Every pixel, not a thumbnail: a 64x40 copy of a phone's 1688x780 canvas point-samples one
+      // pixel in ~500 and saw 5 colours where the canvas held 165, so whether a ship happened to
+      // fall on a sample decided the answer (under load it once answered "blank").
       const copy = document.createElement('canvas');
-      copy.width = 64;
-      copy.height = 40;
-      const ctx = copy.getContext('2d');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d', { willReadFrequently: true });
       if (ctx === null) return false;
-      ctx.drawImage(canvas, 0, 0, 64, 40);
-      const data = ctx.getImageData(0, 0, 64, 40).data;
+      ctx.drawImage(canvas, 0, 0);
+      const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
       const colors = new Set<number>();
       for (let i = 0; i < data.length; i += 4)
         colors.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);

@@ -6,18 +6,9 @@
 // private room in the browser and two headless bots join it by code and play.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBots } from '../../src/server/bots.js';
-import {
-  dropAndReconnect,
-  flyTo,
-  seatOf,
-  serverSeat,
-  ships,
-  shootAt,
-  startArena,
-  tw,
-  waitFor,
-} from './helpers.js';
+import { flyTo, serverSeat, ships, startArena, tw, waitFor } from './helpers.js';
 import type { ArenaFixture } from './helpers.js';
+import { reconnectsToSameSeat, scoreOn, scoreSeenBy, seesMove, startRound } from './play.js';
 
 describe('arena in browsers with a dedicated server, and with bots', () => {
   let arena: ArenaFixture;
@@ -46,19 +37,9 @@ describe('arena in browsers with a dedicated server, and with bots', () => {
       const annSlot = await tw(ann, (t) => t.slot as number);
       const bobSlot = await tw(bob, (t) => t.slot as number);
 
-      const before = (await ships(ann)).find((s) => s.player === bobSlot)!;
-      const key = before.x > 800 ? 'a' : 'd';
-      await bob.keyboard.down(key);
-      await ann.waitForFunction(
-        ([s, x0]) => Math.abs((window as any).__tickwire.ships.find((x: any) => x.player === s).x - x0) > 60,
-        [bobSlot, before.x] as const,
-        { timeout: 20_000 },
-      );
-      await bob.keyboard.up(key);
+      await seesMove(bob, ann, bobSlot);
 
-      await ann.click('#ready');
-      await bob.click('#ready');
-      await waitFor(ann, (t) => t.view?.match.phase === 'playing');
+      await startRound([ann, bob], ann);
       // Bob parks under the room panel (the arena's top-right corner): the page must aim at a ship
       // the mouse reaches over a HUD panel. (When the aim followed the canvas only, shots at a ship
       // spawned there flew off at the last aim: score 0 after 40 s, a CI flake.)
@@ -73,26 +54,13 @@ describe('arena in browsers with a dedicated server, and with bots', () => {
         [target.x, target.y],
       );
       expect(under).toBe(true);
-      await flyTo(ann, target.x, target.y, 350);
-      await shootAt(
-        ann,
-        bobSlot,
-        async () => (await tw(ann, (t) => t.me?.score ?? 0)) >= 1,
-        40_000,
-        serverSeat(arena.game!),
-      );
+      await scoreOn(ann, target, { timeoutMs: 40_000, authority: serverSeat(arena.game!) });
       // The authority applied Ann's fire inputs and her shots hit; the sync guard dropped none of
       // this honest page's inputs or packets.
       const seat = [...arena.game!.matches.values()][0]!.stats().seats.find((s) => s.slot === annSlot)!;
       expect(seat.played.hits).toBeGreaterThanOrEqual(4);
       expect(seat.sync).toMatchObject({ overBudget: 0, packetsOverBudget: 0, seqJumps: 0 });
-      await bob.waitForFunction(
-        (s) => ((window as any).__tickwire.ships.find((x: any) => x.player === s)?.score ?? 0) >= 1,
-        annSlot,
-        {
-          timeout: 20_000,
-        },
-      );
+      await scoreSeenBy(bob, annSlot);
       // A direct path on loopback: host, or srflx since the transport merge (the server's candidates
       // now come once connected, so the pair first shows peer-reflexive); never relayed. The page
       // asks Chromium for the selected pair each second until it has one.
@@ -104,11 +72,7 @@ describe('arena in browsers with a dedicated server, and with bots', () => {
 
       // Ann's connection to the server drops (the lab's button): her page says it is reconnecting,
       // and she is back in her seat with the same ship and score; the server kept one seat for her.
-      const seatBefore = await seatOf(ann);
-      expect(seatBefore.score).toBeGreaterThanOrEqual(1);
-      await dropAndReconnect(ann);
-      await waitFor(ann, (t) => t.me !== undefined);
-      expect(await seatOf(ann)).toEqual(seatBefore);
+      await reconnectsToSameSeat(ann, (seat) => expect(seat.score).toBeGreaterThanOrEqual(1));
       expect([...arena.game!.matches.values()][0]!.seats.size).toBe(2);
       await arena.screenshots('dedicated-reconnected');
 

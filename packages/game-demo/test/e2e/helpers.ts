@@ -157,7 +157,13 @@ export async function waitFor(page: Page, fn: (t: any) => boolean, timeout = 30_
 export const ships = (page: Page): Promise<ShipInfo[]> =>
   tw(page, (t) => t.ships.map((s: ShipInfo) => ({ ...s })));
 
-/** Holds the keys that fly `page`'s ship toward (x, y) until it is within `range`. */
+/**
+ * Holds the keys that fly `page`'s ship toward (x, y) until it is within `range`. It gives up when
+ * the ship has not come 20 px nearer for `timeoutMs`: that is a ship that does not answer its keys.
+ * A page starved of frames on a loaded machine still closes in, only slower (it steps at most six
+ * 60 Hz inputs a frame), so the wait is for progress, not for wall time. The error says where the
+ * ship was and how many frames and input steps the page ran meanwhile.
+ */
 export async function flyTo(
   page: Page,
   x: number,
@@ -166,6 +172,11 @@ export async function flyTo(
   timeoutMs = 20_000,
 ): Promise<void> {
   const started = Date.now();
+  let progressAt = started;
+  let best = Infinity;
+  let first: number | undefined;
+  const counted = () => tw(page, (t) => ({ frames: t.counters.frames, inputs: t.counters.inputs }));
+  const before = await counted();
   const held = new Set<string>();
   const set = async (key: string, down: boolean) => {
     if (down && !held.has(key)) {
@@ -176,20 +187,41 @@ export async function flyTo(
       held.delete(key);
     }
   };
+  let me: ShipInfo | undefined;
   try {
-    while (Date.now() - started < timeoutMs) {
-      const me = await tw(page, (t) => t.me);
+    while (Date.now() - progressAt < timeoutMs) {
+      me = await tw(page, (t) => t.me);
       if (me === undefined) throw new Error('no ship');
       const dx = x - me.x;
       const dy = y - me.y;
-      if (Math.hypot(dx, dy) < range) return;
+      const distance = Math.hypot(dx, dy);
+      first ??= distance;
+      if (distance < range) {
+        const after = await counted();
+        console.log(
+          `flyTo: ${Math.round(first)} px to within ${range} px in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+            `${after.frames - before.frames} frames, ${after.inputs - before.inputs} input steps`,
+        );
+        return;
+      }
+      if (distance < best - 20) {
+        best = distance;
+        progressAt = Date.now();
+      }
       await set('d', dx > 40);
       await set('a', dx < -40);
       await set('s', dy > 40);
       await set('w', dy < -40);
       await new Promise((r) => setTimeout(r, 60));
     }
-    throw new Error('did not get there in time');
+    const after = await counted();
+    const seconds = (Date.now() - started) / 1000;
+    throw new Error(
+      `did not get there: no 20 px nearer in ${timeoutMs} ms; ship at ` +
+        `${JSON.stringify(me && { x: Math.round(me.x), y: Math.round(me.y), alive: me.alive })}, ` +
+        `${Math.round(best)} px from (${Math.round(x)}, ${Math.round(y)}) at best (${Math.round(first ?? NaN)} at first); in ${seconds.toFixed(1)} s ` +
+        `the page ran ${after.frames - before.frames} frames and ${after.inputs - before.inputs} input steps`,
+    );
   } finally {
     for (const key of [...held]) await set(key, false);
   }

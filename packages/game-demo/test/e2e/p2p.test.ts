@@ -5,18 +5,9 @@
 // carry on the match on the new host with their scores.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from '@tickwire/testkit';
-import {
-  dropAndReconnect,
-  flyTo,
-  hostedSeat,
-  seatOf,
-  ships,
-  shootAt,
-  startArena,
-  tw,
-  waitFor,
-} from './helpers.js';
+import { hostedSeat, ships, startArena, tw, waitFor } from './helpers.js';
 import type { ArenaFixture } from './helpers.js';
+import { reconnectsToSameSeat, scoreOn, scoreSeenBy, seesMove, startRound } from './play.js';
 
 describe('arena in browsers, one of them hosting', () => {
   let arena: ArenaFixture;
@@ -46,42 +37,14 @@ describe('arena in browsers, one of them hosting', () => {
     const bobSlot = await tw(bob, (t) => t.slot as number);
 
     // Each sees the other's ship move after the other presses keys.
-    for (const [mover, watcher, slot] of [
-      [bob, ann, bobSlot],
-      [ann, bob, annSlot],
-    ] as const) {
-      const before = (await ships(watcher)).find((s) => s.player === slot)!;
-      const key = before.x > 800 ? 'a' : 'd';
-      await mover.keyboard.down(key);
-      await watcher.waitForFunction(
-        ([s, x0]) => {
-          const ship = (window as any).__tickwire.ships.find((x: { player: number }) => x.player === s);
-          return ship !== undefined && Math.abs(ship.x - x0) > 60;
-        },
-        [slot, before.x] as const,
-        { timeout: 20_000 },
-      );
-      await mover.keyboard.up(key);
-    }
+    await seesMove(bob, ann, bobSlot);
+    await seesMove(ann, bob, annSlot);
 
     // Both ready: the round starts; Ann closes in on Bob and shoots until she scores.
-    await ann.click('#ready');
-    await bob.click('#ready');
-    await waitFor(ann, (t) => t.view?.match.phase === 'playing');
+    await startRound([ann, bob], ann);
     const target = (await ships(ann)).find((s) => s.player === bobSlot)!;
-    await flyTo(ann, target.x, target.y, 350);
-    await shootAt(
-      ann,
-      bobSlot,
-      async () => (await tw(ann, (t) => t.me?.score ?? 0)) >= 1,
-      40_000,
-      hostedSeat([ann]),
-    );
-    await bob.waitForFunction(
-      (s) => ((window as any).__tickwire.ships.find((x: any) => x.player === s)?.score ?? 0) >= 1,
-      annSlot,
-      { timeout: 20_000 },
-    );
+    await scoreOn(ann, target, { timeoutMs: 40_000, authority: hostedSeat([ann]) });
+    await scoreSeenBy(bob, annSlot);
     expect(await tw(bob, (t) => t.counters.hits)).toBeGreaterThanOrEqual(4);
     expect(await tw(ann, (t) => t.counters.kills)).toBeGreaterThanOrEqual(1);
 
@@ -93,10 +56,7 @@ describe('arena in browsers, one of them hosting', () => {
     // Bob's connection drops (the lab's button): his page says it is reconnecting, then he is back
     // in the same seat with the same ship, score and deaths (Bob died at least once).
     await waitFor(bob, (t) => (t.me?.deaths ?? 0) >= 1 && t.me?.alive === true, 20_000);
-    const seatBefore = await seatOf(bob);
-    await dropAndReconnect(bob);
-    await waitFor(bob, (t) => t.me !== undefined);
-    expect(await seatOf(bob)).toEqual(seatBefore);
+    await reconnectsToSameSeat(bob);
     expect(await tw(ann, (t) => t.host.players)).toBe(2);
     expect(await tw(ann, (t, s) => t.roster.find((p: any) => p.slot === s)?.connected, bobSlot)).toBe(true);
     await arena.screenshots('p2p-reconnected');
@@ -121,20 +81,12 @@ describe('arena in browsers, one of them hosting', () => {
     }
     for (const page of [ann, bob, cat])
       await waitFor(page, (t) => t.state === 'playing' && t.ships.length === 3);
-    for (const page of [ann, bob, cat]) await page.click('#ready');
-    await waitFor(bob, (t) => t.view?.match.phase === 'playing');
+    await startRound([ann, bob, cat], bob);
     const catSlot = await tw(cat, (t) => t.slot as number);
 
     // Bob scores on Cat.
     const target = (await ships(bob)).find((s) => s.player === catSlot)!;
-    await flyTo(bob, target.x, target.y, 350);
-    await shootAt(
-      bob,
-      catSlot,
-      async () => (await tw(bob, (t) => t.me?.score ?? 0)) >= 1,
-      60_000,
-      hostedSeat([ann]),
-    );
+    await scoreOn(bob, target, { timeoutMs: 60_000, authority: hostedSeat([ann]) });
     const board = (page: Page) =>
       tw(page, (t) =>
         Object.fromEntries(
