@@ -12,16 +12,14 @@ import { hasTurnserver, startCoturn } from '@tickwire/testkit';
 import type { Coturn, CoturnUserAuth } from '@tickwire/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionStats, RestoredEvent } from '../src/index.js';
-import { onCleanup } from './helpers.js';
+import { is, spawnLabPeers } from './lab-peers.js';
+import type { Msg } from './lab-peers.js';
 
 const support = isNetlabSupported();
 const PEER = fileURLToPath(new URL('./fixtures/restart-peer.mjs', import.meta.url));
 const auth: CoturnUserAuth = { user: 'tickwire', password: 'turn-password-for-tests' };
 /** A generous bound for a loaded machine; the speed target lives in `pnpm bench nat`. */
 const RESTORE_WITHIN_MS = 20_000;
-
-type Msg = { type: string; [k: string]: unknown };
-const is = (type: string) => (m: unknown) => (m as Msg).type === type;
 
 interface Report {
   state: string;
@@ -72,13 +70,7 @@ function labTests(natType: NatType, breakPath: (lab: NatLab) => Promise<void>, w
     });
 
     it('restarts ICE under the same Connection and the streams carry on', async () => {
-      const a = lab.a.spawnNode(PEER);
-      const b = lab.b.spawnNode(PEER);
-      onCleanup(() => {
-        a.kill();
-        b.kill();
-      });
-      await Promise.all([nextMessage(a, is('ready')), nextMessage(b, is('ready'))]);
+      const { a, b } = await spawnLabPeers(lab.a, lab.b, PEER);
       const signals: Array<{ kind: string; attempt?: number }> = [];
       for (const [from, to] of [
         [a, b],

@@ -8,6 +8,8 @@ import { createLink, isNetlabSupported, nextMessage } from '@tickwire/netlab';
 import type { Link } from '@tickwire/netlab';
 import { describe, expect, it } from 'vitest';
 import { onCleanup } from './helpers.js';
+import { is, spawnLabPeers } from './lab-peers.js';
+import type { Msg } from './lab-peers.js';
 
 const support = isNetlabSupported();
 const PEER = fileURLToPath(new URL('./fixtures/stream-peer.mjs', import.meta.url));
@@ -22,21 +24,12 @@ interface Report {
   };
 }
 
-type Msg = { type: string; [k: string]: unknown };
-const is = (type: string) => (m: unknown) => (m as Msg).type === type;
-
 /** Starts the two peers on either side of the link and relays their signaling. */
 async function startPeers(
   link: Link,
   options: Record<string, unknown> = {},
 ): Promise<{ sender: ChildProcess; receiver: ChildProcess }> {
-  const sender = link.a.spawnNode(PEER);
-  const receiver = link.b.spawnNode(PEER);
-  onCleanup(() => {
-    sender.kill();
-    receiver.kill();
-  });
-  await Promise.all([nextMessage(sender, is('ready')), nextMessage(receiver, is('ready'))]);
+  const { a: sender, b: receiver } = await spawnLabPeers(link.a, link.b, PEER);
   sender.on('message', (m: Msg) => m.type === 'signal' && receiver.connected && receiver.send(m));
   receiver.on('message', (m: Msg) => m.type === 'signal' && sender.connected && sender.send(m));
   const opened = Promise.all([

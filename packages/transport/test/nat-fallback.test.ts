@@ -12,14 +12,12 @@ import { hasTurnserver, startCoturn } from '@tickwire/testkit';
 import type { Coturn, CoturnUserAuth } from '@tickwire/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SelectedPair } from '../src/index.js';
-import { onCleanup } from './helpers.js';
+import { is, spawnLabPeers } from './lab-peers.js';
+import type { Msg } from './lab-peers.js';
 
 const support = isNetlabSupported();
 const PEER = fileURLToPath(new URL('./fixtures/nat-peer.mjs', import.meta.url));
 const auth: CoturnUserAuth = { user: 'tickwire', password: 'turn-password-for-tests' };
-
-type Msg = { type: string; [k: string]: unknown };
-const is = (type: string) => (m: unknown) => (m as Msg).type === type;
 
 interface Outcome {
   type: 'open' | 'failed';
@@ -76,13 +74,7 @@ describe.skipIf(!support.ok || !hasTurnserver)(
 
     /** Starts the offerer in lab.a and the answerer in lab.b and relays their signaling. */
     async function startPeers(options: Record<string, unknown>, settleMs: number): Promise<Peers> {
-      const a = lab.a.spawnNode(PEER);
-      const b = lab.b.spawnNode(PEER);
-      onCleanup(() => {
-        a.kill();
-        b.kill();
-      });
-      await Promise.all([nextMessage(a, is('ready')), nextMessage(b, is('ready'))]);
+      const { a, b } = await spawnLabPeers(lab.a, lab.b, PEER);
       const peers: Peers = {
         a,
         b,

@@ -15,6 +15,8 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionStats, PeerStats, SyncClientStats } from '../src/index.js';
 import { arena as schema } from './fixtures/schema.js';
 import { onCleanup } from './helpers.js';
+import { is, spawnLabPeers } from './lab-peers.js';
+import type { Msg } from './lab-peers.js';
 import { expectSameWorld } from './sync-fixtures.js';
 
 const support = isNetlabSupported();
@@ -38,9 +40,6 @@ const QUIET_TICKS = 60; // a clock sample counts when the authority's timeline h
 const MAX_EXTRAPOLATION_MS = 250; // the receiver's default
 /** One position step of the 16-bit grid over 4096 units (twice the quantization error). */
 const GRID = 4096 / 65535;
-
-type Msg = { type: string; [k: string]: unknown };
-const is = (type: string) => (m: unknown) => (m as Msg).type === type;
 
 /** [tick, stepHrMs, hash, bytesSent, snapshotsSent, fullSnapshots, divider], cumulative after the step. */
 type TickRecord = [number, number, number, number, number, number, number];
@@ -93,13 +92,7 @@ function ask<T>(child: ChildProcess, message: Msg, reply: string, timeoutMs = 15
 
 /** Starts both peers on either side of the link, relays their signaling, resolves when open. */
 async function startPeers(link: Link): Promise<{ authority: ChildProcess; client: ChildProcess }> {
-  const authority = link.a.spawnNode(PEER);
-  const client = link.b.spawnNode(PEER);
-  onCleanup(() => {
-    authority.kill();
-    client.kill();
-  });
-  const hashes = await Promise.all([authority, client].map((c) => nextMessage<Msg>(c, is('ready'))));
+  const { a: authority, b: client, ready: hashes } = await spawnLabPeers(link.a, link.b, PEER);
   expect(hashes.map((m) => m.schemaHash)).toEqual([schema.hash, schema.hash]);
   authority.on('message', (m: Msg) => m.type === 'signal' && client.connected && client.send(m));
   client.on('message', (m: Msg) => m.type === 'signal' && authority.connected && authority.send(m));
