@@ -18,17 +18,17 @@ export interface Case {
   readonly restartSilenceMs?: number;
 }
 
+/** A row maker for one case's rows. */
+function rowOf(c: Case): (metric: string, value: number, unit: string) => BenchResult {
+  return (metric, value, unit) => ({ name: c.name, metric, value, unit });
+}
+
 export function rows(c: Case, runs: readonly PairRun[]): BenchResult[] {
   const ok = runs.filter((r) => r.ok);
   const open = ok.flatMap((r) => (r.openMs === undefined ? [] : [r.openMs]));
   const connect = ok.flatMap((r) => (r.connectMs === undefined ? [] : [r.connectMs]));
   const count = (path: string): number => ok.filter((r) => r.path === path).length;
-  const row = (metric: string, value: number, unit: string): BenchResult => ({
-    name: c.name,
-    metric,
-    value,
-    unit,
-  });
+  const row = rowOf(c);
   const out = [row('runs', runs.length, 'runs'), row('success_rate', ok.length / runs.length, 'ratio')];
   if (open.length > 0) {
     out.push(
@@ -57,12 +57,7 @@ export function restartRows(c: Case, runs: readonly PairRun[]): BenchResult[] {
   const ok = measured.filter((r) => r.restart!.ok);
   const values = (key: 'detectMs' | 'restartMs' | 'brokenToRestoredMs'): number[] =>
     ok.flatMap((r) => (r.restart![key] === undefined ? [] : [r.restart![key]!]));
-  const row = (metric: string, value: number, unit: string): BenchResult => ({
-    name: c.name,
-    metric,
-    value,
-    unit,
-  });
+  const row = rowOf(c);
   const out = [
     row('restart_runs', measured.length, 'runs'),
     row('healed_without_restart', healed.length, 'runs'),
