@@ -21,6 +21,21 @@ import { runPair } from '../src/suites/nat/run-pair.js';
 const support = isNetlabSupported();
 const pairs = matrixPairs();
 
+/**
+ * Which side must be the DTLS server of a pair's first attempt: the one whose ICE connects first
+ * (the transport's rtc/offer-role.ts; libdatachannel makes a ClientHello that arrives earlier wait
+ * for its retransmission a second later). The answerer checks first: it connects first when the
+ * offerer takes its checks (a public offerer, or the two on one LAN), else the offerer does. A
+ * full-cone offerer may be either (it is read as filtering until a connection showed otherwise).
+ */
+function expectedServer(spec: PairSpec, offerer: 'a' | 'b'): 'offerer' | 'answerer' | undefined {
+  if (spec.a.kind === 'same-nat') return 'answerer';
+  const kind = spec[offerer].kind;
+  if (kind === 'public') return 'answerer';
+  if (kind === 'full-cone') return undefined;
+  return 'offerer';
+}
+
 describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through the lobby', () => {
   let lab: MatrixLab;
 
@@ -44,6 +59,20 @@ describe.skipIf(!support.ok || !hasTurnserver)('NAT matrix: Node peers through t
         expect(side.iceUrls).toEqual(expect.arrayContaining([lab.turn.url, lab.turn.tcpUrl]));
       }
       expect(EXPECTED_PATHS[expected as keyof typeof EXPECTED_PATHS]).toContain(run.path);
+      if (expected !== 'lobby-relay') {
+        // The first attempt's roles. The answer settles them (`active`: the answerer is the DTLS
+        // client); the offer asks for `passive` from behind a NAT, which an answerer on the same
+        // LAN overrides.
+        const offererIndex = run.outcomes[0].role === 'offerer' ? 0 : 1;
+        const offerer = offererIndex === 0 ? spec.a : spec.b;
+        const offer = run.outcomes[offererIndex].sentSetups[0];
+        const answer = run.outcomes[1 - offererIndex]!.sentSetups[0];
+        const server = expectedServer(spec, offererIndex === 0 ? 'a' : 'b');
+        if (server !== undefined) expect(answer).toBe(server === 'offerer' ? 'active' : 'passive');
+        else expect(['active', 'passive']).toContain(answer);
+        if (offerer.kind === 'public') expect(offer).toBe('active');
+        else if (offerer.kind !== 'full-cone') expect(offer).toBe('passive');
+      }
       const candidates = run.outcomes.flatMap((o) => (o.path ? [o.path.local, o.path.remote] : []));
       const relays = candidates.filter((c) => c.type === 'relay');
       if (expected === 'lobby-relay') {

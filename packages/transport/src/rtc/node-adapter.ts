@@ -4,8 +4,9 @@
 // collected PeerConnection or DataChannel is closed mid-stream by its finalizer.
 //
 // It also keeps libdatachannel 0.24.5's DTLS start-up races out of reach (each seen here as a pair
-// going to 'failed' under load, see negotiation order below): the DTLS server is always the
-// answerer, and an offerer tells nobody its candidates until the answer is applied.
+// going to 'failed' under load, or opening a second late, see negotiation order below): the DTLS
+// server is the side whose ICE connects first (offer-role.ts), and an offerer tells nobody its
+// candidates until the answer is applied.
 import nodeDataChannel from 'node-datachannel';
 import type { DataChannel, PeerConnection } from 'node-datachannel';
 import { TransportError } from '../errors.js';
@@ -21,8 +22,10 @@ import type {
   SelectedCandidate,
   SelectedPair,
 } from './adapter.js';
-import { toLibdatachannelIceServers } from './ice-servers.js';
+import { iceServerUrls, toLibdatachannelIceServers } from './ice-servers.js';
 import { trackNativePeer, untrackNativePeer } from './native-lifetime.js';
+import { onLocalNetwork } from './local-network.js';
+import { HOSTS_ATTRIBUTE, OfferRole, offeredHosts, rememberOpenNat, withSetup } from './offer-role.js';
 
 class NodeChannel implements RtcChannel {
   private closed = false;
@@ -59,9 +62,14 @@ class NodeChannel implements RtcChannel {
  * - A DTLS server whose ICE connects after the client's ClientHello arrived gets that datagram
  *   replayed from a queue while DtlsTransport::start() runs: it is either left unread until the
  *   client retransmits a second later, or read before the MTU is set ("Handshake failed: fatal I/O
- *   error", state 'failed'). The answerer's ICE connects first (it learns the offerer's candidates
- *   first and checks first), so it is made the DTLS server: `actpass` lets the answerer take either
- *   role (RFC 5763 §5), and reading the offer as `active` makes libdatachannel answer `passive`.
+ *   error", state 'failed'). Read from the native logs (libdatachannel's DtlsTransport::start()
+ *   registers its receive callback before it enters the Connecting state, so the replayed datagram
+ *   is dropped by a worker thread that sees the transport not yet connecting). The answerer learns
+ *   the offerer's candidates first and checks first, so its ICE connects first wherever the
+ *   offerer takes its checks, and it is made the DTLS server there: an offer from a peer that
+ *   leaves the role open (`actpass`, RFC 5763 §5) is read as `active`, so libdatachannel answers
+ *   `passive`. A Node offerer behind a NAT that drops the answerer's checks connects first itself
+ *   and asks to be the server instead (`a=setup:passive`, offer-role.ts).
  *   Which ICE agent connects first is a race, though: it is whichever check completes first, and
  *   with the other agent's next check up to 50 ms (libjuice's pacing) away, the offerer won about
  *   one open in four against an `Authority` (one UDP port), and each of those opens took ~1.05 s
@@ -73,8 +81,18 @@ class NodeChannel implements RtcChannel {
  */
 export const ANSWER_HOLD_MS = 150;
 
-function offerAsActive(sdp: string): string {
-  return sdp.replace(/^a=setup:actpass(?=\r?$)/gm, 'a=setup:active');
+/**
+ * The offer as this answerer applies it: a role left open is read as `active` (this side serves);
+ * a `passive` offer (an offerer behind a filtering NAT, offer-role.ts) is followed, unless the
+ * offerer names a host address on one of this machine's networks: then this side's checks reach it
+ * directly and connect first, so this side serves after all. The offerer takes whichever role the
+ * answer leaves it. The host hint is ours alone and is not passed on.
+ */
+function offerAsAnswererReads(sdp: string): string {
+  const hosts = offeredHosts(sdp);
+  const plain = sdp.replace(new RegExp(`^a=${HOSTS_ATTRIBUTE}:[^\\r\\n]*\\r?\\n`, 'm'), '');
+  const lan = hosts.some(onLocalNetwork);
+  return withSetup(lan ? plain.replace(/^a=setup:passive(?=\r?$)/gm, 'a=setup:actpass') : plain, 'active');
 }
 
 class NodePeer implements RtcPeer {
@@ -86,6 +104,9 @@ class NodePeer implements RtcPeer {
   private heldCandidates: Array<[candidate: string, mid: string]> | undefined;
 
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly offerRole: OfferRole;
+  /** Whether the first remote candidate was looked at (learnFromFirstCandidate). */
+  private learned = false;
 
   constructor(
     config: RtcPeerConfig,
@@ -105,10 +126,19 @@ class NodePeer implements RtcPeer {
       ...(config.bindAddress ? { bindAddress: config.bindAddress } : {}),
     });
     trackNativePeer(this);
+    this.offerRole = new OfferRole(
+      (sdp) => events.onLocalDescription('offer', sdp),
+      iceServerUrls(config.iceServers).length > 0,
+    );
     this.pc.onLocalDescription((sdp, type) => {
-      if (type === 'offer' || type === 'answer') events.onLocalDescription(type, sdp);
+      if (type === 'offer') this.offerRole.offer(sdp);
+      else if (type === 'answer') events.onLocalDescription(type, sdp);
+    });
+    this.pc.onGatheringStateChange((state) => {
+      if (state === 'complete') this.offerRole.gatheringComplete(this.pc.localDescription()?.sdp);
     });
     this.pc.onLocalCandidate((candidate, mid) => {
+      this.offerRole.gathered(candidate);
       events.onGathered?.(candidate);
       if (this.heldCandidates) this.heldCandidates.push([candidate, mid]);
       else events.onLocalCandidate(candidate, mid);
@@ -177,7 +207,7 @@ class NodePeer implements RtcPeer {
 
   async setRemoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
     try {
-      this.pc.setRemoteDescription(type === 'offer' ? offerAsActive(sdp) : sdp, type);
+      this.pc.setRemoteDescription(type === 'offer' ? offerAsAnswererReads(sdp) : sdp, type);
     } catch (cause) {
       throw new TransportError('SIGNALING', `remote ${type} rejected: ${String(cause)}`, { cause });
     }
@@ -186,11 +216,30 @@ class NodePeer implements RtcPeer {
   }
 
   async addRemoteCandidate(candidate: string, mid: string): Promise<void> {
+    this.learnFromFirstCandidate();
     try {
       this.pc.addRemoteCandidate(candidate, mid);
     } catch (cause) {
       throw new TransportError('SIGNALING', `remote candidate rejected: ${String(cause)}`, { cause });
     }
+  }
+
+  /**
+   * A passive offerer whose ICE is connected before it has any of the answerer's candidates can
+   * only have answered the answerer's checks: its NAT took them unsolicited (full cone), so later
+   * offers from behind it ask for `active` (offer-role.ts). Not when the path is a LAN one (the
+   * answerer reached the host address directly, past the NAT).
+   */
+  private learnFromFirstCandidate(): void {
+    if (this.learned) return;
+    this.learned = true;
+    const asked = this.offerRole.asked;
+    if (asked?.setup !== 'passive' || asked.natted.length === 0 || this.closed) return;
+    const ice = this.pc.iceState();
+    if (ice !== 'connected' && ice !== 'completed') return;
+    const remote = this.pc.getSelectedCandidatePair()?.remote.address;
+    if (remote === undefined || onLocalNetwork(remote)) return;
+    for (const address of asked.natted) rememberOpenNat(address);
   }
 
   remoteMaxMessageSize(): number | undefined {
@@ -220,6 +269,7 @@ class NodePeer implements RtcPeer {
     this.closed = true;
     clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
+    this.offerRole.stop();
     for (const dc of this.channels) dc.close();
     this.pc.close();
     untrackNativePeer(this);

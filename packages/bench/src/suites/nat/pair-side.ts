@@ -65,6 +65,8 @@ export interface AgentOutcome {
   readonly received: ReadonlyArray<'reliable' | 'unreliable'>;
   /** Candidate lines this side gathered and signaled. */
   readonly localCandidates: readonly string[];
+  /** The DTLS role (`a=setup`) of each description this side sent, in order (offer or answer). */
+  readonly sentSetups: readonly string[];
   /** The ICE server URLs the lobby handed out (with credentials, not shown here). */
   readonly iceUrls: readonly string[];
   /** The last relay-fallback event: the TURN attempt, or the lobby relay (`via`). */
@@ -166,6 +168,7 @@ export class PairSide {
   async pair(command: PairCommand): Promise<AgentOutcome> {
     this.finish();
     const localCandidates: string[] = [];
+    const sentSetups: string[] = [];
     const iceUrls: string[] = [];
     let readyAtMs: number | undefined;
     const received = new Set<'reliable' | 'unreliable'>();
@@ -177,6 +180,7 @@ export class PairSide {
       ok: false,
       received: [...received],
       localCandidates,
+      sentSetups,
       iceUrls,
       ...(role ? { role } : {}),
       ...(readyAtMs === undefined ? {} : { readyAtMs }),
@@ -210,6 +214,8 @@ export class PairSide {
       const signaler: Signaler = {
         send: (message: SignalMessage) => {
           if (message.kind === 'candidate') localCandidates.push(message.candidate);
+          if (message.kind === 'description')
+            sentSetups.push(/^a=setup:(\w+)/m.exec(message.sdp)?.[1] ?? 'none');
           return lobbySignaler.send(message);
         },
         onMessage: (handler) => lobbySignaler.onMessage(handler),

@@ -143,6 +143,7 @@ export function unanswered(error: unknown): PairRun {
     ok: false,
     received: [],
     localCandidates: [],
+    sentSetups: [],
     iceUrls: [],
     relayFallbacks: [],
     error: { message: error instanceof Error ? error.message : String(error), step: 'ipc' },
