@@ -1,10 +1,15 @@
 // The lobby on a real Redis Cluster (issue 12): three masters with a replica each, started here
 // from Debian's redis-server. The store contract passes on it, the listing indexes share one slot,
 // and a lobby keeps every seat while the master holding its room fails over to its replica.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { createRedisBackend } from '../src/index.js';
-import { isClusterTransient } from '../src/store/cluster-retry.js';
+import {
+  CLUSTER_RETRY,
+  ClusterUnsettledError,
+  isClusterTransient,
+  retryClusterRefusals,
+} from '../src/store/cluster-retry.js';
 import type { StateBackend } from '../src/index.js';
 import { keys } from '../src/state/records.js';
 import type { RoomRecord } from '../src/state/records.js';
@@ -99,6 +104,41 @@ describe('store commands while a master fails over', () => {
     expect(isClusterTransient(new Error('Connection is closed.'))).toBe(false);
     expect(isClusterTransient(new Error('WRONGTYPE Operation against a key'))).toBe(false);
     expect(isClusterTransient('MOVED 1 x:1')).toBe(false);
+  });
+
+  // ioredis does not update its slot map for an auto-pipelined batch refused with several MOVED
+  // texts (redis/ioredis#2075): unless the retry re-reads it, every resend goes to the old master.
+  it('re-reads the slot map before each resend, and gives up with a typed error at its deadline', async () => {
+    vi.useFakeTimers();
+    try {
+      let refreshes = 0;
+      const slots = { refreshSlotsCache: (done?: () => void) => ((refreshes += 1), done?.()) };
+      let sends = 0;
+      const movedTwice = retryClusterRefusals(slots, async () => {
+        sends += 1;
+        if (sends <= 2) throw new Error('MOVED 3999 127.0.0.1:7001');
+        return 'OK';
+      });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(await movedTwice).toBe('OK');
+      expect([sends, refreshes]).toEqual([3, 2]);
+
+      const never = retryClusterRefusals(slots, () => Promise.reject(new Error('MOVED 1 127.0.0.1:7001')));
+      const outcome = never.catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(CLUSTER_RETRY.deadlineMs + CLUSTER_RETRY.maxDelayMs);
+      const error = await outcome;
+      expect(error).toBeInstanceOf(ClusterUnsettledError);
+      expect(error).toMatchObject({
+        code: 'cluster_unsettled',
+        cause: { message: 'MOVED 1 127.0.0.1:7001' },
+      });
+
+      // Anything else is passed on at once, without a resend.
+      const dropped = new Error('Connection is closed.');
+      await expect(retryClusterRefusals(slots, () => Promise.reject(dropped))).rejects.toBe(dropped);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -84,11 +84,12 @@ export class RedisStore implements Store {
 
   /**
    * Every command goes through here, so a shutdown can fail the ones Redis will never answer, and
-   * on a cluster a command refused while its slot changes hands is sent again (cluster-retry.ts).
+   * on a cluster a command refused while its slot changes hands is sent again, to the owner named
+   * by a re-read slot map (cluster-retry.ts).
    */
   private send<T>(command: () => Promise<T>): Promise<T> {
-    if (!this.cluster) return this.pending.track(command());
-    return this.pending.track(retryClusterRefusals(command));
+    if (!(this.redis instanceof Cluster)) return this.pending.track(command());
+    return this.pending.track(retryClusterRefusals(this.redis, command));
   }
 
   private k(key: string): string {
@@ -304,11 +305,12 @@ export class RedisBus implements Bus {
   publish(channel: string, message: unknown): Promise<number> {
     const full = this.prefix + channel;
     const raw = JSON.stringify(message);
+    const publisher = this.publisher;
+    if (!this.sharded) return this.published.track(publisher.publish(full, raw));
     // SPUBLISH goes to the shard of the channel's slot: refused the same way while it moves.
-    return this.published.track<number>(
-      this.sharded
-        ? retryClusterRefusals(() => this.publisher.spublish(full, raw) as Promise<number>)
-        : this.publisher.publish(full, raw),
+    const send = () => publisher.spublish(full, raw) as Promise<number>;
+    return this.published.track(
+      publisher instanceof Cluster ? retryClusterRefusals(publisher, send) : send(),
     );
   }
 
