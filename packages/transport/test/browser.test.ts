@@ -166,7 +166,7 @@ describe.skipIf(!hasChromium)('browser transport against a Node peer', () => {
       // which Chromium must ignore; Chromium answers as the client.
       const turn = await startCoturn({ auth: { user: 'tickwire', password: 'turn-password-for-tests' } });
       onCleanup(() => turn.stop());
-      const { page, nodeSignaler, fromPage } = await browserPeer('answerer');
+      const { nodeSignaler, fromPage } = await browserPeer('answerer');
       const sent: SignalMessage[] = [];
       const node = connect({
         role: 'offerer',
