@@ -99,10 +99,13 @@ describe.skipIf(!hasTurnserver)('shipped coturn configuration', () => {
     const live = await openAllocation(coturn.port, turn.username, turn.credential);
     allocations.push(live);
     expect(live.result.ok).toBe(true);
+    // Expired a minute ago: the expiry in the username is in whole seconds and coturn checks it
+    // against its own clock, so one that had expired about a second before was accepted once (a
+    // run under load, 2026-12-04); what is under test is refusal, not the edge of the second.
     const expired = createTurnCredentials(
       { secret: coturn.auth.secret, ttlSeconds: 600, turnUrls: [coturn.url], stunUrls: [] },
       client.sessionId!,
-      Date.now() - 601_000,
+      Date.now() - 660_000,
     );
     const refused = await openAllocation(coturn.port, expired.username, expired.credential);
     allocations.push(refused);
