@@ -25,7 +25,7 @@ import type {
 import { iceServerUrls, toLibdatachannelIceServers } from './ice-servers.js';
 import { trackNativePeer, untrackNativePeer } from './native-lifetime.js';
 import { onLocalNetwork } from './local-network.js';
-import { HOSTS_ATTRIBUTE, OfferRole, offeredHosts, rememberOpenNat, withSetup } from './offer-role.js';
+import { OfferRole, rememberOpenNat, takeHosts, withSetup } from './offer-role.js';
 
 class NodeChannel implements RtcChannel {
   private closed = false;
@@ -89,8 +89,7 @@ export const ANSWER_HOLD_MS = 150;
  * answer leaves it. The host hint is ours alone and is not passed on.
  */
 function offerAsAnswererReads(sdp: string): string {
-  const hosts = offeredHosts(sdp);
-  const plain = sdp.replace(new RegExp(`^a=${HOSTS_ATTRIBUTE}:[^\\r\\n]*\\r?\\n`, 'm'), '');
+  const { hosts, sdp: plain } = takeHosts(sdp);
   const lan = hosts.some(onLocalNetwork);
   return withSetup(lan ? plain.replace(/^a=setup:passive(?=\r?$)/gm, 'a=setup:actpass') : plain, 'active');
 }

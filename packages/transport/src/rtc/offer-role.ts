@@ -61,6 +61,10 @@ export function gatheredAddresses(candidates: string): GatheredAddresses {
   return { hosts: [...hosts], natted: [...reflexive].filter((a) => !hosts.has(a)), relayed };
 }
 
+function behindNat(gathered: GatheredAddresses): boolean {
+  return gathered.relayed || gathered.natted.length > 0;
+}
+
 /** Public addresses whose NAT took unsolicited checks (full cone), learned per process. */
 const openNats = new Set<string>();
 
@@ -93,10 +97,13 @@ function withHosts(sdp: string, hosts: readonly string[]): string {
   return sdp.replace(/^(t=[^\r\n]*\r?\n)/m, `$1a=${HOSTS_ATTRIBUTE}:${hosts.join(' ')}${eol}`);
 }
 
-/** The host addresses a passive offer names, or none. */
-export function offeredHosts(sdp: string): string[] {
-  const line = new RegExp(`^a=${HOSTS_ATTRIBUTE}:([^\\r\\n]*)`, 'm').exec(sdp);
-  return line ? line[1]!.split(' ').filter((a) => a.length > 0) : [];
+const HOSTS_LINE = new RegExp(`^a=${HOSTS_ATTRIBUTE}:([^\\r\\n]*)(?:\\r?\\n|$)`, 'm');
+
+/** The host addresses a passive offer names (none without the hint), and the offer without it. */
+export function takeHosts(sdp: string): { hosts: string[]; sdp: string } {
+  const line = HOSTS_LINE.exec(sdp);
+  if (!line) return { hosts: [], sdp };
+  return { hosts: line[1]!.split(' ').filter((a) => a.length > 0), sdp: sdp.replace(HOSTS_LINE, '') };
 }
 
 export class OfferRole {
@@ -133,6 +140,7 @@ export class OfferRole {
 
   /** A local candidate as gathered (events may arrive before the offer: they are remembered). */
   gathered(candidate: string): void {
+    if (this.sent) return;
     this.candidates += `${candidate}\n`;
     if (this.sdp !== undefined && this.natSeen()) this.decide();
   }
@@ -156,8 +164,7 @@ export class OfferRole {
 
   /** A reflexive address that is not ours, or a relay: behind a NAT whatever else comes. */
   private natSeen(): boolean {
-    const gathered = gatheredAddresses(this.candidates);
-    return gathered.relayed || gathered.natted.length > 0;
+    return behindNat(gatheredAddresses(this.candidates));
   }
 
   private decide(timedOut = false): void {
@@ -165,7 +172,12 @@ export class OfferRole {
     if (this.sent || sdp === undefined) return;
     this.stop();
     const gathered = gatheredAddresses(this.candidates);
-    const setup = !this.probing ? 'active' : timedOut && !this.natSeen() ? 'passive' : offerSetup(gathered);
+    // No answer from the servers in time: treated as behind a NAT (see OFFER_ROLE_WAIT_MS).
+    const setup = !this.probing
+      ? 'active'
+      : timedOut && !behindNat(gathered)
+        ? 'passive'
+        : offerSetup(gathered);
     this.decided = { setup, natted: gathered.natted };
     const described = withSetup(sdp, setup);
     this.send(setup === 'passive' ? withHosts(described, gathered.hosts) : described, setup);
