@@ -6,60 +6,21 @@
 // open times themselves are measured by the capacity bench, not asserted here).
 import { pickFreePort } from '@tickwire/testkit';
 import { describe, expect, it } from 'vitest';
-import type { RtcPeer } from '../src/rtc/adapter.js';
 import { nodeAdapterWithAnswerHold } from '../src/rtc/node-adapter.js';
-import { onCleanup } from './helpers.js';
+import { iceConnectedAt, openAdapterPair } from './adapter-pair.js';
+import type { Side } from './adapter-pair.js';
 
 // No deadline: only the ordering that holding guarantees is under test.
 const adapter = nodeAdapterWithAnswerHold(60_000);
 
 /** Opens one offerer → answerer pair (answerer on the shared port); returns the events in order. */
 async function openAgainst(port: number): Promise<string[]> {
-  const log: string[] = [];
-  const peers: { offerer?: RtcPeer; answerer?: RtcPeer } = {};
-  const opened: Promise<void>[] = [];
-  const make = (name: 'offerer' | 'answerer', other: 'offerer' | 'answerer') => {
-    let open!: () => void;
-    opened.push(new Promise<void>((resolve) => (open = resolve)));
-    const peer = adapter.createPeer(
-      {
-        iceServers: [],
-        iceTransportPolicy: 'all',
-        label: name,
-        ...(name === 'answerer' ? { portRange: { begin: port, end: port }, udpMux: true } : {}),
-      },
-      {
-        onLocalDescription: (type, sdp) => {
-          const to = peers[other]!;
-          void to
-            .setRemoteDescription(type, sdp)
-            .then(() => (type === 'offer' ? to.setLocalDescription('answer') : undefined));
-        },
-        onLocalCandidate: (candidate, mid) => {
-          log.push(`${name}:candidate-sent`);
-          void peers[other]!.addRemoteCandidate(candidate, mid);
-        },
-        onStateChange: () => {},
-        onIceStateChange: (state) => log.push(`${name}:ice-${state}`),
-      },
-    );
-    peer.createChannel(
-      { label: 'c', id: 0, ordered: true },
-      {
-        onOpen: open,
-        onMessage: () => {},
-        onClose: () => {},
-        onError: () => {},
-        onBufferedAmountLow: () => {},
-      },
-    );
-    onCleanup(() => peer.close());
-    peers[name] = peer;
-  };
-  make('offerer', 'answerer');
-  make('answerer', 'offerer');
-  await peers.offerer!.setLocalDescription('offer');
-  await Promise.all(opened);
+  const { log } = await openAdapterPair(adapter, (name) => ({
+    iceServers: [],
+    iceTransportPolicy: 'all',
+    label: name,
+    ...(name === 'answerer' ? { portRange: { begin: port, end: port }, udpMux: true } : {}),
+  }));
   return log;
 }
 
@@ -68,8 +29,7 @@ describe('answerer candidate hold', () => {
     const port = await pickFreePort({ host: '0.0.0.0' });
     for (let i = 0; i < 12; i++) {
       const log = await openAgainst(port);
-      const connected = (name: string) =>
-        log.findIndex((e) => e === `${name}:ice-connected` || e === `${name}:ice-completed`);
+      const connected = (name: Side) => iceConnectedAt(log, name);
       expect(connected('answerer'), log.join(' ')).toBeGreaterThanOrEqual(0);
       // The answerer sent no candidate before its own ICE connected...
       expect(log.indexOf('answerer:candidate-sent'), log.join(' ')).toBeGreaterThan(connected('answerer'));

@@ -6,7 +6,6 @@
 // its own (behind a "NAT" as far as it can tell) and the answerer shares its network.
 import { hasTurnserver, startCoturn } from '@tickwire/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RtcPeer } from '../src/rtc/adapter.js';
 import { onLocalNetwork } from '../src/rtc/local-network.js';
 import { nodeAdapter } from '../src/rtc/node-adapter.js';
 import {
@@ -14,10 +13,11 @@ import {
   forgetOpenNats,
   gatheredAddresses,
   offerSetup,
-  offeredHosts,
   rememberOpenNat,
+  takeHosts,
   withSetup,
 } from '../src/rtc/offer-role.js';
+import { iceConnectedAt, openAdapterPair } from './adapter-pair.js';
 import { onCleanup } from './helpers.js';
 import { networkInterfaces } from 'node:os';
 
@@ -85,7 +85,7 @@ describe('OfferRole', () => {
     r.gathered(srflx('10.200.0.21'));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.setup).toBe('passive');
-    expect(offeredHosts(sent[0]!.sdp)).toEqual(['192.168.2.100']);
+    expect(takeHosts(sent[0]!.sdp).hosts).toEqual(['192.168.2.100']);
     // the hint is a session attribute: before the first media section
     expect(sent[0]!.sdp.indexOf('a=x-tickwire-hosts')).toBeLessThan(sent[0]!.sdp.indexOf('m='));
     r.gathered(relay('10.200.0.10'));
@@ -109,7 +109,7 @@ describe('OfferRole', () => {
     expect(sent).toEqual([]);
     r.gatheringComplete(undefined);
     expect(sent.map((s) => s.setup)).toEqual(['active']);
-    expect(offeredHosts(sent[0]!.sdp)).toEqual([]);
+    expect(takeHosts(sent[0]!.sdp).hosts).toEqual([]);
   });
 
   it('goes out as passive when no STUN answer came in time, and never after stop()', () => {
@@ -147,55 +147,19 @@ describe.skipIf(!hasTurnserver)('real peers with a STUN server on loopback', () 
   it('the offerer asks for passive (its reflexive address is not its own); the answerer on its network serves, and ICE connects there first', async () => {
     const turn = await startCoturn({ auth: { user: 'tickwire', password: 'turn-password-for-tests' } });
     onCleanup(() => turn.stop());
-    const log: string[] = [];
-    const sdps: Record<string, string> = {};
-    const peers: { offerer?: RtcPeer; answerer?: RtcPeer } = {};
-    const opened: Promise<void>[] = [];
-    const make = (name: 'offerer' | 'answerer', other: 'offerer' | 'answerer') => {
-      let open!: () => void;
-      opened.push(new Promise<void>((resolve) => (open = resolve)));
-      const peer = nodeAdapter.createPeer(
-        { iceServers: [{ urls: turn.stunUrl }], iceTransportPolicy: 'all', label: name },
-        {
-          onLocalDescription: (type, sdp) => {
-            sdps[type] = sdp;
-            const to = peers[other]!;
-            void to
-              .setRemoteDescription(type, sdp)
-              .then(() => (type === 'offer' ? to.setLocalDescription('answer') : undefined));
-          },
-          onLocalCandidate: (candidate, mid) => void peers[other]!.addRemoteCandidate(candidate, mid),
-          onStateChange: () => {},
-          onIceStateChange: (state) => log.push(`${name}:ice-${state}`),
-        },
-      );
-      peer.createChannel(
-        { label: 'c', id: 0, ordered: true },
-        {
-          onOpen: open,
-          onMessage: () => {},
-          onClose: () => {},
-          onError: () => {},
-          onBufferedAmountLow: () => {},
-        },
-      );
-      onCleanup(() => peer.close());
-      peers[name] = peer;
-    };
-    make('offerer', 'answerer');
-    make('answerer', 'offerer');
-    await peers.offerer!.setLocalDescription('offer');
-    await Promise.all(opened);
+    const { log, sdps } = await openAdapterPair(nodeAdapter, (name) => ({
+      iceServers: [{ urls: turn.stunUrl }],
+      iceTransportPolicy: 'all',
+      label: name,
+    }));
     expect(sdps.offer).toMatch(/^a=setup:passive\r?$/m);
-    const hosts = offeredHosts(sdps.offer!);
+    const hosts = takeHosts(sdps.offer!).hosts;
     expect(hosts.length).toBeGreaterThan(0);
     expect(hosts.some(onLocalNetwork)).toBe(true);
     // the answerer overrode the offer's wish: it reaches the offerer's host address directly
     expect(sdps.answer).toMatch(/^a=setup:passive\r?$/m);
     expect(sdps.answer).not.toContain('x-tickwire-hosts');
-    const connected = (name: string) =>
-      log.findIndex((e) => e === `${name}:ice-connected` || e === `${name}:ice-completed`);
-    expect(connected('answerer'), log.join(' ')).toBeGreaterThanOrEqual(0);
-    expect(connected('offerer'), log.join(' ')).toBeGreaterThan(connected('answerer'));
+    expect(iceConnectedAt(log, 'answerer'), log.join(' ')).toBeGreaterThanOrEqual(0);
+    expect(iceConnectedAt(log, 'offerer'), log.join(' ')).toBeGreaterThan(iceConnectedAt(log, 'answerer'));
   });
 });
