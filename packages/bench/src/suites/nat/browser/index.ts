@@ -7,9 +7,9 @@
 // network that lets TCP out only to 443 and 5349 relays over TLS. A pair's two browsers live for
 // that pair's runs only, so at most two run at a time; the first run of a pair starts right after
 // its browsers did, a cold page no player meets (one is matched after minutes in the lobby page),
-// and it was the slow run of most pairs (up to 2.2 s, before the connection even starts: a page
-// took the match seconds late), so its time is reported apart (`cold_open_ms`) and the
-// percentiles come from the warm runs.
+// and it was the slow run of most pairs (0.15-2.4 s in the 2026-12-04 13:30 run, much of it before
+// the connection starts: a page took the match late), so its time is reported apart
+// (`cold_open_ms`) and the percentiles come from the warm runs.
 import { BenchError } from '../../../errors.js';
 import type { BenchResult, SuiteOptions, SuiteOutput } from '../../../result/types.js';
 import { browserPairs, sitesFor } from '../pairs.js';
